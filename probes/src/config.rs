@@ -1,0 +1,154 @@
+//! Probe stage: probe settings, with defaults in one place, and the nameserver parser.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ipnet::Ipv6Net;
+use thiserror::Error;
+
+use crate::nat64::WELL_KNOWN_PREFIX;
+
+/// Settings shared by every probe a [`crate::Prober`] runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeConfig {
+    /// Nameservers to ask; empty means the system's `/etc/resolv.conf`.
+    pub nameservers: Vec<SocketAddr>,
+    /// Total time one probe may take for one address family. It always ends the probe.
+    pub timeout: Duration,
+    /// Time one TCP connect, DNS query attempt or ICMP echo may take.
+    pub connect_timeout: Duration,
+    /// NAT64 prefixes; an AAAA inside one is marked `synthesized`. `64:ff9b::/96` is always
+    /// included, whatever this holds.
+    pub nat64_prefixes: Vec<Ipv6Net>,
+    /// Extra PEM file of CA certificates to trust for HTTPS, besides the system and
+    /// webpki roots.
+    pub extra_ca_file: Option<PathBuf>,
+    /// Largest HTTP body read; a larger body ends the probe with `too_large`.
+    pub body_cap: usize,
+    /// Most HTTP redirects followed.
+    pub max_redirects: usize,
+    /// ICMP echo requests sent per probe.
+    pub ping_count: u16,
+}
+
+impl Default for ProbeConfig {
+    fn default() -> Self {
+        ProbeConfig {
+            nameservers: Vec::new(),
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            nat64_prefixes: vec![WELL_KNOWN_PREFIX],
+            extra_ca_file: None,
+            body_cap: 2 * 1024 * 1024,
+            max_redirects: 5,
+            ping_count: 3,
+        }
+    }
+}
+
+/// A nameserver address that could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("invalid nameserver {input:?}: {why} (expected e.g. 2001:db8::53, [2001:db8::53]:53, 192.0.2.53 or 192.0.2.53:5353)")]
+pub struct NameserverError {
+    pub input: String,
+    pub why: &'static str,
+}
+
+/// Parse a nameserver address: an IPv6 or IPv4 address with an optional port (default 53).
+/// IPv6 with a port needs brackets: `[2001:db8::53]:53`.
+pub fn parse_nameserver(input: &str) -> Result<SocketAddr, NameserverError> {
+    let text = input.trim();
+    let fail = |why| NameserverError {
+        input: input.to_string(),
+        why,
+    };
+    if text.is_empty() {
+        return Err(fail("empty"));
+    }
+    let addr = if let Ok(addr) = text.parse::<SocketAddr>() {
+        addr
+    } else if let Ok(ip) = text.parse::<IpAddr>() {
+        SocketAddr::new(ip, 53)
+    } else if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        let ip = inner
+            .parse::<std::net::Ipv6Addr>()
+            .map_err(|_| fail("not an IPv6 address inside the brackets"))?;
+        SocketAddr::new(IpAddr::V6(ip), 53)
+    } else if text.starts_with('[') {
+        return Err(fail("bad bracketed IPv6 address or port"));
+    } else if text.contains(':') && text.contains('.') {
+        return Err(fail("bad IPv4 address or port"));
+    } else if text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(fail("bad IPv4 address"));
+    } else if text.contains(':') {
+        return Err(fail("bad IPv6 address (write [addr]:port to give a port)"));
+    } else {
+        return Err(fail("not an IP address (host names are not accepted)"));
+    };
+    if addr.port() == 0 {
+        return Err(fail("port 0"));
+    }
+    if addr.ip().is_unspecified() {
+        return Err(fail("unspecified address"));
+    }
+    Ok(addr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_nameservers() {
+        let good: &[(&str, &str)] = &[
+            ("[2001:db8::53]:53", "[2001:db8::53]:53"),
+            ("2001:db8::53", "[2001:db8::53]:53"),
+            ("[2001:db8::53]", "[2001:db8::53]:53"),
+            ("[2001:db8::53]:5353", "[2001:db8::53]:5353"),
+            ("192.0.2.53", "192.0.2.53:53"),
+            ("192.0.2.53:5353", "192.0.2.53:5353"),
+            ("  198.51.100.1 ", "198.51.100.1:53"),
+            ("::1", "[::1]:53"),
+        ];
+        for (input, want) in good {
+            let got = parse_nameserver(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(got, want.parse::<SocketAddr>().unwrap(), "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_nameservers_clearly() {
+        let bad: &[(&str, &str)] = &[
+            ("", "empty"),
+            ("   ", "empty"),
+            ("ns.example.test", "host names"),
+            ("192.0.2", "bad IPv4 address"),
+            ("192.0.2.300", "bad IPv4 address"),
+            ("192.0.2.53:99999", "bad IPv4 address or port"),
+            ("192.0.2.53:0", "port 0"),
+            ("2001:db8::53:53:53:53:53:53", "bad IPv6"),
+            ("[2001:db8::53]:x", "bracketed"),
+            ("[192.0.2.1]", "inside the brackets"),
+            ("0.0.0.0", "unspecified"),
+            ("[::]:53", "unspecified"),
+            ("2001:db8::53%eth0", "bad IPv6"),
+        ];
+        for (input, want) in bad {
+            let err = parse_nameserver(input).expect_err(input);
+            let text = err.to_string();
+            assert!(text.contains(want), "{input:?}: {text}");
+            assert!(text.contains("expected e.g."), "{input:?}: {text}");
+        }
+    }
+
+    #[test]
+    fn default_config_has_documented_values() {
+        let config = ProbeConfig::default();
+        assert_eq!(config.body_cap, 2 * 1024 * 1024);
+        assert_eq!(config.max_redirects, 5);
+        assert_eq!(config.ping_count, 3);
+        assert!(config.nat64_prefixes.contains(&WELL_KNOWN_PREFIX));
+        assert!(config.nameservers.is_empty());
+    }
+}

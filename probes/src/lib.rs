@@ -1,0 +1,35 @@
+//! v6watch probe stage: DNS, ICMP, TCP and HTTP(S) probes forced over IPv6, with the same
+//! probes over IPv4 beside them so that "works over IPv4, fails over IPv6" is visible.
+//!
+//! Build one [`Prober`] from a [`ProbeConfig`], then [`Prober::run`] a [`ProbeSpec`]: the
+//! answer is a [`ProbeReport`] of [`Outcome`]s, each with a [`Reason`] code (see
+//! `REASONS.md`). A target being down is an outcome, never an error. [`check`] is the one-shot
+//! check behind `v6watch check`, and [`selftest`] checks this machine's own IPv6.
+
+pub mod check;
+mod config;
+mod deadline;
+mod dns;
+mod error;
+mod family;
+mod http;
+mod icmp;
+pub mod nat64;
+mod outcome;
+mod prober;
+mod reason;
+mod report;
+pub mod selftest;
+mod spec;
+mod tcp;
+
+pub use config::{NameserverError, ProbeConfig, parse_nameserver};
+pub use dns::DnsAnswer;
+pub use error::SetupError;
+pub use family::Family;
+pub use http::FetchResult;
+pub use outcome::{Outcome, ProbeKind, RedirectHop};
+pub use prober::Prober;
+pub use reason::Reason;
+pub use report::ProbeReport;
+pub use spec::ProbeSpec;
