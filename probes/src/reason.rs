@@ -46,7 +46,7 @@ use serde::{Deserialize, Serialize};
 /// | `too_many_redirects` | more redirects than allowed |
 /// | `redirect_to_ipv4_only` | a redirect hop whose host has no working IPv6 |
 /// | `socket_error` | a local socket could not be opened or used |
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     Ok,

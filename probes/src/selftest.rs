@@ -27,12 +27,12 @@ pub struct SelfTest {
     pub problems: Vec<String>,
 }
 
-/// Check this machine. Reads `/proc/net/if_inet6` and `/proc/net/ipv6_route` and asks the
-/// configured resolver one query; sends nothing else.
+/// Check this machine (the calling thread's network namespace). Reads `/proc/net/if_inet6`
+/// and `/proc/net/ipv6_route` and asks the configured resolver one query; sends nothing else.
 pub async fn run(prober: &Prober) -> SelfTest {
     let mut problems = Vec::new();
-    let addresses = tokio::fs::read_to_string("/proc/net/if_inet6").await;
-    let routes = tokio::fs::read_to_string("/proc/net/ipv6_route").await;
+    let addresses = read_proc_net("if_inet6");
+    let routes = read_proc_net("ipv6_route");
     let global_ipv6 = match &addresses {
         Ok(text) => {
             let found = global_addresses(text);
@@ -89,6 +89,13 @@ pub async fn run(prober: &Prober) -> SelfTest {
         resolver_answers,
         problems,
     }
+}
+
+/// Read a small in-memory `/proc/net` file of the calling thread's network namespace
+/// (`/proc/net` follows the process's main thread, which may live in another namespace).
+fn read_proc_net(file: &str) -> std::io::Result<String> {
+    std::fs::read_to_string(format!("/proc/thread-self/net/{file}"))
+        .or_else(|_| std::fs::read_to_string(format!("/proc/net/{file}")))
 }
 
 const IFA_F_TENTATIVE: u32 = 0x40;
