@@ -1,8 +1,9 @@
 //! Verdict stage, dependency extraction: finds the URLs a stylesheet pulls in.
 //!
 //! Runs the `cssparser` tokenizer (escapes, comments and quoting handled the
-//! way browsers do) and picks out `@import` targets, every `url(...)`, quoted
-//! or not, and the image strings of `image-set()`. URLs inside `@font-face`
+//! way browsers do) and picks out `@import` targets (where browsers honour
+//! them: top level, before other rules), every `url(...)`, quoted or not, and
+//! the image strings of `image-set()`. URLs inside `@font-face`
 //! are fonts. `@namespace` URLs name namespaces, not resources, and are
 //! skipped.
 
@@ -34,7 +35,11 @@ pub(crate) fn collect(css: &str, base: &Url, source: Source, collector: &mut Col
         source,
         collector,
     };
-    let _ = walk(&mut parser, Context::default(), &mut sink);
+    let top = Context {
+        top_level: true,
+        ..Context::default()
+    };
+    let _ = walk(&mut parser, top, &mut sink);
 }
 
 struct Sink<'a, 'l> {
@@ -58,6 +63,8 @@ struct Context {
     font_face: bool,
     /// Directly inside `image-set(...)`: bare strings are image URLs.
     image_set: bool,
+    /// The top level of a stylesheet, the only place `@import` counts.
+    top_level: bool,
 }
 
 /// The at-rule whose prelude is being read.
@@ -65,18 +72,23 @@ struct Context {
 enum Prelude {
     None,
     Import,
-    Namespace,
+    /// `@namespace`, or an `@import` where browsers ignore it: URLs not fetched.
+    NotFetched,
     FontFace,
 }
 
 /// Walks the tokens of one block, descending into nested blocks. The parser
 /// refuses to nest deeper than its own limit, which bounds the recursion.
+///
+/// As in browsers, `@import` counts only at the top level and before any
+/// rule with a block or any `@namespace`.
 fn walk<'i>(
     p: &mut Parser<'i>,
     ctx: Context,
     sink: &mut Sink<'_, '_>,
 ) -> Result<(), ParseError<()>> {
     let mut prelude = Prelude::None;
+    let mut imports_allowed = ctx.top_level;
     while !sink.collector.is_full() {
         let Ok(token) = p.next() else {
             break;
@@ -89,9 +101,16 @@ fn walk<'i>(
         };
         let mut next_prelude = prelude;
         match token {
-            Token::AtKeyword(name) => next_prelude = at_rule(&name),
+            Token::AtKeyword(name) => {
+                next_prelude = at_rule(&name);
+                if next_prelude == Prelude::NotFetched {
+                    imports_allowed = false;
+                } else if next_prelude == Prelude::Import && !imports_allowed {
+                    next_prelude = Prelude::NotFetched;
+                }
+            }
             Token::Semicolon => next_prelude = Prelude::None,
-            Token::UnquotedUrl(raw) if prelude != Prelude::Namespace => {
+            Token::UnquotedUrl(raw) if prelude != Prelude::NotFetched => {
                 sink.add(&raw, kind);
                 next_prelude = Prelude::None;
             }
@@ -100,7 +119,7 @@ fn walk<'i>(
                 next_prelude = Prelude::None;
             }
             Token::Function(name) if is_url_function(&name) => {
-                if prelude != Prelude::Namespace {
+                if prelude != Prelude::NotFetched {
                     let _ = p.parse_nested_block(|p| url_function(p, kind, sink));
                 }
                 next_prelude = Prelude::None;
@@ -108,6 +127,7 @@ fn walk<'i>(
             Token::Function(name) => {
                 let inner = Context {
                     image_set: is_image_set(&name),
+                    top_level: false,
                     ..ctx
                 };
                 let _ = p.parse_nested_block(|p| walk(p, inner, sink));
@@ -116,13 +136,16 @@ fn walk<'i>(
                 let inner = Context {
                     font_face: ctx.font_face || prelude == Prelude::FontFace,
                     image_set: false,
+                    top_level: false,
                 };
                 let _ = p.parse_nested_block(|p| walk(p, inner, sink));
                 next_prelude = Prelude::None;
+                imports_allowed = false;
             }
             Token::ParenthesisBlock | Token::SquareBracketBlock => {
                 let inner = Context {
                     image_set: false,
+                    top_level: false,
                     ..ctx
                 };
                 let _ = p.parse_nested_block(|p| walk(p, inner, sink));
@@ -150,7 +173,7 @@ fn at_rule(name: &str) -> Prelude {
     if name.eq_ignore_ascii_case("import") {
         Prelude::Import
     } else if name.eq_ignore_ascii_case("namespace") {
-        Prelude::Namespace
+        Prelude::NotFetched
     } else if name.eq_ignore_ascii_case("font-face") {
         Prelude::FontFace
     } else {

@@ -177,6 +177,21 @@ fn finds_urls_in_real_world_stylesheets() {
             &[("https://www.example.test/css/ok.png", CssUrl)],
         ),
         (
+            "import after a rule is ignored",
+            "a{color:red}@import 'late.css';@import url(late2.css);b{background:url(b.png)}",
+            &[("https://www.example.test/css/b.png", CssUrl)],
+        ),
+        (
+            "import after charset and layer statement counts",
+            "@charset \"utf-8\";@layer base;@import 'ok.css';",
+            &[("https://www.example.test/css/ok.css", CssImport)],
+        ),
+        (
+            "import after namespace or nested is ignored",
+            "@media print{@import 'nested.css';}@namespace x url(http://ns.example.test/);@import 'after-ns.css';",
+            &[],
+        ),
+        (
             "src() function",
             "a{background:src(\"s.png\")}",
             &[("https://www.example.test/css/s.png", CssUrl)],
