@@ -49,7 +49,9 @@ impl Default for ProbeConfig {
 
 /// A nameserver address that could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("invalid nameserver {input:?}: {why} (expected e.g. 2001:db8::53, [2001:db8::53]:53, 192.0.2.53 or 192.0.2.53:5353)")]
+#[error(
+    "invalid nameserver {input:?}: {why} (expected e.g. 2001:db8::53, [2001:db8::53]:53, 192.0.2.53 or 192.0.2.53:5353)"
+)]
 pub struct NameserverError {
     pub input: String,
     pub why: &'static str,

@@ -45,3 +45,9 @@ impl fmt::Display for Family {
         f.write_str(self.as_str())
     }
 }
+
+/// An IPv4-mapped IPv6 address (`::ffff:0:0/96`): on an IPv6 socket it is reached over IPv4,
+/// so the probes never use it as an IPv6 address.
+pub(crate) fn is_ipv4_mapped(address: IpAddr) -> bool {
+    matches!(address, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some())
+}

@@ -5,12 +5,11 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
-use surge_ping::{
-    Client, Config, ICMP, IcmpPacket, PingIdentifier, PingSequence, SurgeError,
-};
+use surge_ping::{Client, Config, ICMP, IcmpPacket, PingIdentifier, PingSequence, SurgeError};
 use tracing::debug;
 
 use crate::deadline::{Deadline, millis, secs};
+use crate::family::is_ipv4_mapped;
 use crate::{Family, Outcome, ProbeKind, Prober, Reason, nat64};
 
 /// Time between two echo requests of one probe.
@@ -100,7 +99,10 @@ fn classify_packet(packet: &IcmpPacket, rtt: Duration) -> Echo {
                 ),
                 ICMPV6_TIME_EXCEEDED => Echo::Error(
                     Reason::Unreachable,
-                    format!("ICMPv6 time exceeded from {} (routing loop?)", p.get_source()),
+                    format!(
+                        "ICMPv6 time exceeded from {} (routing loop?)",
+                        p.get_source()
+                    ),
                 ),
                 other => Echo::Error(
                     Reason::Unreachable,
@@ -148,7 +150,9 @@ fn icmpv6_unreachable_code(code: u8) -> &'static str {
 fn classify_error(error: &SurgeError) -> Echo {
     match error {
         SurgeError::Timeout { .. } => Echo::Lost,
-        SurgeError::IOError(io) => Echo::Error(Reason::from_io(io), format!("sending failed: {io}")),
+        SurgeError::IOError(io) => {
+            Echo::Error(Reason::from_io(io), format!("sending failed: {io}"))
+        }
         other => Echo::Error(Reason::SocketError, format!("ICMP socket error: {other}")),
     }
 }
@@ -166,13 +170,11 @@ pub(crate) async fn probe(prober: &Prober, address: IpAddr) -> Outcome {
         outcome.loss = Some(1.0);
         outcome
     };
-    if let IpAddr::V6(v6) = address {
-        if v6.to_ipv4_mapped().is_some() {
-            return base(
-                Reason::Unreachable,
-                format!("{address} is an IPv4-mapped address: it would be reached over IPv4"),
-            );
-        }
+    if is_ipv4_mapped(address) {
+        return base(
+            Reason::Unreachable,
+            format!("{address} is an IPv4-mapped address: it would be reached over IPv4"),
+        );
     }
     let client = match prober.icmp.client(family) {
         Ok(client) => client.clone(),
@@ -230,7 +232,10 @@ fn summarize(
             Some((reason, detail)) => base(reason, detail),
             None => base(
                 Reason::Timeout,
-                format!("no echo reply to {sent} echo requests within {}", secs(budget)),
+                format!(
+                    "no echo reply to {sent} echo requests within {}",
+                    secs(budget)
+                ),
             ),
         };
     }
@@ -267,10 +272,26 @@ mod tests {
         let ms = Duration::from_millis;
         let unreachable = || Echo::Error(Reason::Unreachable, "address unreachable".into());
         let cases: Vec<(Vec<Echo>, Reason, f64)> = vec![
-            (vec![Echo::Reply(ms(1)), Echo::Reply(ms(3))], Reason::Ok, 0.0),
-            (vec![Echo::Reply(Duration::ZERO), Echo::Lost], Reason::Ok, 0.5),
-            (vec![Echo::Lost, Echo::Lost, Echo::Lost], Reason::Timeout, 1.0),
-            (vec![unreachable(), Echo::Lost, unreachable()], Reason::Unreachable, 1.0),
+            (
+                vec![Echo::Reply(ms(1)), Echo::Reply(ms(3))],
+                Reason::Ok,
+                0.0,
+            ),
+            (
+                vec![Echo::Reply(Duration::ZERO), Echo::Lost],
+                Reason::Ok,
+                0.5,
+            ),
+            (
+                vec![Echo::Lost, Echo::Lost, Echo::Lost],
+                Reason::Timeout,
+                1.0,
+            ),
+            (
+                vec![unreachable(), Echo::Lost, unreachable()],
+                Reason::Unreachable,
+                1.0,
+            ),
             (vec![unreachable(), Echo::Reply(ms(2))], Reason::Ok, 0.5),
             (vec![], Reason::Timeout, 1.0),
         ];

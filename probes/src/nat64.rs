@@ -76,7 +76,10 @@ mod tests {
     #[test]
     fn well_known_prefix_is_always_present_once() {
         assert_eq!(with_well_known(&[]), vec![WELL_KNOWN_PREFIX]);
-        assert_eq!(with_well_known(&[WELL_KNOWN_PREFIX]), vec![WELL_KNOWN_PREFIX]);
+        assert_eq!(
+            with_well_known(&[WELL_KNOWN_PREFIX]),
+            vec![WELL_KNOWN_PREFIX]
+        );
         assert_eq!(with_well_known(&[net("2001:db8:64::/96")]).len(), 2);
     }
 

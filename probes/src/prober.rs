@@ -46,7 +46,9 @@ impl Prober {
             return Err(SetupError::InvalidConfig("timeout must be above zero"));
         }
         if config.connect_timeout.is_zero() {
-            return Err(SetupError::InvalidConfig("connect timeout must be above zero"));
+            return Err(SetupError::InvalidConfig(
+                "connect timeout must be above zero",
+            ));
         }
         if config.ping_count == 0 {
             return Err(SetupError::InvalidConfig("ping count must be at least 1"));
@@ -111,7 +113,10 @@ pub(crate) async fn bounded(
             family,
             None,
             crate::Reason::Timeout,
-            format!("the probe did not finish within {}", secs(prober.config.timeout)),
+            format!(
+                "the probe did not finish within {}",
+                secs(prober.config.timeout)
+            ),
         )],
     }
 }

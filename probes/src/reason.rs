@@ -209,12 +209,24 @@ mod tests {
             (io::Error::from_raw_os_error(13), Reason::Unreachable),
             (io::Error::from_raw_os_error(110), Reason::Timeout),
             (io::Error::from_raw_os_error(32), Reason::Reset),
-            (io::Error::from(io::ErrorKind::ConnectionRefused), Reason::Refused),
-            (io::Error::from(io::ErrorKind::ConnectionReset), Reason::Reset),
+            (
+                io::Error::from(io::ErrorKind::ConnectionRefused),
+                Reason::Refused,
+            ),
+            (
+                io::Error::from(io::ErrorKind::ConnectionReset),
+                Reason::Reset,
+            ),
             (io::Error::from(io::ErrorKind::UnexpectedEof), Reason::Reset),
             (io::Error::from(io::ErrorKind::TimedOut), Reason::Timeout),
-            (io::Error::from(io::ErrorKind::HostUnreachable), Reason::Unreachable),
-            (io::Error::from(io::ErrorKind::InvalidData), Reason::HttpError),
+            (
+                io::Error::from(io::ErrorKind::HostUnreachable),
+                Reason::Unreachable,
+            ),
+            (
+                io::Error::from(io::ErrorKind::InvalidData),
+                Reason::HttpError,
+            ),
             (io::Error::other("weird"), Reason::SocketError),
             (io::Error::from_raw_os_error(9), Reason::SocketError),
         ];

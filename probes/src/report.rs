@@ -38,14 +38,11 @@ impl ProbeReport {
 
     /// The most telling outcome of a family: the fastest success, else the first failure.
     pub fn best(&self, family: Family) -> Option<&Outcome> {
-        let fastest_ok = self
-            .family(family)
-            .filter(|o| o.is_ok())
-            .min_by(|a, b| {
-                let a = a.latency_ms.unwrap_or(f64::MAX);
-                let b = b.latency_ms.unwrap_or(f64::MAX);
-                a.total_cmp(&b)
-            });
+        let fastest_ok = self.family(family).filter(|o| o.is_ok()).min_by(|a, b| {
+            let a = a.latency_ms.unwrap_or(f64::MAX);
+            let b = b.latency_ms.unwrap_or(f64::MAX);
+            a.total_cmp(&b)
+        });
         fastest_ok.or_else(|| self.family(family).next())
     }
 }
@@ -61,13 +58,19 @@ mod tests {
         o
     }
 
+    /// Outcomes, then whether v6 works, v4 works, and the report is degraded.
+    type Case<'a> = (&'a [(Family, Reason, Option<f64>)], bool, bool, bool);
+
     #[test]
     fn helpers_tell_degraded_and_best() {
-        let cases: &[(&[(Family, Reason, Option<f64>)], bool, bool, bool)] = &[
+        let cases: &[Case] = &[
             (&[], false, false, false),
             (&[(Family::V6, Reason::Ok, Some(1.0))], true, false, false),
             (
-                &[(Family::V6, Reason::Refused, None), (Family::V4, Reason::Ok, Some(1.0))],
+                &[
+                    (Family::V6, Reason::Refused, None),
+                    (Family::V4, Reason::Ok, Some(1.0)),
+                ],
                 false,
                 true,
                 true,
@@ -85,7 +88,10 @@ mod tests {
         ];
         for (outcomes, v6, v4, degraded) in cases {
             let report = ProbeReport::new(
-                outcomes.iter().map(|(f, r, l)| outcome(*f, *r, *l)).collect(),
+                outcomes
+                    .iter()
+                    .map(|(f, r, l)| outcome(*f, *r, *l))
+                    .collect(),
             );
             assert_eq!(report.v6_ok(), *v6, "{outcomes:?}");
             assert_eq!(report.v4_ok(), *v4, "{outcomes:?}");

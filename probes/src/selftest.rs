@@ -39,7 +39,8 @@ pub async fn run(prober: &Prober) -> SelfTest {
             if found.is_empty() {
                 if has_ula(text) {
                     problems.push(
-                        "only unique-local (fc00::/7) IPv6 addresses: no global IPv6 address".into(),
+                        "only unique-local (fc00::/7) IPv6 addresses: no global IPv6 address"
+                            .into(),
                     );
                 } else {
                     problems.push("no global IPv6 address on any interface".into());
@@ -48,7 +49,9 @@ pub async fn run(prober: &Prober) -> SelfTest {
             !found.is_empty()
         }
         Err(e) => {
-            problems.push(format!("cannot read /proc/net/if_inet6 (IPv6 disabled?): {e}"));
+            problems.push(format!(
+                "cannot read /proc/net/if_inet6 (IPv6 disabled?): {e}"
+            ));
             false
         }
     };
@@ -190,9 +193,8 @@ garbage line
         let default = format!(
             "{zero} 00 {zero} 00 20010db8000100000000000000000001 00000400 00000001 00000000 00000003     eth0\n"
         );
-        let reject = format!(
-            "{zero} 00 {zero} 00 {zero} ffffffff 00000001 00000000 00200200       lo\n"
-        );
+        let reject =
+            format!("{zero} 00 {zero} 00 {zero} ffffffff 00000001 00000000 00200200       lo\n");
         let onlink = format!(
             "20010db8000100000000000000000000 40 {zero} 00 {zero} 00000100 00000001 00000000 00000001     eth0\n"
         );

@@ -1,6 +1,6 @@
 //! Probe stage, TCP: connect to every address of a host, IPv6 and IPv4 kept apart.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
@@ -9,6 +9,7 @@ use tokio::time::Instant;
 
 use crate::deadline::{Deadline, millis, secs};
 use crate::dns::{DnsFailure, Host, HostAddress, addresses_for};
+use crate::family::is_ipv4_mapped;
 use crate::{Family, Outcome, ProbeKind, Prober, Reason};
 
 /// Why a connection could not be made.
@@ -24,16 +25,14 @@ pub(crate) async fn connect(
     address: SocketAddr,
     limit: Duration,
 ) -> Result<(TcpStream, Duration), ConnectFailure> {
-    if let IpAddr::V6(v6) = address.ip() {
-        if v6.to_ipv4_mapped().is_some() {
-            return Err(ConnectFailure {
-                reason: Reason::Unreachable,
-                detail: format!(
-                    "{} is an IPv4-mapped address: it would be reached over IPv4",
-                    address.ip()
-                ),
-            });
-        }
+    if is_ipv4_mapped(address.ip()) {
+        return Err(ConnectFailure {
+            reason: Reason::Unreachable,
+            detail: format!(
+                "{} is an IPv4-mapped address: it would be reached over IPv4",
+                address.ip()
+            ),
+        });
     }
     let socket = open_socket(address).map_err(|e| ConnectFailure {
         reason: Reason::SocketError,
@@ -119,15 +118,27 @@ async fn probe_address(
             failure.detail,
         ),
     };
-    outcome.with_port(port).with_synthesized(address.synthesized)
+    outcome
+        .with_port(port)
+        .with_synthesized(address.synthesized)
 }
 
 /// The TCP probe: both families at once, every address of each.
 pub(crate) async fn probe(prober: &Prober, host: &str, port: u16) -> Vec<Outcome> {
     let host = Host::parse(host);
     let (v6, v4) = tokio::join!(
-        crate::prober::bounded(prober, ProbeKind::Tcp, Family::V6, probe_family(prober, &host, port, Family::V6)),
-        crate::prober::bounded(prober, ProbeKind::Tcp, Family::V4, probe_family(prober, &host, port, Family::V4)),
+        crate::prober::bounded(
+            prober,
+            ProbeKind::Tcp,
+            Family::V6,
+            probe_family(prober, &host, port, Family::V6)
+        ),
+        crate::prober::bounded(
+            prober,
+            ProbeKind::Tcp,
+            Family::V4,
+            probe_family(prober, &host, port, Family::V4)
+        ),
     );
     v6.into_iter().chain(v4).collect()
 }

@@ -203,7 +203,11 @@ fn nat64_answers_are_marked_synthesized() {
     let outcome = report.best(Family::V6).unwrap();
     assert_eq!(outcome.reason, Reason::Ok);
     assert!(outcome.synthesized, "{outcome:?}");
-    assert!(outcome.detail.contains(&lab.var("LAB_WEB4")), "{}", outcome.detail);
+    assert!(
+        outcome.detail.contains(&lab.var("LAB_WEB4")),
+        "{}",
+        outcome.detail
+    );
     let real = probe(
         &lab,
         Client::V6Only,
@@ -219,7 +223,14 @@ fn nat64_answers_are_marked_synthesized() {
     let answer = run_in(&Client::V6Only.namespace(&lab), move || async move {
         Prober::new(config).unwrap().resolve(&name).await
     });
-    assert_eq!(answer.synthesized, vec![lab.var("LAB_NAT64_V4ONLY").parse::<std::net::Ipv6Addr>().unwrap()]);
+    assert_eq!(
+        answer.synthesized,
+        vec![
+            lab.var("LAB_NAT64_V4ONLY")
+                .parse::<std::net::Ipv6Addr>()
+                .unwrap()
+        ]
+    );
     assert_eq!(answer.a, Err(Reason::NoA));
 }
 
@@ -348,14 +359,24 @@ fn http_ok_to_v6only_and_dual_hosts() {
     let Some(lab) = Lab::get() else { return };
     for client in Client::BOTH {
         for short in ["v6only", "dual"] {
-            let report = probe(&lab, client, lab.config(), http(url(&lab, short, "/"), None));
+            let report = probe(
+                &lab,
+                client,
+                lab.config(),
+                http(url(&lab, short, "/"), None),
+            );
             let outcome = report.best(Family::V6).unwrap();
             assert_eq!(outcome.reason, Reason::Ok, "{client:?} {short}");
             assert_eq!(outcome.status, Some(200));
             assert!(outcome.redirects.is_empty());
         }
     }
-    let report = probe(&lab, Client::DualStack, lab.config(), http(url(&lab, "dual", "/"), None));
+    let report = probe(
+        &lab,
+        Client::DualStack,
+        lab.config(),
+        http(url(&lab, "dual", "/"), None),
+    );
     assert_eq!(reasons(&v4(&report)), [Reason::Ok]);
 }
 
@@ -408,14 +429,24 @@ fn http_body_over_the_cap_is_too_large() {
         body_cap: 64 * 1024,
         ..lab.config()
     };
-    let report = probe(&lab, Client::V6Only, config, http(url(&lab, "dual", "/big.bin"), None));
+    let report = probe(
+        &lab,
+        Client::V6Only,
+        config,
+        http(url(&lab, "dual", "/big.bin"), None),
+    );
     assert_eq!(reasons(&v6(&report)), [Reason::TooLarge]);
     // Under the default 2 MiB cap the 4 MiB file is too large too; with a 8 MiB cap it is fine.
     let config = ProbeConfig {
         body_cap: 8 * 1024 * 1024,
         ..lab.config()
     };
-    let report = probe(&lab, Client::V6Only, config, http(url(&lab, "dual", "/big.bin"), None));
+    let report = probe(
+        &lab,
+        Client::V6Only,
+        config,
+        http(url(&lab, "dual", "/big.bin"), None),
+    );
     assert_eq!(reasons(&v6(&report)), [Reason::Ok]);
 }
 
@@ -428,7 +459,10 @@ fn http_redirect_to_ipv4_only_host() {
     assert_eq!(outcome.reason, Reason::RedirectToIpv4Only, "{outcome:?}");
     assert_eq!(outcome.redirects.len(), 1);
     assert_eq!(outcome.redirects[0].status, 302);
-    assert_eq!(outcome.redirects[0].location, format!("http://{}/", lab.name("v4only")));
+    assert_eq!(
+        outcome.redirects[0].location,
+        format!("http://{}/", lab.name("v4only"))
+    );
     // Over IPv4 the same chain works: degraded.
     assert_eq!(reasons(&v4(&report)), [Reason::Ok]);
     assert!(report.degraded());
@@ -455,7 +489,12 @@ fn http_redirect_problems() {
         ("/cgi-bin/no-location", Reason::HttpError, 0),
     ];
     for (path, want, hops) in cases {
-        let report = probe(&lab, Client::V6Only, lab.config(), http(url(&lab, "dual", path), None));
+        let report = probe(
+            &lab,
+            Client::V6Only,
+            lab.config(),
+            http(url(&lab, "dual", path), None),
+        );
         let outcome = report.best(Family::V6).unwrap();
         assert_eq!(outcome.reason, *want, "{path}");
         assert_eq!(outcome.redirects.len(), *hops, "{path}");
@@ -475,9 +514,18 @@ fn http_slow_server_times_out() {
         ..lab.config()
     };
     let started = std::time::Instant::now();
-    let report = probe(&lab, Client::V6Only, config, http(url(&lab, "dual", "/cgi-bin/slow"), None));
+    let report = probe(
+        &lab,
+        Client::V6Only,
+        config,
+        http(url(&lab, "dual", "/cgi-bin/slow"), None),
+    );
     assert_eq!(reasons(&v6(&report)), [Reason::Timeout]);
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -489,7 +537,12 @@ fn http_failures_before_http() {
         ("missing", Reason::Nxdomain),
     ];
     for (short, want) in cases {
-        let report = probe(&lab, Client::V6Only, lab.config(), http(url(&lab, short, "/"), None));
+        let report = probe(
+            &lab,
+            Client::V6Only,
+            lab.config(),
+            http(url(&lab, short, "/"), None),
+        );
         assert_eq!(reasons(&v6(&report)), [*want], "{short}");
     }
     let v4port = Url::parse(&format!(
@@ -514,7 +567,10 @@ fn fetch_v6_keeps_body_and_content_type() {
     });
     assert_eq!(result.outcome.reason, Reason::Ok, "{result:?}");
     assert_eq!(result.status, Some(200));
-    assert_eq!(result.final_url.as_str(), format!("http://{}/", lab.name("v6only")));
+    assert_eq!(
+        result.final_url.as_str(),
+        format!("http://{}/", lab.name("v6only"))
+    );
     assert_eq!(result.content_type.as_deref(), Some("text/html"));
     let body = String::from_utf8(result.body).unwrap();
     assert!(body.contains("v6watch lab: web6"), "{body}");
@@ -553,13 +609,43 @@ fn check_reports_ready_and_broken() {
     let Some(lab) = Lab::get() else { return };
     // target, client, ready, reason, degraded
     let cases: Vec<(String, Client, bool, Option<Reason>, bool)> = vec![
-        (format!("http://{}/", lab.name("dual")), Client::V6Only, true, None, false),
+        (
+            format!("http://{}/", lab.name("dual")),
+            Client::V6Only,
+            true,
+            None,
+            false,
+        ),
         (lab.name("v6only"), Client::V6Only, true, None, false),
         (lab.var("LAB_WEB6"), Client::V6Only, true, None, false),
-        (lab.name("v4only"), Client::DualStack, false, Some(Reason::NoAaaa), true),
-        (lab.name("v4only"), Client::V6Only, false, Some(Reason::NoAaaa), false),
-        (lab.name("missing"), Client::V6Only, false, Some(Reason::Nxdomain), false),
-        (lab.var("LAB_WEB4"), Client::DualStack, false, Some(Reason::NoAaaa), true),
+        (
+            lab.name("v4only"),
+            Client::DualStack,
+            false,
+            Some(Reason::NoAaaa),
+            true,
+        ),
+        (
+            lab.name("v4only"),
+            Client::V6Only,
+            false,
+            Some(Reason::NoAaaa),
+            false,
+        ),
+        (
+            lab.name("missing"),
+            Client::V6Only,
+            false,
+            Some(Reason::Nxdomain),
+            false,
+        ),
+        (
+            lab.var("LAB_WEB4"),
+            Client::DualStack,
+            false,
+            Some(Reason::NoAaaa),
+            true,
+        ),
         (
             format!("http://{}/cgi-bin/to-v4only", lab.name("dual")),
             Client::DualStack,
@@ -578,6 +664,36 @@ fn check_reports_ready_and_broken() {
         assert_eq!(report.reachable_v6(), ready, "{target} from {client:?}");
         assert_eq!(report.reason, reason, "{target} from {client:?}");
         assert_eq!(report.degraded, degraded, "{target} from {client:?}");
-        assert!(report.render_text().contains(if ready { "6 ✓" } else { "6 ✗" }));
+        assert!(
+            report
+                .render_text()
+                .contains(if ready { "6 ✓" } else { "6 ✗" })
+        );
+    }
+}
+
+#[test]
+fn https_checks_certificates() {
+    let Some(lab) = Lab::get() else { return };
+    let https = |host: &str| Url::parse(&format!("https://{host}/index.html")).unwrap();
+    let with_ca = ProbeConfig {
+        extra_ca_file: Some(lab.var("LAB_TLS_CA").into()),
+        ..lab.config()
+    };
+    let web6_literal = format!("[{}]", lab.var("LAB_WEB6"));
+    // url host, trust the lab CA, IPv6 reason
+    let cases: Vec<(String, bool, Reason)> = vec![
+        (lab.name("v6only"), true, Reason::Ok),
+        (web6_literal, true, Reason::Ok),
+        (lab.name("v6only"), false, Reason::TlsError),
+        (lab.name("tls-wrong"), true, Reason::TlsError),
+        (lab.name("dual"), true, Reason::Refused),
+    ];
+    for (host, trust, want) in cases {
+        let config = if trust { with_ca.clone() } else { lab.config() };
+        let report = probe(&lab, Client::V6Only, config, http(https(&host), Some(200)));
+        let outcome = report.best(Family::V6).unwrap();
+        assert_eq!(outcome.reason, want, "{host} trust={trust}: {outcome:?}");
+        assert_eq!(outcome.port, Some(443));
     }
 }

@@ -77,7 +77,11 @@ impl CheckReport {
         }
         CheckReport {
             target: target.trim().to_string(),
-            verdict: if ready { Verdict::Ready } else { Verdict::Broken },
+            verdict: if ready {
+                Verdict::Ready
+            } else {
+                Verdict::Broken
+            },
             reason,
             addresses,
             dependencies: Vec::new(),
@@ -150,7 +154,13 @@ mod tests {
     use super::*;
 
     fn outcome(probe: ProbeKind, family: Family, address: &str, reason: Reason) -> Outcome {
-        Outcome::new(probe, family, address.parse().ok(), reason, "detail\u{1b}[31m")
+        Outcome::new(
+            probe,
+            family,
+            address.parse().ok(),
+            reason,
+            "detail\u{1b}[31m",
+        )
     }
 
     #[test]
@@ -161,7 +171,12 @@ mod tests {
             vec![
                 outcome(ProbeKind::Dns, Family::V4, "198.51.100.46", Reason::Ok),
                 outcome(ProbeKind::Dns, Family::V6, "2001:db8:2::46", Reason::Ok),
-                outcome(ProbeKind::Icmp, Family::V6, "2001:db8:2::46", Reason::Timeout),
+                outcome(
+                    ProbeKind::Icmp,
+                    Family::V6,
+                    "2001:db8:2::46",
+                    Reason::Timeout,
+                ),
                 outcome(ProbeKind::Icmp, Family::V4, "198.51.100.46", Reason::Ok),
             ],
         );
@@ -189,7 +204,12 @@ mod tests {
         let ready = CheckReport::from_results(
             "v6only.lab.test",
             ProbeKind::Icmp,
-            vec![outcome(ProbeKind::Icmp, Family::V6, "2001:db8:2::6", Reason::Ok)],
+            vec![outcome(
+                ProbeKind::Icmp,
+                Family::V6,
+                "2001:db8:2::6",
+                Reason::Ok,
+            )],
         );
         assert!(ready.reachable_v6());
         assert_eq!(ready.reason, None);
@@ -200,7 +220,12 @@ mod tests {
         let report = CheckReport::from_results(
             "v6only.lab.test",
             ProbeKind::Icmp,
-            vec![outcome(ProbeKind::Icmp, Family::V6, "2001:db8:2::6", Reason::Ok)],
+            vec![outcome(
+                ProbeKind::Icmp,
+                Family::V6,
+                "2001:db8:2::6",
+                Reason::Ok,
+            )],
         );
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["target"], "v6only.lab.test");
@@ -210,7 +235,14 @@ mod tests {
         assert_eq!(json["dependencies"], serde_json::json!([]));
         assert_eq!(json["degraded"], false);
         let result = &json["results"][0];
-        for field in ["family", "address", "reason", "latency_ms", "detail", "synthesized"] {
+        for field in [
+            "family",
+            "address",
+            "reason",
+            "latency_ms",
+            "detail",
+            "synthesized",
+        ] {
             assert!(result.get(field).is_some(), "missing {field}");
         }
         assert_eq!(result["family"], "v6");
@@ -225,7 +257,12 @@ mod tests {
             "dual.lab.test",
             ProbeKind::Icmp,
             vec![
-                outcome(ProbeKind::Icmp, Family::V6, "2001:db8:2::46", Reason::Refused),
+                outcome(
+                    ProbeKind::Icmp,
+                    Family::V6,
+                    "2001:db8:2::46",
+                    Reason::Refused,
+                ),
                 outcome(ProbeKind::Icmp, Family::V4, "198.51.100.46", Reason::Ok),
             ],
         );

@@ -75,13 +75,20 @@ impl Target {
 
 /// A DNS host name: IDNA-converted, lower-case, labels of letters, digits, '-' and '_'.
 fn host_name(text: &str) -> Result<String, TargetError> {
-    let fail = |why: String| Err(TargetError(format!("{text:?} is not a valid host name: {why}")));
+    let fail = |why: String| {
+        Err(TargetError(format!(
+            "{text:?} is not a valid host name: {why}"
+        )))
+    };
     let ascii = match url::Host::parse(text) {
         Ok(url::Host::Domain(domain)) => domain,
         Ok(_) => return fail("it looks like an incomplete IP address".into()),
         Err(e) => return fail(e.to_string()),
     };
-    let name = ascii.strip_suffix('.').unwrap_or(&ascii).to_ascii_lowercase();
+    let name = ascii
+        .strip_suffix('.')
+        .unwrap_or(&ascii)
+        .to_ascii_lowercase();
     if name.is_empty() || name.len() > 253 {
         return fail("it must be 1 to 253 characters long".into());
     }
@@ -120,8 +127,14 @@ mod tests {
         let host = |s: &str| Target::Host(s.to_string());
         let cases: Vec<(&str, Target)> = vec![
             ("http://dual.lab.test/", url("http://dual.lab.test/")),
-            ("https://v6only.lab.test/a?b=c", url("https://v6only.lab.test/a?b=c")),
-            ("http://[2001:db8::80]:8080/", url("http://[2001:db8::80]:8080/")),
+            (
+                "https://v6only.lab.test/a?b=c",
+                url("https://v6only.lab.test/a?b=c"),
+            ),
+            (
+                "http://[2001:db8::80]:8080/",
+                url("http://[2001:db8::80]:8080/"),
+            ),
             ("  HTTP://Dual.Lab.Test ", url("http://dual.lab.test/")),
             ("2001:db8::80", ip("2001:db8::80")),
             ("[2001:db8::80]", ip("2001:db8::80")),

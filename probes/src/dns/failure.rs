@@ -139,11 +139,31 @@ mod tests {
     #[test]
     fn response_codes_map_to_reasons() {
         let cases: &[(ResponseCode, Rtype, Reason, &str)] = &[
-            (ResponseCode::NXDomain, Rtype::Aaaa, Reason::Nxdomain, "NXDOMAIN"),
-            (ResponseCode::NXDomain, Rtype::A, Reason::Nxdomain, "NXDOMAIN"),
-            (ResponseCode::NoError, Rtype::Aaaa, Reason::NoAaaa, "no AAAA"),
+            (
+                ResponseCode::NXDomain,
+                Rtype::Aaaa,
+                Reason::Nxdomain,
+                "NXDOMAIN",
+            ),
+            (
+                ResponseCode::NXDomain,
+                Rtype::A,
+                Reason::Nxdomain,
+                "NXDOMAIN",
+            ),
+            (
+                ResponseCode::NoError,
+                Rtype::Aaaa,
+                Reason::NoAaaa,
+                "no AAAA",
+            ),
             (ResponseCode::NoError, Rtype::A, Reason::NoA, "no A"),
-            (ResponseCode::ServFail, Rtype::Aaaa, Reason::DnsError, "SERVFAIL"),
+            (
+                ResponseCode::ServFail,
+                Rtype::Aaaa,
+                Reason::DnsError,
+                "SERVFAIL",
+            ),
             (ResponseCode::Refused, Rtype::A, Reason::DnsError, "REFUSED"),
             (ResponseCode::FormErr, Rtype::A, Reason::DnsError, "FORMERR"),
         ];
@@ -158,13 +178,18 @@ mod tests {
     #[test]
     fn proto_errors_map_to_reasons() {
         let timeout = ResolveError::from(ResolveErrorKind::Proto(ProtoErrorKind::Timeout.into()));
-        assert_eq!(classify(&timeout, "n.", Rtype::Aaaa).reason, Reason::DnsTimeout);
+        assert_eq!(
+            classify(&timeout, "n.", Rtype::Aaaa).reason,
+            Reason::DnsTimeout
+        );
         let io = ProtoErrorKind::Io(std::sync::Arc::new(std::io::Error::from(
             std::io::ErrorKind::ConnectionRefused,
         )));
         let io = ResolveError::from(ResolveErrorKind::Proto(io.into()));
         assert_eq!(classify(&io, "n.", Rtype::Aaaa).reason, Reason::DnsError);
-        let none = ResolveError::from(ResolveErrorKind::Proto(ProtoErrorKind::NoConnections.into()));
+        let none = ResolveError::from(ResolveErrorKind::Proto(
+            ProtoErrorKind::NoConnections.into(),
+        ));
         let failure = classify(&none, "n.", Rtype::A);
         assert_eq!(failure.reason, Reason::DnsError);
         assert!(!failure.answered);

@@ -92,7 +92,11 @@ async fn query(
 fn non_empty<T>(items: Vec<T>, name: &str, rtype: Rtype) -> Result<Vec<T>, DnsFailure> {
     if items.is_empty() {
         let fq = fqdn(name).map(|n| n.to_string()).unwrap_or_default();
-        Err(super::failure::no_records(ResponseCode::NoError, &fq, rtype))
+        Err(super::failure::no_records(
+            ResponseCode::NoError,
+            &fq,
+            rtype,
+        ))
     } else {
         Ok(items)
     }
@@ -234,8 +238,17 @@ mod tests {
     #[test]
     fn names_become_fully_qualified_or_fail_cleanly() {
         assert_eq!(fqdn("dual.lab.test").unwrap().to_string(), "dual.lab.test.");
-        assert_eq!(fqdn("dual.lab.test.").unwrap().to_string(), "dual.lab.test.");
-        for bad in ["", "   ", "a..b", &"x".repeat(300), &format!("{}.test", "y".repeat(64))] {
+        assert_eq!(
+            fqdn("dual.lab.test.").unwrap().to_string(),
+            "dual.lab.test."
+        );
+        for bad in [
+            "",
+            "   ",
+            "a..b",
+            &"x".repeat(300),
+            &format!("{}.test", "y".repeat(64)),
+        ] {
             let failure = fqdn(bad).expect_err(bad);
             assert_eq!(failure.reason, Reason::DnsError);
         }

@@ -43,5 +43,7 @@ pub(crate) fn build(config: &ProbeConfig) -> DnsResolver {
     options.cache_size = 0;
     options.use_hosts_file = ResolveHosts::Never;
     options.preserve_intermediates = false;
+    // EDNS0 lets answers up to ~1.2 kB (many AAAA records) come over UDP.
+    options.edns0 = true;
     Ok(builder.build())
 }

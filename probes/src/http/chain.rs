@@ -61,6 +61,7 @@ fn hop_failure(family: Family, next: &Url, reason: Reason, detail: &str) -> (Rea
 }
 
 struct Walk {
+    port: Option<u16>,
     family: Family,
     expected: Option<u16>,
     start: HostAddress,
@@ -77,6 +78,7 @@ impl Walk {
             detail,
         )
         .with_synthesized(self.start.synthesized);
+        outcome.port = self.port;
         outcome.redirects = self.hops.clone();
         outcome
     }
@@ -104,6 +106,7 @@ pub(crate) async fn follow(
     let started = tokio::time::Instant::now();
     let follow_redirects = !matches!(expected, Some(code) if (300..400).contains(&code));
     let mut walk = Walk {
+        port: url.port_or_known_default(),
         family,
         expected,
         start,
@@ -151,7 +154,8 @@ pub(crate) async fn follow(
             let next = match current.join(&location) {
                 Ok(next) => next,
                 Err(e) => {
-                    let detail = format!("{status} from {current} to unusable Location {location:?}: {e}");
+                    let detail =
+                        format!("{status} from {current} to unusable Location {location:?}: {e}");
                     return walk.end(current, Reason::HttpError, detail);
                 }
             };
@@ -199,9 +203,10 @@ pub(crate) async fn follow(
                 },
             ),
         };
-        let mut outcome = walk.outcome(reason, detail).with_latency_ms(millis(started.elapsed()));
+        let mut outcome = walk
+            .outcome(reason, detail)
+            .with_latency_ms(millis(started.elapsed()));
         outcome.status = Some(status);
-        outcome.port = url.port_or_known_default();
         return Chain {
             outcome,
             final_url: current,
@@ -230,7 +235,11 @@ mod tests {
             (301, Some(301), true),
         ];
         for (status, expected, want) in cases {
-            assert_eq!(status_ok(*status, *expected), *want, "{status} {expected:?}");
+            assert_eq!(
+                status_ok(*status, *expected),
+                *want,
+                "{status} {expected:?}"
+            );
         }
     }
 

@@ -20,7 +20,11 @@ use super::failure::{Failure, Stage, from_hyper};
 use crate::deadline::{Deadline, secs};
 use crate::{Prober, Reason, tcp};
 
-const AGENT: &str = concat!("v6watch/", env!("CARGO_PKG_VERSION"), " (IPv6 readiness probe)");
+const AGENT: &str = concat!(
+    "v6watch/",
+    env!("CARGO_PKG_VERSION"),
+    " (IPv6 readiness probe)"
+);
 
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
@@ -54,27 +58,35 @@ impl Response {
     /// Read at most `cap` bytes; a longer body is `too_large` and reading stops there.
     pub(crate) async fn read_body(mut self, cap: usize, deadline: Deadline) -> Body {
         let too_large = |detail: String| Some(Failure::new(Reason::TooLarge, detail, Stage::Http));
-        if let Some(length) = self.content_length {
-            if length > cap as u64 {
-                return Body {
-                    bytes: Vec::new(),
-                    failure: too_large(format!(
-                        "Content-Length {length} is over the {cap}-byte cap"
-                    )),
-                };
-            }
+        if let Some(length) = self.content_length
+            && length > cap as u64
+        {
+            return Body {
+                bytes: Vec::new(),
+                failure: too_large(format!(
+                    "Content-Length {length} is over the {cap}-byte cap"
+                )),
+            };
         }
         let mut bytes = Vec::new();
         loop {
             let frame = match tokio::time::timeout(deadline.remaining(), self.body.frame()).await {
                 Err(_) => {
-                    let detail = format!("body incomplete when the time ran out ({} bytes read)", bytes.len());
+                    let detail = format!(
+                        "body incomplete when the time ran out ({} bytes read)",
+                        bytes.len()
+                    );
                     return Body {
                         bytes,
                         failure: Some(Failure::new(Reason::Timeout, detail, Stage::Http)),
                     };
                 }
-                Ok(None) => return Body { bytes, failure: None },
+                Ok(None) => {
+                    return Body {
+                        bytes,
+                        failure: None,
+                    };
+                }
                 Ok(Some(Err(error))) => {
                     let failure = from_hyper(&error, "reading the body");
                     return Body {
@@ -108,7 +120,11 @@ fn origin_form(url: &Url) -> Result<Uri, Failure> {
         target.push_str(query);
     }
     target.parse::<Uri>().map_err(|e| {
-        Failure::new(Reason::HttpError, format!("cannot request {url}: {e}"), Stage::Http)
+        Failure::new(
+            Reason::HttpError,
+            format!("cannot request {url}: {e}"),
+            Stage::Http,
+        )
     })
 }
 
@@ -155,7 +171,10 @@ pub(crate) async fn request(
             Err(_) => {
                 return Err(Failure::new(
                     Reason::Timeout,
-                    format!("TLS handshake with {target} not done within {}", secs(limit)),
+                    format!(
+                        "TLS handshake with {target} not done within {}",
+                        secs(limit)
+                    ),
                     Stage::Tls,
                 ));
             }
@@ -188,7 +207,11 @@ pub(crate) async fn request(
             .header(CONNECTION, "close")
             .body(Empty::<Bytes>::new())
             .map_err(|e| {
-                Failure::new(Reason::HttpError, format!("cannot build the request: {e}"), Stage::Http)
+                Failure::new(
+                    Reason::HttpError,
+                    format!("cannot build the request: {e}"),
+                    Stage::Http,
+                )
             })?;
         let response = sender
             .send_request(request)

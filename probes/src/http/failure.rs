@@ -36,7 +36,11 @@ pub(crate) fn from_hyper(error: &hyper::Error, doing: &str) -> Failure {
     let mut source = error.source();
     while let Some(cause) = source {
         if cause.downcast_ref::<rustls::Error>().is_some() {
-            return Failure::new(Reason::TlsError, format!("{doing}: {error}: {cause}"), Stage::Tls);
+            return Failure::new(
+                Reason::TlsError,
+                format!("{doing}: {error}: {cause}"),
+                Stage::Tls,
+            );
         }
         if let Some(io) = cause.downcast_ref::<io::Error>() {
             if let Some(tls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {

@@ -42,9 +42,7 @@ fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<(), SetupError
     let mut added = 0;
     for cert in CertificateDer::pem_slice_iter(&bytes) {
         let cert = cert.map_err(|e| invalid(Some(e.to_string())))?;
-        roots
-            .add(cert)
-            .map_err(|e| invalid(Some(e.to_string())))?;
+        roots.add(cert).map_err(|e| invalid(Some(e.to_string())))?;
         added += 1;
     }
     if added == 0 {

@@ -27,7 +27,10 @@ impl Lab {
         }
         let path = env_path();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("V6WATCH_LAB=1 but {} is unreadable ({e}): run `bash tests/lab/lab.sh up`", path.display())
+            panic!(
+                "V6WATCH_LAB=1 but {} is unreadable ({e}): run `bash tests/lab/lab.sh up`",
+                path.display()
+            )
         });
         let vars = text
             .lines()

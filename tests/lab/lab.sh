@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# v6watch test lab: network namespaces that show what breaks under IPv6-only.
+#
+#   bash tests/lab/lab.sh up       # (re)build the lab; writes tests/lab/lab.env
+#   bash tests/lab/lab.sh down     # remove it
+#   bash tests/lab/lab.sh status   # what runs, and a few health checks
+#
+# Needs root. Only documentation/test ranges are used, only inside namespaces made here.
+# Topology and names: tests/lab/README.md. To extend the lab, add a row to the tables below
+# and a line to the relevant setup function; lab.env is generated from these variables.
+set -euo pipefail
+
+# ---------------------------------------------------------------------------------------
+# The address table: the one place where lab addresses are written down.
+# ---------------------------------------------------------------------------------------
+LAB_DOMAIN=lab.test
+LAB_PREFIX=v6w                                 # every namespace is named v6w-*
+
+LAB_NET_CLIENTS6=2001:db8:1::/64               # client LAN (bridge br-cl in v6w-core)
+LAB_NET_CLIENTS4=192.0.2.0/24
+LAB_NET_SERVERS6=2001:db8:2::/64               # server LAN (bridge br-srv in v6w-core)
+LAB_NET_SERVERS4=198.51.100.0/24
+
+LAB_GW_CLIENTS6=2001:db8:1::1
+LAB_GW_CLIENTS4=192.0.2.1
+LAB_GW_SERVERS6=2001:db8:2::1
+LAB_GW_SERVERS4=198.51.100.1
+
+LAB_C6=2001:db8:1::6                           # v6w-c6: IPv6-only client (no IPv4 at all)
+LAB_C46_6=2001:db8:1::46                       # v6w-c46: dual-stack client
+LAB_C46_4=192.0.2.46
+LAB_WEB46_6=2001:db8:2::46                     # v6w-web46: dual-stack web host
+LAB_WEB46_4=198.51.100.46
+LAB_WEB6=2001:db8:2::6                         # v6w-web6: IPv6-only web host
+LAB_WEB4=198.51.100.4                          # v6w-web4: IPv4-only web host
+LAB_DNS6=2001:db8:2::53                        # v6w-dns: dnsmasq, authoritative for lab.test
+LAB_DNS4=198.51.100.53
+
+LAB_UNUSED6=2001:db8:1::99                     # on the client LAN, nobody has it
+LAB_BLACKHOLE_NET6=2001:db8:dead::/48          # silently dropped by v6w-core
+LAB_BLACKHOLE6=2001:db8:dead::1
+LAB_NAT64_NET6=64:ff9b::/96                    # well-known NAT64 prefix (no translator yet)
+LAB_NAT64_V4ONLY=64:ff9b::c633:6404            # 64:ff9b::198.51.100.4 (v4only, synthesized)
+
+LAB_V4ONLY_PORT=8080                           # web46 listens on 0.0.0.0:8080 only
+LAB_DNS_CLOSED_PORT=5353                       # nothing listens there on v6w-dns
+LAB_BIG_BYTES=4194304                          # size of /big.bin on web46
+LAB_TLS_PORT=443                               # web6: HTTPS (openssl s_server) with a lab CA
+
+# DNS records: name|IPv4|IPv6 (empty = no such record). Names are under LAB_DOMAIN.
+LAB_RECORDS=(
+  "dual|$LAB_WEB46_4|$LAB_WEB46_6"
+  "v6only||$LAB_WEB6"
+  "v4only|$LAB_WEB4|"
+  "blackhole||$LAB_BLACKHOLE6"
+  "unused||$LAB_UNUSED6"
+  "nat64||$LAB_NAT64_V4ONLY"
+  "v4port|$LAB_WEB46_4|$LAB_WEB46_6"
+  "multi||$LAB_WEB6"
+  "multi||2001:db8:dead::2"
+  "ns|$LAB_DNS4|$LAB_DNS6"
+  "tls-wrong||$LAB_WEB6"                      # web6, but not named in its certificate
+)
+# Names the web6 certificate is valid for.
+LAB_TLS_NAMES="DNS:v6only.$LAB_DOMAIN,IP:$LAB_WEB6"
+
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LAB_ENV="$LAB_DIR/lab.env"
+LAB_RUN="${V6WATCH_LAB_RUN:-/tmp/v6watch-lab}"   # docroots, logs; removed by `down`
+
+NS_CORE=$LAB_PREFIX-core
+NS_C6=$LAB_PREFIX-c6
+NS_C46=$LAB_PREFIX-c46
+NS_WEB46=$LAB_PREFIX-web46
+NS_WEB6=$LAB_PREFIX-web6
+NS_WEB4=$LAB_PREFIX-web4
+NS_DNS=$LAB_PREFIX-dns
+ALL_NS=("$NS_C6" "$NS_C46" "$NS_WEB46" "$NS_WEB6" "$NS_WEB4" "$NS_DNS" "$NS_CORE")
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+ns_exists() { ip netns list | awk '{print $1}' | grep -qx -- "$1"; }
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+need_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    log "must run as root (network namespaces)"; exit 1
+  fi
+}
+
+ensure_packages() {
+  local missing=()
+  command -v ip >/dev/null || missing+=(iproute2)
+  command -v ping >/dev/null || missing+=(iputils-ping)
+  command -v dig >/dev/null || missing+=(bind9-dnsutils)
+  command -v dnsmasq >/dev/null || missing+=(dnsmasq-base)
+  command -v busybox >/dev/null || missing+=(busybox)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# ---------------------------------------------------------------------------------------
+# down
+# ---------------------------------------------------------------------------------------
+lab_down() {
+  local ns pid
+  for ns in "${ALL_NS[@]}"; do
+    if ns_exists "$ns"; then
+      for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+    fi
+  done
+  sleep 0.1
+  for ns in "${ALL_NS[@]}"; do
+    if ns_exists "$ns"; then
+      for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+      ip netns del "$ns"
+    fi
+  done
+  rm -rf "$LAB_RUN"
+  rm -f "$LAB_ENV"
+}
+
+# ---------------------------------------------------------------------------------------
+# up
+# ---------------------------------------------------------------------------------------
+make_ns() {
+  local ns=$1
+  ip netns add "$ns"
+  # No DAD and no router advertisements: addresses are usable at once, routes are static.
+  in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+  in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
+  # Unprivileged ping inside the lab, so non-root probes work too.
+  in_ns "$ns" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+  ip -n "$ns" link set lo up
+}
+
+# plug NS into bridge BR of the core: eth0 in NS, PORT in the core.
+plug() {
+  local ns=$1 port=$2 br=$3
+  ip link add eth0 netns "$ns" type veth peer name "$port" netns "$NS_CORE"
+  ip -n "$NS_CORE" link set "$port" master "$br"
+  ip -n "$NS_CORE" link set "$port" up
+  ip -n "$ns" link set eth0 up
+}
+
+addr6() { ip -n "$1" -6 addr add "$2/64" dev eth0 nodad; }
+addr4() { ip -n "$1" addr add "$2/24" dev eth0; }
+
+setup_core() {
+  make_ns "$NS_CORE"
+  in_ns "$NS_CORE" sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
+  local br
+  for br in br-cl br-srv; do
+    ip -n "$NS_CORE" link add "$br" type bridge mcast_snooping 0
+    ip -n "$NS_CORE" link set "$br" up
+  done
+  ip -n "$NS_CORE" -6 addr add "$LAB_GW_CLIENTS6/64" dev br-cl nodad
+  ip -n "$NS_CORE" addr add "$LAB_GW_CLIENTS4/24" dev br-cl
+  ip -n "$NS_CORE" -6 addr add "$LAB_GW_SERVERS6/64" dev br-srv nodad
+  ip -n "$NS_CORE" addr add "$LAB_GW_SERVERS4/24" dev br-srv
+  # A silent drop: probes to this prefix time out.
+  ip -n "$NS_CORE" -6 route add blackhole "$LAB_BLACKHOLE_NET6"
+}
+
+setup_clients() {
+  make_ns "$NS_C6"
+  plug "$NS_C6" c6 br-cl
+  addr6 "$NS_C6" "$LAB_C6"
+  ip -n "$NS_C6" -6 route add default via "$LAB_GW_CLIENTS6"
+
+  make_ns "$NS_C46"
+  plug "$NS_C46" c46 br-cl
+  addr6 "$NS_C46" "$LAB_C46_6"
+  addr4 "$NS_C46" "$LAB_C46_4"
+  ip -n "$NS_C46" -6 route add default via "$LAB_GW_CLIENTS6"
+  ip -n "$NS_C46" route add default via "$LAB_GW_CLIENTS4"
+
+  # `ip netns exec` bind-mounts these over /etc/resolv.conf.
+  local ns
+  for ns in "$NS_C6" "$NS_C46"; do
+    mkdir -p "/etc/netns/$ns"
+    printf 'nameserver %s\n' "$LAB_DNS6" >"/etc/netns/$ns/resolv.conf"
+  done
+}
+
+setup_servers() {
+  make_ns "$NS_WEB46"
+  plug "$NS_WEB46" web46 br-srv
+  addr6 "$NS_WEB46" "$LAB_WEB46_6"
+  addr4 "$NS_WEB46" "$LAB_WEB46_4"
+  ip -n "$NS_WEB46" -6 route add default via "$LAB_GW_SERVERS6"
+  ip -n "$NS_WEB46" route add default via "$LAB_GW_SERVERS4"
+
+  make_ns "$NS_WEB6"
+  plug "$NS_WEB6" web6 br-srv
+  addr6 "$NS_WEB6" "$LAB_WEB6"
+  ip -n "$NS_WEB6" -6 route add default via "$LAB_GW_SERVERS6"
+
+  make_ns "$NS_WEB4"
+  plug "$NS_WEB4" web4 br-srv
+  in_ns "$NS_WEB4" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+  addr4 "$NS_WEB4" "$LAB_WEB4"
+  ip -n "$NS_WEB4" route add default via "$LAB_GW_SERVERS4"
+
+  make_ns "$NS_DNS"
+  plug "$NS_DNS" dns br-srv
+  addr6 "$NS_DNS" "$LAB_DNS6"
+  addr4 "$NS_DNS" "$LAB_DNS4"
+  ip -n "$NS_DNS" -6 route add default via "$LAB_GW_SERVERS6"
+  ip -n "$NS_DNS" route add default via "$LAB_GW_SERVERS4"
+}
+
+# A CGI script for busybox httpd that answers a redirect.
+cgi_redirect() {
+  local file=$1 location=$2
+  printf '#!/bin/sh\nprintf '"'"'Status: 302 Found\\r\\nLocation: %s\\r\\nContent-Type: text/plain\\r\\n\\r\\nmoved\\n'"'"'\n' \
+    "$location" >"$file"
+  chmod +x "$file"
+}
+
+write_docroots() {
+  local host dir
+  for host in web46 web6 web4; do
+    dir="$LAB_RUN/www/$host"
+    mkdir -p "$dir/cgi-bin"
+    printf '<!doctype html>\n<title>v6watch lab %s</title>\n<h1>v6watch lab: %s</h1>\n' \
+      "$host" "$host" >"$dir/index.html"
+  done
+  dir="$LAB_RUN/www/web46"
+  head -c "$LAB_BIG_BYTES" /dev/zero >"$dir/big.bin"
+  cgi_redirect "$dir/cgi-bin/to-v4only" "http://v4only.$LAB_DOMAIN/"
+  cgi_redirect "$dir/cgi-bin/to-v6only" "http://v6only.$LAB_DOMAIN/"
+  cgi_redirect "$dir/cgi-bin/loop" "/cgi-bin/loop"
+  printf '#!/bin/sh\nprintf '"'"'Status: 302 Found\\r\\nContent-Type: text/plain\\r\\n\\r\\nno location\\n'"'"'\n' \
+    >"$dir/cgi-bin/no-location"
+  printf '#!/bin/sh\nsleep 30\nprintf '"'"'Content-Type: text/plain\\r\\n\\r\\nslow\\n'"'"'\n' \
+    >"$dir/cgi-bin/slow"
+  chmod +x "$dir/cgi-bin/no-location" "$dir/cgi-bin/slow"
+}
+
+# A lab CA and a certificate for web6, signed by it. Tests trust $LAB_RUN/tls/ca.pem only.
+write_tls() {
+  local dir="$LAB_RUN/tls"
+  mkdir -p "$dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+    -subj "/CN=v6watch lab CA" -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -subj "/CN=v6only.$LAB_DOMAIN" -addext "subjectAltName=$LAB_TLS_NAMES" \
+    -keyout "$dir/web6.key" -out "$dir/web6.csr" 2>/dev/null
+  openssl x509 -req -in "$dir/web6.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+    -CAcreateserial -copy_extensions copy -days 30 -out "$dir/web6.pem" 2>/dev/null
+}
+
+# Run a daemon inside a namespace, detached, logging to $LAB_RUN/log/NAME.log.
+daemon() {
+  local ns=$1 name=$2; shift 2
+  in_ns "$ns" setsid -f "$@" >"$LAB_RUN/log/$name.log" 2>&1 </dev/null
+}
+
+start_web() {
+  mkdir -p "$LAB_RUN/log"
+  # busybox httpd on [::] is a dual-stack socket.
+  daemon "$NS_WEB46" web46 busybox httpd -f -p "[::]:80" -h "$LAB_RUN/www/web46"
+  daemon "$NS_WEB46" web46-v4port busybox httpd -f -p "0.0.0.0:$LAB_V4ONLY_PORT" -h "$LAB_RUN/www/web46"
+  daemon "$NS_WEB6" web6 busybox httpd -f -p "[::]:80" -h "$LAB_RUN/www/web6"
+  daemon "$NS_WEB4" web4 busybox httpd -f -p "0.0.0.0:80" -h "$LAB_RUN/www/web4"
+  # HTTPS: serves files of the docroot by name (`/index.html`; `/` is not an index).
+  (cd "$LAB_RUN/www/web6" && daemon "$NS_WEB6" web6-tls openssl s_server -quiet -WWW \
+    -accept "[::]:$LAB_TLS_PORT" -cert "$LAB_RUN/tls/web6.pem" -key "$LAB_RUN/tls/web6.key")
+}
+
+start_dns() {
+  local args=(-k --conf-file=/dev/null --no-resolv --no-hosts --bind-interfaces
+    --listen-address="$LAB_DNS6" --listen-address="$LAB_DNS4" --except-interface=lo
+    --local="/$LAB_DOMAIN/" --pid-file= --user=root --group=root
+    --log-queries --log-facility="$LAB_RUN/log/dnsmasq-queries.log")
+  local row name v4 v6 value
+  for row in "${LAB_RECORDS[@]}"; do
+    IFS='|' read -r name v4 v6 <<<"$row"
+    value="$name.$LAB_DOMAIN"
+    [ -n "$v4" ] && value="$value,$v4"
+    [ -n "$v6" ] && value="$value,$v6"
+    args+=(--host-record="$value")
+  done
+  daemon "$NS_DNS" dnsmasq dnsmasq "${args[@]}"
+}
+
+# (busybox 1.35's `wget -T` crashes: bound wget with timeout(1) instead.)
+
+# First packets must not wait for neighbour discovery: resolve neighbours now.
+prime() {
+  local target
+  for target in "$LAB_C6" "$LAB_C46_6" "$LAB_WEB46_6" "$LAB_WEB6" "$LAB_DNS6"; do
+    in_ns "$NS_CORE" ping -6 -c1 -W1 "$target" >/dev/null 2>&1 || true
+  done
+  for target in "$LAB_C46_4" "$LAB_WEB46_4" "$LAB_WEB4" "$LAB_DNS4"; do
+    in_ns "$NS_CORE" ping -4 -c1 -W1 "$target" >/dev/null 2>&1 || true
+  done
+  in_ns "$NS_C6" ping -6 -c1 -W1 "$LAB_GW_CLIENTS6" >/dev/null 2>&1 || true
+  in_ns "$NS_C46" ping -6 -c1 -W1 "$LAB_GW_CLIENTS6" >/dev/null 2>&1 || true
+  in_ns "$NS_C46" ping -4 -c1 -W1 "$LAB_GW_CLIENTS4" >/dev/null 2>&1 || true
+}
+
+wait_ready() {
+  local i
+  for i in $(seq 1 50); do
+    if in_ns "$NS_C6" dig +time=1 +tries=1 +short AAAA "dual.$LAB_DOMAIN" "@$LAB_DNS6" 2>/dev/null \
+        | grep -q "$LAB_WEB46_6" \
+      && in_ns "$NS_C6" timeout 1 busybox wget -q -O /dev/null "http://[$LAB_WEB6]/" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "lab did not become ready; logs in $LAB_RUN/log"
+  return 1
+}
+
+write_env() {
+  {
+    echo "# Generated by tests/lab/lab.sh up; do not edit (edit the table in lab.sh)."
+    local var
+    for var in LAB_DOMAIN LAB_NET_CLIENTS6 LAB_NET_CLIENTS4 LAB_NET_SERVERS6 LAB_NET_SERVERS4 \
+      LAB_GW_CLIENTS6 LAB_GW_CLIENTS4 LAB_GW_SERVERS6 LAB_GW_SERVERS4 \
+      LAB_C6 LAB_C46_6 LAB_C46_4 LAB_WEB46_6 LAB_WEB46_4 LAB_WEB6 LAB_WEB4 LAB_DNS6 LAB_DNS4 \
+      LAB_UNUSED6 LAB_BLACKHOLE_NET6 LAB_BLACKHOLE6 LAB_NAT64_NET6 LAB_NAT64_V4ONLY \
+      LAB_V4ONLY_PORT LAB_DNS_CLOSED_PORT LAB_BIG_BYTES LAB_TLS_PORT LAB_RUN; do
+      echo "$var=${!var}"
+    done
+    echo "LAB_TLS_CA=$LAB_RUN/tls/ca.pem"
+    echo "LAB_NS_CORE=$NS_CORE"
+    echo "LAB_NS_C6=$NS_C6"
+    echo "LAB_NS_C46=$NS_C46"
+    echo "LAB_NS_WEB46=$NS_WEB46"
+    echo "LAB_NS_WEB6=$NS_WEB6"
+    echo "LAB_NS_WEB4=$NS_WEB4"
+    echo "LAB_NS_DNS=$NS_DNS"
+  } >"$LAB_ENV"
+}
+
+lab_up() {
+  ensure_packages
+  lab_down
+  mkdir -p "$LAB_RUN/log"
+  setup_core
+  setup_clients
+  setup_servers
+  write_docroots
+  write_tls
+  start_web
+  start_dns
+  prime
+  wait_ready
+  write_env
+  log "up: namespaces ${ALL_NS[*]}; addresses in $LAB_ENV"
+}
+
+# ---------------------------------------------------------------------------------------
+# status
+# ---------------------------------------------------------------------------------------
+check() {
+  local what=$1; shift
+  if "$@" >/dev/null 2>&1; then echo "  ok    $what"; else echo "  FAIL  $what"; return 1; fi
+}
+
+lab_status() {
+  local ns failed=0
+  for ns in "${ALL_NS[@]}"; do
+    if ns_exists "$ns"; then
+      echo "$ns: $(ip netns pids "$ns" | xargs -r -n1 ps -o comm= -p | sort | uniq -c | xargs echo)"
+    else
+      echo "$ns: missing"; failed=1
+    fi
+  done
+  [ "$failed" -eq 0 ] || return 1
+  echo "checks:"
+  check "c6 resolves dual.$LAB_DOMAIN AAAA" \
+    sh -c "ip netns exec $NS_C6 dig +short AAAA dual.$LAB_DOMAIN @$LAB_DNS6 | grep -q ." || failed=1
+  check "c6 pings web6 over IPv6" in_ns "$NS_C6" ping -6 -c1 -W1 "$LAB_WEB6" || failed=1
+  check "c6 fetches http://[$LAB_WEB46_6]/" \
+    in_ns "$NS_C6" timeout 2 busybox wget -q -O /dev/null "http://[$LAB_WEB46_6]/" || failed=1
+  check "c46 fetches http://$LAB_WEB4/" \
+    in_ns "$NS_C46" timeout 2 busybox wget -q -O /dev/null "http://$LAB_WEB4/" || failed=1
+  check "c46 fetches http://$LAB_WEB46_4:$LAB_V4ONLY_PORT/" \
+    in_ns "$NS_C46" timeout 2 busybox wget -q -O /dev/null "http://$LAB_WEB46_4:$LAB_V4ONLY_PORT/" || failed=1
+  check "c6 fetches https://[$LAB_WEB6]/index.html (lab CA)" \
+    sh -c "printf 'GET /index.html HTTP/1.0\r\n\r\n' | ip netns exec $NS_C6 timeout 2 \
+      openssl s_client -quiet -verify_return_error -CAfile $LAB_RUN/tls/ca.pem \
+      -verify_ip $LAB_WEB6 -connect [$LAB_WEB6]:$LAB_TLS_PORT 2>/dev/null | grep -q 'v6watch lab'" || failed=1
+  check "c6 has no IPv4 route" sh -c "! ip -n $NS_C6 -4 route | grep -q ." || failed=1
+  return "$failed"
+}
+
+main() {
+  need_root
+  case "${1:-}" in
+    up) lab_up ;;
+    down) lab_down; log "down" ;;
+    status) lab_status ;;
+    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  esac
+}
+
+main "$@"
