@@ -1,0 +1,18 @@
+//! The inventory stage: what the user owns (hosts, prefixes, tunnels, containers, services),
+//! as records shown on pages and as forms validated into typed inputs.
+
+pub mod change;
+pub mod container;
+pub mod form;
+pub mod host;
+pub mod prefix;
+pub mod service;
+pub mod tunnel;
+
+pub use change::Change;
+pub use container::{Container, ContainerInput, ContainerRuntime, NetworkMode};
+pub use form::FormValues;
+pub use host::{Address, Host, HostDependents, HostInput};
+pub use prefix::{Prefix, PrefixInput};
+pub use service::{Service, ServiceInput, ServiceKind, ServiceOwner};
+pub use tunnel::{Tunnel, TunnelInput, TunnelKind};

@@ -1,0 +1,194 @@
+//! Tunnels that carry IPv6 over IPv4 (or over another IPv6 path).
+
+use super::form::{Choice, FormValues, lines, optional, optional_id, value};
+use crate::domain::{FieldErrors, parse_address, parse_mtu, parse_name, parse_prefix};
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TunnelKind {
+    SixInFour,
+    SixToFour,
+    SixRd,
+    WireGuard,
+    Gre,
+    Other,
+}
+
+impl Choice for TunnelKind {
+    const ALL: &'static [Self] = &[
+        Self::SixInFour,
+        Self::SixToFour,
+        Self::SixRd,
+        Self::WireGuard,
+        Self::Gre,
+        Self::Other,
+    ];
+    fn code(self) -> &'static str {
+        match self {
+            Self::SixInFour => "6in4",
+            Self::SixToFour => "6to4",
+            Self::SixRd => "6rd",
+            Self::WireGuard => "wireguard",
+            Self::Gre => "gre",
+            Self::Other => "other",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Self::SixInFour => "6in4 / sit",
+            Self::SixToFour => "6to4",
+            Self::SixRd => "6rd",
+            Self::WireGuard => "WireGuard",
+            Self::Gre => "GRE",
+            Self::Other => "other",
+        }
+    }
+}
+
+impl TunnelKind {
+    /// 6in4, 6rd and GRE carry IPv6 inside IPv4: their outer endpoints must be IPv4.
+    fn needs_ipv4_endpoints(self) -> bool {
+        matches!(self, Self::SixInFour | Self::SixToFour | Self::SixRd)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tunnel {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub broker: String,
+    pub local_endpoint: Option<String>,
+    pub remote_endpoint: Option<String>,
+    pub local_v6: Option<String>,
+    pub remote_v6: Option<String>,
+    pub mtu: Option<i64>,
+    pub routed_prefixes: Vec<String>,
+    pub host_id: Option<i64>,
+    pub host_name: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Tunnel {
+    pub fn form_values(&self) -> FormValues {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        FormValues::from([
+            ("name".into(), self.name.clone()),
+            ("kind".into(), self.kind.clone()),
+            ("broker".into(), self.broker.clone()),
+            ("local_endpoint".into(), opt(&self.local_endpoint)),
+            ("remote_endpoint".into(), opt(&self.remote_endpoint)),
+            ("local_v6".into(), opt(&self.local_v6)),
+            ("remote_v6".into(), opt(&self.remote_v6)),
+            ("mtu".into(), self.mtu.map(|m| m.to_string()).unwrap_or_default()),
+            ("routed_prefixes".into(), self.routed_prefixes.join("\n")),
+            ("host_id".into(), self.host_id.map(|h| h.to_string()).unwrap_or_default()),
+        ])
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TunnelInput {
+    pub name: String,
+    pub kind: TunnelKind,
+    pub broker: String,
+    pub local_endpoint: Option<IpAddr>,
+    pub remote_endpoint: Option<IpAddr>,
+    pub local_v6: Option<IpAddr>,
+    pub remote_v6: Option<IpAddr>,
+    pub mtu: Option<u16>,
+    pub routed_prefixes: Vec<IpNet>,
+    pub host_id: Option<i64>,
+}
+
+fn parse_v6(text: &str) -> Result<IpAddr, String> {
+    match parse_address(text)? {
+        a @ IpAddr::V6(_) => Ok(a),
+        IpAddr::V4(_) => Err(format!("'{text}' is IPv4; the tunnel's inner address is IPv6")),
+    }
+}
+
+impl TunnelInput {
+    pub fn validate(values: &FormValues) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = errors.check("name", parse_name(value(values, "name")));
+        let kind = errors.check("kind", TunnelKind::parse(value(values, "kind")));
+        let broker = value(values, "broker").trim().to_string();
+        let local_endpoint = optional(&mut errors, values, "local_endpoint", parse_address);
+        let remote_endpoint = optional(&mut errors, values, "remote_endpoint", parse_address);
+        if let Some(kind) = kind {
+            for (field, endpoint) in [("local_endpoint", local_endpoint), ("remote_endpoint", remote_endpoint)] {
+                if kind.needs_ipv4_endpoints() && matches!(endpoint, Some(IpAddr::V6(_))) {
+                    errors.add(field, format!("a {} tunnel runs over IPv4: enter an IPv4 endpoint", kind.label()));
+                }
+            }
+            if kind != TunnelKind::SixToFour && remote_endpoint.is_none() && errors.get("remote_endpoint").is_none() {
+                errors.add("remote_endpoint", "enter the far end's address (the broker's server)");
+            }
+        }
+        let local_v6 = optional(&mut errors, values, "local_v6", parse_v6);
+        let remote_v6 = optional(&mut errors, values, "remote_v6", parse_v6);
+        let mtu = optional(&mut errors, values, "mtu", parse_mtu);
+        let routed_prefixes = lines(&mut errors, values, "routed_prefixes", parse_prefix);
+        let host_id = optional_id(&mut errors, values, "host_id");
+        match (name, kind) {
+            (Some(name), Some(kind)) if errors.is_empty() => Ok(Self {
+                name,
+                kind,
+                broker,
+                local_endpoint,
+                remote_endpoint,
+                local_v6,
+                remote_v6,
+                mtu,
+                routed_prefixes,
+                host_id,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormValues {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_6in4_tunnel_validates() {
+        let t = TunnelInput::validate(&form(&[
+            ("name", "he-tunnel"),
+            ("kind", "6in4"),
+            ("remote_endpoint", "198.51.100.1"),
+            ("local_v6", "2001:db8:1::2"),
+            ("mtu", "1480"),
+            ("routed_prefixes", "2001:db8:2::/48\n"),
+        ]))
+        .unwrap();
+        assert_eq!(t.kind, TunnelKind::SixInFour);
+        assert_eq!(t.routed_prefixes.len(), 1);
+    }
+
+    #[test]
+    fn tunnel_errors_name_their_fields() {
+        let cases: &[(&[(&str, &str)], &str, &str)] = &[
+            (&[("name", "t"), ("kind", "6in4")], "remote_endpoint", "far end"),
+            (&[("name", "t"), ("kind", "6in4"), ("remote_endpoint", "2001:db8::1")], "remote_endpoint", "over IPv4"),
+            (&[("name", "t"), ("kind", "wireguard"), ("remote_endpoint", "2001:db8::1"), ("local_v6", "192.0.2.1")], "local_v6", "is IPv4"),
+            (&[("name", "t"), ("kind", "teleport")], "kind", "choose one"),
+            (&[("name", "t"), ("kind", "gre"), ("remote_endpoint", "192.0.2.1"), ("mtu", "1000")], "mtu", "1280"),
+            (&[("name", "t"), ("kind", "6to4"), ("routed_prefixes", "2002::/16\nnope")], "routed_prefixes", "line 2"),
+        ];
+        for (pairs, field, message) in cases {
+            let errors = TunnelInput::validate(&form(pairs)).unwrap_err();
+            let got = errors.get(field).unwrap_or_default();
+            assert!(got.contains(message), "{field}: {got:?} in {errors:?}");
+        }
+    }
+}

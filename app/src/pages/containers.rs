@@ -1,0 +1,132 @@
+//! Container pages: list, detail, create/edit, delete.
+
+use super::form::{ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values};
+use super::hosts::AddressList;
+use super::loaded::{id_param, loaded};
+use crate::domain::FieldErrors;
+use crate::inventory::{ContainerInput, ContainerRuntime, FormValues, NetworkMode};
+use crate::queries::inventory::{load_choices, load_container, list_containers};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn container_check(values: &FormValues) -> FieldErrors {
+    ContainerInput::validate(values).err().unwrap_or_default()
+}
+
+#[component]
+pub fn ContainersPage() -> impl IntoView {
+    let containers = Resource::new(|| (), |_| list_containers());
+    view! {
+        <Title text="Containers"/>
+        <div class="page-head"><h1>"Containers"</h1><a class="button primary" href="/containers/new">"Add container"</a></div>
+        {loaded(containers, |containers| if containers.is_empty() {
+            view! { <p class="empty">"No containers yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="list" id="containers">
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Runtime"</th><th scope="col">"Host"</th><th scope="col">"Network"</th><th scope="col">"Addresses"</th><th scope="col">"Ports"</th></tr></thead>
+                    <tbody>
+                        {containers.into_iter().map(|c| view! {
+                            <tr>
+                                <td><a href=format!("/containers/{}", c.id)>{c.name}</a></td>
+                                <td>{c.runtime}</td>
+                                <td><a href=format!("/hosts/{}", c.host_id)>{c.host_name}</a></td>
+                                <td>{c.network_mode}</td>
+                                <td><AddressList addresses=c.addresses/></td>
+                                <td>{c.published_ports.join(", ")}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        })}
+    }
+}
+
+#[component]
+pub fn ContainerPage() -> impl IntoView {
+    let id = id_param();
+    let detail = Resource::new(move || id.get(), |id| load_container(id.unwrap_or_default()));
+    view! {
+        {loaded(detail, |d| {
+            let c = d.container;
+            view! {
+                <Title text=c.name.clone()/>
+                <div class="page-head">
+                    <h1>{c.name.clone()}</h1>
+                    <a class="button" href=format!("/containers/{}/edit", c.id)>"Edit"</a>
+                    <a class="button danger" href=format!("/containers/{}/delete", c.id)>"Delete"</a>
+                </div>
+                <dl class="facts">
+                    <dt>"Runtime"</dt><dd>{c.runtime}</dd>
+                    <dt>"Host"</dt><dd><a href=format!("/hosts/{}", c.host_id)>{c.host_name}</a></dd>
+                    <dt>"Network mode"</dt><dd>{c.network_mode}</dd>
+                    <dt>"Published ports"</dt><dd>{c.published_ports.join(", ")}</dd>
+                    <dt>"Notes"</dt><dd class="notes">{c.notes}</dd>
+                </dl>
+                <h2>"Addresses"</h2>
+                <AddressList addresses=c.addresses/>
+                <h2>"Services"</h2>
+                <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a></li> }).collect_view()}</ul>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn ContainerFormPage() -> impl IntoView {
+    let id = id_param();
+    let start = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let form = id.map_or("container-new".to_string(), |id| format!("container-edit-{id}"));
+            let stored = async move {
+                match id {
+                    Some(id) => Ok(Some(load_container(id).await?.container.form_values())),
+                    None => Ok(None),
+                }
+            };
+            let start = starting_values(form, stored).await?;
+            Ok::<_, ServerFnError>((id, start, load_choices().await?))
+        },
+    );
+    view! {
+        <Title text="Container"/>
+        {loaded(start, |(id, (values, errors), choices)| {
+            let (title, action, cancel) = match id {
+                Some(id) => ("Edit container", format!("/actions/containers/{id}"), format!("/containers/{id}")),
+                None => ("Add a container", "/actions/containers".to_string(), "/containers".to_string()),
+            };
+            let hosts = choices.hosts.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+            view! {
+                <h1>{title}</h1>
+                <InventoryForm action values errors validate=container_check submit="Save container" cancel>
+                    <TextField name="name" label="Name" placeholder="nextcloud"/>
+                    <SelectField name="host_id" label="Runs on host" options=hosts blank="— choose —"/>
+                    <SelectField name="runtime" label="Runtime" options={choice_options::<ContainerRuntime>()}/>
+                    <SelectField name="network_mode" label="Network mode" options={choice_options::<NetworkMode>()}/>
+                    <TextArea name="addresses" label="Addresses" hint="One per line."/>
+                    <TextArea name="published_ports" label="Published ports" hint="One per line: 8080:80/tcp, 443, [2001:db8::5]:8443:443."/>
+                    <TextArea name="notes" label="Notes"/>
+                </InventoryForm>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn ContainerDeletePage() -> impl IntoView {
+    let id = id_param();
+    let detail = Resource::new(move || id.get(), |id| load_container(id.unwrap_or_default()));
+    view! {
+        <Title text="Delete container"/>
+        {loaded(detail, |d| view! {
+            <ConfirmDelete
+                what=format!("container {}", d.container.name)
+                action=format!("/actions/containers/{}/delete", d.container.id)
+                cancel=format!("/containers/{}", d.container.id)
+                consequences=d.services.iter().map(|s| format!("service {} is deleted", s.name)).collect()
+            />
+        })}
+    }
+}

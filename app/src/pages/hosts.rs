@@ -1,0 +1,152 @@
+//! Host pages: list, detail, create/edit, delete.
+
+use super::form::{ConfirmDelete, InventoryForm, TextArea, TextField, starting_values};
+use super::loaded::{id_param, loaded};
+use crate::domain::FieldErrors;
+use crate::inventory::{Address, FormValues, HostInput};
+use crate::queries::inventory::{load_host, list_hosts};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+pub fn host_check(values: &FormValues) -> FieldErrors {
+    HostInput::validate(values).err().unwrap_or_default()
+}
+
+#[component]
+pub fn AddressList(addresses: Vec<Address>) -> impl IntoView {
+    view! {
+        <ul class="addresses">
+            {addresses.into_iter().map(|a| view! {
+                <li>
+                    <code>{a.address}</code>
+                    " " <span class=format!("kind kind-{}", a.kind.code())>{a.kind.as_str()}</span>
+                    {a.mac.map(|mac| view! { " " <span class="mac" title="MAC encoded in the EUI-64 interface id">"EUI-64 " {mac}</span> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn HostsPage() -> impl IntoView {
+    let hosts = Resource::new(|| (), |_| list_hosts());
+    view! {
+        <Title text="Hosts"/>
+        <div class="page-head"><h1>"Hosts"</h1><a class="button primary" href="/hosts/new">"Add host"</a></div>
+        {loaded(hosts, |hosts| if hosts.is_empty() {
+            view! { <p class="empty">"No hosts yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="list" id="hosts">
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"DNS name"</th><th scope="col">"Addresses"</th><th scope="col">"Tags"</th></tr></thead>
+                    <tbody>
+                        {hosts.into_iter().map(|h| view! {
+                            <tr>
+                                <td><a href=format!("/hosts/{}", h.id)>{h.name}</a></td>
+                                <td>{h.dns_name.unwrap_or_default()}</td>
+                                <td><AddressList addresses=h.addresses/></td>
+                                <td>{h.tags.join(", ")}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        })}
+    }
+}
+
+#[component]
+pub fn HostPage() -> impl IntoView {
+    let id = id_param();
+    let detail = Resource::new(move || id.get(), |id| load_host(id.unwrap_or_default()));
+    view! {
+        {loaded(detail, |d| {
+            let h = d.host;
+            view! {
+                <Title text=h.name.clone()/>
+                <div class="page-head">
+                    <h1>{h.name.clone()}</h1>
+                    <a class="button" href=format!("/hosts/{}/edit", h.id)>"Edit"</a>
+                    <a class="button danger" href=format!("/hosts/{}/delete", h.id)>"Delete"</a>
+                </div>
+                <dl class="facts">
+                    <dt>"DNS name"</dt><dd>{h.dns_name.unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Tags"</dt><dd>{h.tags.join(", ")}</dd>
+                    <dt>"Notes"</dt><dd class="notes">{h.notes}</dd>
+                    <dt>"Updated"</dt><dd>{h.updated_at}</dd>
+                </dl>
+                <h2>"Addresses"</h2>
+                <AddressList addresses=h.addresses/>
+                <h2>"Tunnels terminated here"</h2>
+                <ul>{d.tunnels.into_iter().map(|t| view! { <li><a href=format!("/tunnels/{}", t.id)>{t.name}</a> " (" {t.kind} ")"</li> }).collect_view()}</ul>
+                <h2>"Containers"</h2>
+                <ul>{d.containers.into_iter().map(|c| view! { <li><a href=format!("/containers/{}", c.id)>{c.name}</a> " (" {c.runtime} ")"</li> }).collect_view()}</ul>
+                <h2>"Services"</h2>
+                <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a> " " <code>{s.target}</code></li> }).collect_view()}</ul>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn HostFormPage() -> impl IntoView {
+    let id = id_param();
+    let start = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let form = match id {
+                Some(id) => format!("host-edit-{id}"),
+                None => "host-new".to_string(),
+            };
+            let stored = async move {
+                match id {
+                    Some(id) => Ok(Some(load_host(id).await?.host.form_values())),
+                    None => Ok(None),
+                }
+            };
+            starting_values(form, stored).await.map(|start| (id, start))
+        },
+    );
+    view! {
+        <Title text="Host"/>
+        {loaded(start, |(id, (values, errors))| {
+            let (title, action, cancel) = match id {
+                Some(id) => ("Edit host", format!("/actions/hosts/{id}"), format!("/hosts/{id}")),
+                None => ("Add a host", "/actions/hosts".to_string(), "/hosts".to_string()),
+            };
+            view! {
+                <h1>{title}</h1>
+                <InventoryForm action values errors validate=host_check submit="Save host" cancel>
+                    <TextField name="name" label="Name" placeholder="router"/>
+                    <TextField name="dns_name" label="DNS name (optional)" placeholder="router.home.example"/>
+                    <TextArea name="addresses" label="Addresses" hint="One IPv6 or IPv4 address per line." placeholder="2001:db8::1"/>
+                    <TextField name="tags" label="Tags" hint="Separated by commas or spaces."/>
+                    <TextArea name="notes" label="Notes"/>
+                </InventoryForm>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn HostDeletePage() -> impl IntoView {
+    let id = id_param();
+    let detail = Resource::new(move || id.get(), |id| load_host(id.unwrap_or_default()));
+    view! {
+        <Title text="Delete host"/>
+        {loaded(detail, |d| {
+            let mut consequences: Vec<String> = Vec::new();
+            consequences.extend(d.dependents.containers.iter().map(|c| format!("container {c} is deleted")));
+            consequences.extend(d.dependents.services.iter().map(|s| format!("service {s} is deleted")));
+            consequences.extend(d.dependents.tunnels.iter().map(|t| format!("tunnel {t} keeps its data but no longer names a host")));
+            view! {
+                <ConfirmDelete
+                    what=format!("host {}", d.host.name)
+                    action=format!("/actions/hosts/{}/delete", d.host.id)
+                    cancel=format!("/hosts/{}", d.host.id)
+                    consequences
+                />
+            }
+        })}
+    }
+}

@@ -1,0 +1,54 @@
+//! The frame around signed-in pages: navigation, the user, sign-out.
+
+use crate::queries::flash::whoami;
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+
+#[component]
+pub fn Layout() -> impl IntoView {
+    let user = Resource::new(|| (), |_| whoami());
+    view! {
+        <a class="skip" href="#main">"Skip to content"</a>
+        <header class="top">
+            <a class="brand" href="/">
+                <span class="badge six" aria-hidden="true">"6"</span>
+                "v6watch"
+            </a>
+            <nav aria-label="Main">
+                <A href="/" exact=true>"Overview"</A>
+                <A href="/hosts">"Hosts"</A>
+                <A href="/prefixes">"Address plan"</A>
+                <A href="/tunnels">"Tunnels"</A>
+                <A href="/containers">"Containers"</A>
+                <A href="/services">"Services"</A>
+            </nav>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    user.await.ok().flatten().map(|name| view! {
+                        <form class="signout" method="post" action="/actions/logout">
+                            <span class="user">{name}</span>
+                            <button type="submit" class="link">"Sign out"</button>
+                        </form>
+                    })
+                })}
+            </Suspense>
+        </header>
+        <main id="main">
+            <Outlet/>
+        </main>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main id="main">
+            <h1>"Not found"</h1>
+            <p>"There is nothing at this address. " <a href="/">"Back to the overview"</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,108 @@
+//! The address plan: the prefix tree with the inventory's addresses placed inside.
+
+use super::form::{ConfirmDelete, InventoryForm, TextField, starting_values};
+use super::loaded::{id_param, loaded};
+use crate::domain::FieldErrors;
+use crate::inventory::{FormValues, PrefixInput};
+use crate::queries::inventory::get_prefix;
+use crate::queries::plan::{PlacedAddress, address_plan};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn prefix_check(values: &FormValues) -> FieldErrors {
+    PrefixInput::validate(values).err().unwrap_or_default()
+}
+
+fn placed(addresses: Vec<PlacedAddress>) -> impl IntoView {
+    view! {
+        <ul class="placed">
+            {addresses.into_iter().map(|a| view! {
+                <li><code>{a.address}</code> " " <a href=a.owner_link>{a.owner}</a></li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let plan = Resource::new(|| (), |_| address_plan());
+    view! {
+        <Title text="Address plan"/>
+        <div class="page-head"><h1>"Address plan"</h1><a class="button primary" href="/prefixes/new">"Add prefix"</a></div>
+        {loaded(plan, |plan| view! {
+            {(!plan.outside.is_empty()).then(|| view! {
+                <section class="notice warn" id="outside">
+                    <h2>"Addresses outside every declared prefix"</h2>
+                    {placed(plan.outside)}
+                </section>
+            })}
+            {if plan.nodes.is_empty() {
+                view! { <p class="empty">"No prefixes yet: add the /48 or /56 your broker or ISP delegates, then the /64s inside it."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="tree" id="plan">
+                        {plan.nodes.into_iter().map(|n| view! {
+                            <li style=format!("--depth: {}", n.depth) data-depth=n.depth>
+                                <a href=format!("/prefixes/{}/edit", n.prefix.id)><code>{n.prefix.cidr}</code></a>
+                                " " <span class="purpose">{n.prefix.purpose}</span>
+                                " " <a class="small danger" href=format!("/prefixes/{}/delete", n.prefix.id)>"delete"</a>
+                                {placed(n.addresses)}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        })}
+    }
+}
+
+#[component]
+pub fn PrefixFormPage() -> impl IntoView {
+    let id = id_param();
+    let start = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let form = id.map_or("prefix-new".to_string(), |id| format!("prefix-edit-{id}"));
+            let stored = async move {
+                match id {
+                    Some(id) => Ok(Some(get_prefix(id).await?.form_values())),
+                    None => Ok(None),
+                }
+            };
+            starting_values(form, stored).await.map(|start| (id, start))
+        },
+    );
+    view! {
+        <Title text="Prefix"/>
+        {loaded(start, |(id, (values, errors))| {
+            let (title, action) = match id {
+                Some(id) => ("Edit prefix", format!("/actions/prefixes/{id}")),
+                None => ("Add a prefix", "/actions/prefixes".to_string()),
+            };
+            view! {
+                <h1>{title}</h1>
+                <InventoryForm action values errors validate=prefix_check submit="Save prefix" cancel="/prefixes".into()>
+                    <TextField name="cidr" label="Prefix" placeholder="2001:db8:1::/48" hint="Address and length; IPv6 or IPv4."/>
+                    <TextField name="purpose" label="Purpose" placeholder="LAN, containers, from the tunnel broker…"/>
+                </InventoryForm>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn PrefixDeletePage() -> impl IntoView {
+    let id = id_param();
+    let prefix = Resource::new(move || id.get(), |id| get_prefix(id.unwrap_or_default()));
+    view! {
+        <Title text="Delete prefix"/>
+        {loaded(prefix, |p| view! {
+            <ConfirmDelete
+                what=format!("prefix {}", p.cidr)
+                action=format!("/actions/prefixes/{}/delete", p.id)
+                cancel="/prefixes".into()
+                consequences=vec!["addresses inside it move to its parent prefix, or are flagged as outside the plan".into()]
+            />
+        })}
+    }
+}

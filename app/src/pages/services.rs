@@ -1,0 +1,143 @@
+//! Service pages: list, detail, create/edit, delete.
+
+use super::form::{ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values};
+use super::loaded::{id_param, loaded};
+use crate::domain::FieldErrors;
+use crate::inventory::{FormValues, ServiceInput, ServiceKind};
+use crate::queries::inventory::{load_choices, get_service, list_services};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn service_check(values: &FormValues) -> FieldErrors {
+    ServiceInput::validate(values).err().unwrap_or_default()
+}
+
+fn owner_link(s: &crate::inventory::Service) -> String {
+    match (s.host_id, s.container_id) {
+        (Some(h), _) => format!("/hosts/{h}"),
+        (_, Some(c)) => format!("/containers/{c}"),
+        _ => "/services".into(),
+    }
+}
+
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    let services = Resource::new(|| (), |_| list_services());
+    view! {
+        <Title text="Services"/>
+        <div class="page-head"><h1>"Services"</h1><a class="button primary" href="/services/new">"Add service"</a></div>
+        {loaded(services, |services| if services.is_empty() {
+            view! { <p class="empty">"No services yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="list" id="services">
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Target"</th><th scope="col">"Runs on"</th></tr></thead>
+                    <tbody>
+                        {services.into_iter().map(|s| {
+                            let owner = owner_link(&s);
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/services/{}", s.id)>{s.name}</a></td>
+                                    <td>{s.kind}</td>
+                                    <td><code>{s.target}</code>{s.port.map(|p| format!(" port {p}"))}</td>
+                                    <td><a href=owner>{s.owner_name}</a></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        })}
+    }
+}
+
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let id = id_param();
+    let service = Resource::new(move || id.get(), |id| get_service(id.unwrap_or_default()));
+    view! {
+        {loaded(service, |s| {
+            let owner = owner_link(&s);
+            view! {
+                <Title text=s.name.clone()/>
+                <div class="page-head">
+                    <h1>{s.name.clone()}</h1>
+                    <a class="button" href=format!("/services/{}/edit", s.id)>"Edit"</a>
+                    <a class="button danger" href=format!("/services/{}/delete", s.id)>"Delete"</a>
+                </div>
+                <dl class="facts">
+                    <dt>"Kind"</dt><dd>{s.kind}</dd>
+                    <dt>"Target"</dt><dd><code>{s.target}</code></dd>
+                    <dt>"Port"</dt><dd>{s.port.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Expected status"</dt><dd>{s.expected_status.map(|p| p.to_string()).unwrap_or_else(|| "any 2xx".into())}</dd>
+                    <dt>"Runs on"</dt><dd><a href=owner>{s.owner_name}</a></dd>
+                </dl>
+                <h2>"Declared dependencies"</h2>
+                <ul>{s.dependencies.into_iter().map(|d| view! { <li><code>{d}</code></li> }).collect_view()}</ul>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn ServiceFormPage() -> impl IntoView {
+    let id = id_param();
+    let start = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let form = id.map_or("service-new".to_string(), |id| format!("service-edit-{id}"));
+            let stored = async move {
+                match id {
+                    Some(id) => Ok(Some(get_service(id).await?.form_values())),
+                    None => Ok(None),
+                }
+            };
+            let start = starting_values(form, stored).await?;
+            Ok::<_, ServerFnError>((id, start, load_choices().await?))
+        },
+    );
+    view! {
+        <Title text="Service"/>
+        {loaded(start, |(id, (values, errors), choices)| {
+            let (title, action, cancel) = match id {
+                Some(id) => ("Edit service", format!("/actions/services/{id}"), format!("/services/{id}")),
+                None => ("Add a service", "/actions/services".to_string(), "/services".to_string()),
+            };
+            let owners = choices
+                .hosts
+                .into_iter()
+                .map(|(id, name)| (format!("host:{id}"), format!("host {name}")))
+                .chain(choices.containers.into_iter().map(|(id, name)| (format!("container:{id}"), format!("container {name}"))))
+                .collect();
+            view! {
+                <h1>{title}</h1>
+                <InventoryForm action values errors validate=service_check submit="Save service" cancel>
+                    <TextField name="name" label="Name" placeholder="Nextcloud"/>
+                    <SelectField name="owner" label="Runs on" options=owners blank="— choose —"/>
+                    <SelectField name="kind" label="Kind" options={choice_options::<ServiceKind>()}/>
+                    <TextField name="target" label="Target" hint="A URL for HTTP(S); a host name or address otherwise." placeholder="https://cloud.home.example/"/>
+                    <TextField name="port" label="Port (TCP)"/>
+                    <TextField name="expected_status" label="Expected HTTP status" placeholder="200"/>
+                    <TextArea name="dependencies" label="Declared dependencies" hint="One per line: host:port or a URL it needs (registry, package mirror, API)."/>
+                </InventoryForm>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn ServiceDeletePage() -> impl IntoView {
+    let id = id_param();
+    let service = Resource::new(move || id.get(), |id| get_service(id.unwrap_or_default()));
+    view! {
+        <Title text="Delete service"/>
+        {loaded(service, |s| view! {
+            <ConfirmDelete
+                what=format!("service {}", s.name)
+                action=format!("/actions/services/{}/delete", s.id)
+                cancel=format!("/services/{}", s.id)
+                consequences=vec![]
+            />
+        })}
+    }
+}

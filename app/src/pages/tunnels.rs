@@ -1,0 +1,137 @@
+//! Tunnel pages: list, detail, create/edit, delete.
+
+use super::form::{ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values};
+use super::loaded::{id_param, loaded};
+use crate::domain::FieldErrors;
+use crate::inventory::{FormValues, TunnelInput, TunnelKind};
+use crate::queries::inventory::{load_choices, get_tunnel, list_tunnels};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn tunnel_check(values: &FormValues) -> FieldErrors {
+    TunnelInput::validate(values).err().unwrap_or_default()
+}
+
+fn or_dash(v: Option<String>) -> String {
+    v.unwrap_or_else(|| "—".into())
+}
+
+#[component]
+pub fn TunnelsPage() -> impl IntoView {
+    let tunnels = Resource::new(|| (), |_| list_tunnels());
+    view! {
+        <Title text="Tunnels"/>
+        <div class="page-head"><h1>"Tunnels"</h1><a class="button primary" href="/tunnels/new">"Add tunnel"</a></div>
+        {loaded(tunnels, |tunnels| if tunnels.is_empty() {
+            view! { <p class="empty">"No tunnels yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="list" id="tunnels">
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Host"</th><th scope="col">"Remote endpoint"</th><th scope="col">"Routed prefixes"</th></tr></thead>
+                    <tbody>
+                        {tunnels.into_iter().map(|t| view! {
+                            <tr>
+                                <td><a href=format!("/tunnels/{}", t.id)>{t.name}</a></td>
+                                <td>{t.kind}</td>
+                                <td>{or_dash(t.host_name)}</td>
+                                <td><code>{or_dash(t.remote_endpoint)}</code></td>
+                                <td>{t.routed_prefixes.join(", ")}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        })}
+    }
+}
+
+#[component]
+pub fn TunnelPage() -> impl IntoView {
+    let id = id_param();
+    let tunnel = Resource::new(move || id.get(), |id| get_tunnel(id.unwrap_or_default()));
+    view! {
+        {loaded(tunnel, |t| view! {
+            <Title text=t.name.clone()/>
+            <div class="page-head">
+                <h1>{t.name.clone()}</h1>
+                <a class="button" href=format!("/tunnels/{}/edit", t.id)>"Edit"</a>
+                <a class="button danger" href=format!("/tunnels/{}/delete", t.id)>"Delete"</a>
+            </div>
+            <dl class="facts">
+                <dt>"Kind"</dt><dd>{t.kind}</dd>
+                <dt>"Broker / provider"</dt><dd>{t.broker}</dd>
+                <dt>"Terminated on"</dt><dd>{match (t.host_id, t.host_name) {
+                    (Some(id), Some(name)) => view! { <a href=format!("/hosts/{id}")>{name}</a> }.into_any(),
+                    _ => view! { <span>"—"</span> }.into_any(),
+                }}</dd>
+                <dt>"Local endpoint"</dt><dd><code>{or_dash(t.local_endpoint)}</code></dd>
+                <dt>"Remote endpoint"</dt><dd><code>{or_dash(t.remote_endpoint)}</code></dd>
+                <dt>"Local IPv6"</dt><dd><code>{or_dash(t.local_v6)}</code></dd>
+                <dt>"Remote IPv6"</dt><dd><code>{or_dash(t.remote_v6)}</code></dd>
+                <dt>"MTU"</dt><dd>{t.mtu.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Routed prefixes"</dt><dd>{t.routed_prefixes.join(", ")}</dd>
+            </dl>
+        })}
+    }
+}
+
+#[component]
+pub fn TunnelFormPage() -> impl IntoView {
+    let id = id_param();
+    let start = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let form = id.map_or("tunnel-new".to_string(), |id| format!("tunnel-edit-{id}"));
+            let stored = async move {
+                match id {
+                    Some(id) => Ok(Some(get_tunnel(id).await?.form_values())),
+                    None => Ok(None),
+                }
+            };
+            let start = starting_values(form, stored).await?;
+            Ok::<_, ServerFnError>((id, start, load_choices().await?))
+        },
+    );
+    view! {
+        <Title text="Tunnel"/>
+        {loaded(start, |(id, (values, errors), choices)| {
+            let (title, action, cancel) = match id {
+                Some(id) => ("Edit tunnel", format!("/actions/tunnels/{id}"), format!("/tunnels/{id}")),
+                None => ("Add a tunnel", "/actions/tunnels".to_string(), "/tunnels".to_string()),
+            };
+            let hosts = choices.hosts.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+            view! {
+                <h1>{title}</h1>
+                <InventoryForm action values errors validate=tunnel_check submit="Save tunnel" cancel>
+                    <TextField name="name" label="Name" placeholder="he-tunnel"/>
+                    <SelectField name="kind" label="Kind" options={choice_options::<TunnelKind>()}/>
+                    <SelectField name="host_id" label="Terminated on host" options=hosts blank="— none —"/>
+                    <TextField name="broker" label="Broker / provider" placeholder="tunnel broker, VPS, ISP"/>
+                    <TextField name="local_endpoint" label="Local endpoint" hint="Outer address on this side (IPv4 for 6in4, 6to4, 6rd)."/>
+                    <TextField name="remote_endpoint" label="Remote endpoint" hint="The broker's server or the peer."/>
+                    <TextField name="local_v6" label="Local IPv6 tunnel address"/>
+                    <TextField name="remote_v6" label="Remote IPv6 tunnel address"/>
+                    <TextField name="mtu" label="MTU" placeholder="1480"/>
+                    <TextArea name="routed_prefixes" label="Routed prefixes" hint="One per line, e.g. 2001:db8:2::/48."/>
+                </InventoryForm>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn TunnelDeletePage() -> impl IntoView {
+    let id = id_param();
+    let tunnel = Resource::new(move || id.get(), |id| get_tunnel(id.unwrap_or_default()));
+    view! {
+        <Title text="Delete tunnel"/>
+        {loaded(tunnel, |t| view! {
+            <ConfirmDelete
+                what=format!("tunnel {}", t.name)
+                action=format!("/actions/tunnels/{}/delete", t.id)
+                cancel=format!("/tunnels/{}", t.id)
+                consequences=vec![]
+            />
+        })}
+    }
+}

@@ -1,0 +1,133 @@
+//! The address plan: prefixes as a tree by containment, each inventory address placed in
+//! the most specific prefix that holds it, and the addresses no prefix holds.
+
+use crate::domain::AddressKind;
+use crate::inventory::Prefix;
+use ipnet::IpNet;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PlacedAddress {
+    pub address: String,
+    pub owner: String,
+    pub owner_link: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanNode {
+    pub prefix: Prefix,
+    /// 0 for top-level prefixes.
+    pub depth: usize,
+    pub parent: Option<String>,
+    pub addresses: Vec<PlacedAddress>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Depth-first order, so indenting by depth draws the tree.
+    pub nodes: Vec<PlanNode>,
+    /// Routable addresses outside every declared prefix.
+    pub outside: Vec<PlacedAddress>,
+}
+
+/// The most specific prefix among `nets` that contains `inner`, other than `skip`.
+fn innermost<'a>(nets: &'a [(usize, IpNet)], contains: impl Fn(&IpNet) -> bool) -> Option<&'a (usize, IpNet)> {
+    nets.iter().filter(|(_, n)| contains(n)).max_by_key(|(_, n)| n.prefix_len())
+}
+
+pub fn build(prefixes: Vec<Prefix>, addresses: Vec<PlacedAddress>) -> Plan {
+    let nets: Vec<(usize, IpNet)> =
+        prefixes.iter().enumerate().filter_map(|(i, p)| p.net().map(|n| (i, n))).collect();
+    let parent_of: Vec<Option<usize>> = prefixes
+        .iter()
+        .map(|p| {
+            let net = p.net()?;
+            innermost(&nets, |n| *n != net && n.contains(&net)).map(|(i, _)| *i)
+        })
+        .collect();
+
+    let mut placed: Vec<Vec<PlacedAddress>> = vec![Vec::new(); prefixes.len()];
+    let mut outside = Vec::new();
+    for placed_address in addresses {
+        let Ok(ip) = placed_address.address.parse::<IpAddr>() else { continue };
+        match innermost(&nets, |n| n.contains(&ip)) {
+            Some((i, _)) => placed[*i].push(placed_address),
+            None if matches!(
+                AddressKind::of(ip),
+                AddressKind::LinkLocal | AddressKind::Loopback | AddressKind::Multicast | AddressKind::Unspecified
+            ) => {}
+            None => outside.push(placed_address),
+        }
+    }
+
+    // Depth-first walk from the roots; children in address order.
+    let mut order: Vec<usize> = (0..prefixes.len()).collect();
+    order.sort_by_key(|&i| nets.iter().find(|(j, _)| *j == i).map(|(_, n)| (n.addr(), n.prefix_len())));
+    let mut nodes = Vec::with_capacity(prefixes.len());
+    let mut stack: Vec<(usize, usize)> =
+        order.iter().rev().filter(|&&i| parent_of[i].is_none()).map(|&i| (i, 0)).collect();
+    while let Some((i, depth)) = stack.pop() {
+        for &child in order.iter().rev().filter(|&&c| parent_of[c] == Some(i)) {
+            stack.push((child, depth + 1));
+        }
+        nodes.push(PlanNode {
+            prefix: prefixes[i].clone(),
+            depth,
+            parent: parent_of[i].map(|p| prefixes[p].cidr.clone()),
+            addresses: std::mem::take(&mut placed[i]),
+        });
+    }
+    Plan { nodes, outside }
+}
+
+#[server]
+pub async fn address_plan() -> Result<Plan, ServerFnError> {
+    use super::context::{pool, store_error};
+    let pool = pool()?;
+    let prefixes = crate::store::prefixes::list(&pool).await.map_err(store_error)?;
+    let addresses = crate::store::addresses::all_placed(&pool).await.map_err(store_error)?;
+    Ok(build(prefixes, addresses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prefix(id: i64, cidr: &str) -> Prefix {
+        Prefix { id, cidr: cidr.into(), purpose: String::new(), created_at: String::new(), updated_at: String::new() }
+    }
+
+    fn addr(a: &str) -> PlacedAddress {
+        PlacedAddress { address: a.into(), owner: "h".into(), owner_link: "/hosts/1".into() }
+    }
+
+    #[test]
+    fn prefixes_nest_and_addresses_land_in_the_innermost() {
+        let plan = build(
+            vec![
+                prefix(1, "2001:db8:1:10::/64"),
+                prefix(2, "2001:db8:1::/48"),
+                prefix(3, "fd00:1::/56"),
+                prefix(4, "2001:db8:1:10::100/120"),
+            ],
+            vec![addr("2001:db8:1:10::1"), addr("2001:db8:1:10::105"), addr("2001:db8:9::1"), addr("fe80::1"), addr("2001:db8:1:20::1")],
+        );
+        let shape: Vec<(&str, usize, usize)> =
+            plan.nodes.iter().map(|n| (n.prefix.cidr.as_str(), n.depth, n.addresses.len())).collect();
+        assert_eq!(
+            shape,
+            [
+                ("2001:db8:1::/48", 0, 1),
+                ("2001:db8:1:10::/64", 1, 1),
+                ("2001:db8:1:10::100/120", 2, 1),
+                ("fd00:1::/56", 0, 0),
+            ]
+        );
+        assert_eq!(plan.nodes[1].parent.as_deref(), Some("2001:db8:1::/48"));
+        let outside: Vec<&str> = plan.outside.iter().map(|a| a.address.as_str()).collect();
+        assert_eq!(outside, ["2001:db8:9::1"], "link-local is never flagged");
+    }
+}

@@ -1,0 +1,28 @@
+//! `v6watch check TARGET`: one check now, with the same probes the scheduler runs.
+
+use crate::cli::CheckArgs;
+use anyhow::Context;
+use probes::{ProbeConfig, parse_nameserver};
+use std::process::ExitCode;
+use std::time::Duration;
+
+pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let mut config = ProbeConfig::default();
+    for text in &args.resolvers {
+        let nameserver = parse_nameserver(text).with_context(|| format!("--resolver {text}"))?;
+        config.nameservers.push(nameserver);
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 300.0) {
+        anyhow::bail!("--timeout must be between 0 and 300 seconds");
+    }
+    config.timeout = Duration::from_secs_f64(args.timeout);
+    config.connect_timeout = config.connect_timeout.min(config.timeout);
+
+    let report = probes::check::run_check(&args.target, config).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render_text());
+    }
+    Ok(if report.reachable_v6() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

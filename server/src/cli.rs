@@ -1,0 +1,87 @@
+//! Command-line interface: every flag also readable from an environment variable.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "v6watch",
+    version,
+    about = "Watches an IPv6 home lab and tells what breaks under IPv6-only, and why.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options for `serve`, which runs when no command is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard (the default).
+    Serve(ServeArgs),
+    /// Check one target now: a URL, a host name or an address. Exits 0 when it is
+    /// reachable over IPv6, 1 when it is not, 2 on bad input.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. The default answers on this machine only.
+    #[arg(long, env = "V6WATCH_LISTEN", default_value = "[::1]:3000")]
+    pub listen: SocketAddr,
+    /// SQLite database file; created with its directory on first start.
+    #[arg(long, env = "V6WATCH_DATABASE", default_value = "data/v6watch.db")]
+    pub database: PathBuf,
+    /// Directory with the built stylesheet, scripts and wasm (`pkg/`) and static files.
+    #[arg(long, env = "V6WATCH_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Mark the session cookie Secure: set this when a TLS reverse proxy fronts v6watch.
+    #[arg(long, env = "V6WATCH_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// A URL (http/https), a host name, or an IPv6/IPv4 address.
+    pub target: String,
+    /// Nameserver to ask instead of the system's: [2001:db8::53]:53, 2001:db8::53 or 192.0.2.53.
+    /// Repeat for several.
+    #[arg(long = "resolver", value_name = "ADDR[:PORT]", env = "V6WATCH_RESOLVER", value_delimiter = ',')]
+    pub resolvers: Vec<String>,
+    /// Seconds before each probe gives up.
+    #[arg(long, default_value_t = 5.0)]
+    pub timeout: f64,
+    /// Print one JSON object instead of a readable report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_is_the_default_and_flags_parse() {
+        let cli = Cli::try_parse_from(["v6watch", "--listen", "127.0.0.1:8080", "--database", "x.db"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.listen.to_string(), "127.0.0.1:8080");
+        let cli = Cli::try_parse_from(["v6watch", "serve", "--listen", "[::1]:9"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve(ServeArgs { listen, .. })) if listen.port() == 9));
+        assert!(Cli::try_parse_from(["v6watch", "--listen", "nonsense"]).is_err());
+    }
+
+    #[test]
+    fn check_takes_repeated_resolvers() {
+        let cli = Cli::try_parse_from([
+            "v6watch", "check", "https://dual.lab.test/", "--resolver", "[2001:db8::53]:53", "--resolver", "192.0.2.53", "--json",
+        ])
+        .unwrap();
+        let Some(Command::Check(args)) = cli.command else { panic!("not check") };
+        assert_eq!(args.resolvers, ["[2001:db8::53]:53", "192.0.2.53"]);
+        assert!(args.json);
+    }
+}

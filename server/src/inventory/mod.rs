@@ -1,0 +1,143 @@
+//! The inventory stage's write side: form posts that validate with the same parsers as
+//! the pages, store, and redirect (303). A rejected form goes back to its page with the
+//! user's input and a message per field, and nothing stored changes.
+
+use crate::state::AppState;
+use app::domain::FieldErrors;
+use app::inventory::FormValues;
+use app::queries::flash::{Flash, SESSION_KEY};
+use app::store::StoreError;
+use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use tower_sessions::Session;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/actions/hosts", post(hosts::save))
+        .route("/actions/hosts/{id}", post(hosts::save))
+        .route("/actions/hosts/{id}/delete", post(hosts::delete))
+        .route("/actions/prefixes", post(prefixes::save))
+        .route("/actions/prefixes/{id}", post(prefixes::save))
+        .route("/actions/prefixes/{id}/delete", post(prefixes::delete))
+        .route("/actions/tunnels", post(tunnels::save))
+        .route("/actions/tunnels/{id}", post(tunnels::save))
+        .route("/actions/tunnels/{id}/delete", post(tunnels::delete))
+        .route("/actions/containers", post(containers::save))
+        .route("/actions/containers/{id}", post(containers::save))
+        .route("/actions/containers/{id}/delete", post(containers::delete))
+        .route("/actions/services", post(services::save))
+        .route("/actions/services/{id}", post(services::save))
+        .route("/actions/services/{id}/delete", post(services::delete))
+}
+
+/// Names and URLs of one kind of inventory object.
+pub struct Kind {
+    /// `host`: form ids are `host-new` and `host-edit-ID`.
+    pub singular: &'static str,
+    /// `hosts`: pages live under `/hosts`.
+    pub plural: &'static str,
+    /// Whether `/plural/ID` is a detail page (else saving returns to the list).
+    pub has_detail: bool,
+}
+
+/// Keeps a rejected form in the session and sends the browser back to it.
+pub async fn flash_back(session: &Session, form: &str, back: &str, values: FormValues, errors: FieldErrors) -> Response {
+    let flash = Flash { form: form.to_string(), values, errors };
+    if let Err(err) = session.insert(SESSION_KEY, flash).await {
+        tracing::error!(error = %err, "could not keep the rejected form in the session");
+    }
+    Redirect::to(back).into_response()
+}
+
+/// Turns a store failure into a message for the field that caused it.
+fn store_errors(err: StoreError) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    match err {
+        StoreError::Conflict { field, message } => errors.add(field, message),
+        StoreError::NotFound => errors.add("_form", "it was deleted meanwhile"),
+        other => {
+            tracing::error!(error = %other, "saving failed");
+            errors.add("_form", "could not save; see the server log");
+        }
+    }
+    errors
+}
+
+/// Validates, stores (create when `id` is None, else update) and redirects.
+pub async fn save<I>(
+    session: &Session,
+    kind: &Kind,
+    id: Option<i64>,
+    values: FormValues,
+    validate: fn(&FormValues) -> Result<I, FieldErrors>,
+    store: impl AsyncFnOnce(I) -> Result<i64, StoreError>,
+) -> Response {
+    let (form, back) = match id {
+        Some(id) => (format!("{}-edit-{id}", kind.singular), format!("/{}/{id}/edit", kind.plural)),
+        None => (format!("{}-new", kind.singular), format!("/{}/new", kind.plural)),
+    };
+    let result = match validate(&values) {
+        Ok(input) => store(input).await.map_err(store_errors),
+        Err(errors) => Err(errors),
+    };
+    match result {
+        Ok(id) if kind.has_detail => Redirect::to(&format!("/{}/{id}", kind.plural)).into_response(),
+        Ok(_) => Redirect::to(&format!("/{}", kind.plural)).into_response(),
+        Err(errors) => flash_back(session, &form, &back, values, errors).await,
+    }
+}
+
+/// Finishes a delete: back to the list, or to the object with a message if it failed.
+pub fn deleted(kind: &Kind, id: i64, result: Result<(), StoreError>) -> Response {
+    match result {
+        Ok(()) | Err(StoreError::NotFound) => Redirect::to(&format!("/{}", kind.plural)).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, kind = kind.singular, id, "delete failed");
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "Could not delete; see the server log.").into_response()
+        }
+    }
+}
+
+/// The save and delete handlers of one kind of object: they differ only in names,
+/// input type and table module.
+macro_rules! handlers {
+    ($module:ident, $singular:literal, $input:ident, $has_detail:literal) => {
+        mod $module {
+            use super::{Kind, deleted, save as save_form};
+            use crate::state::AppState;
+            use app::inventory::{$input, FormValues};
+            use app::store::$module as table;
+            use axum::Form;
+            use axum::extract::{Path, State};
+            use axum::response::Response;
+            use tower_sessions::Session;
+
+            const KIND: Kind = Kind { singular: $singular, plural: stringify!($module), has_detail: $has_detail };
+
+            pub async fn save(
+                State(state): State<AppState>,
+                session: Session,
+                id: Option<Path<i64>>,
+                Form(values): Form<FormValues>,
+            ) -> Response {
+                let id = id.map(|Path(id)| id);
+                save_form(&session, &KIND, id, values, $input::validate, async move |input| match id {
+                    Some(id) => table::update(&state.pool, id, &input).await.map(|()| id),
+                    None => table::create(&state.pool, &input).await,
+                })
+                .await
+            }
+
+            pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+                deleted(&KIND, id, table::delete(&state.pool, id).await)
+            }
+        }
+    };
+}
+
+handlers!(hosts, "host", HostInput, true);
+handlers!(prefixes, "prefix", PrefixInput, false);
+handlers!(tunnels, "tunnel", TunnelInput, true);
+handlers!(containers, "container", ContainerInput, true);
+handlers!(services, "service", ServiceInput, true);

@@ -1,0 +1,34 @@
+//! The `v6watch` binary: reads the command line, sets up logging, and runs a command.
+
+mod auth;
+mod check;
+mod cli;
+mod inventory;
+mod startup;
+mod state;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let result = match cli.command {
+        Some(Command::Check(args)) => check::run(args).await,
+        Some(Command::Serve(args)) => startup::serve(args).await.map(|()| ExitCode::SUCCESS),
+        None => startup::serve(cli.serve).await.map(|()| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|err| {
+        eprintln!("v6watch: {err:#}");
+        ExitCode::from(2)
+    })
+}

@@ -1,0 +1,122 @@
+//! Builds the web application (pages, form posts, sessions, security layers) and serves
+//! it until Ctrl-C or SIGTERM.
+
+use crate::auth::{self, throttle::LoginThrottle};
+use crate::cli::ServeArgs;
+use crate::inventory;
+use crate::state::AppState;
+use anyhow::Context;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, ExpiredDeletion, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+     form-action 'self'; base-uri 'self'; object-src 'none'";
+
+async fn healthz(State(pool): State<SqlitePool>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&pool).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// The whole HTTP application on an open pool; tests build it the same way.
+pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router {
+    let leptos_options = LeptosOptions::builder().output_name("v6watch").site_root(site_root).site_pkg_dir("pkg").build();
+    let state = AppState { leptos_options, pool: pool.clone(), throttle: Arc::new(LoginThrottle::default()) };
+
+    let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
+        .with_name("v6watch_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
+
+    let routes = generate_route_list(App);
+    let context_pool = pool.clone();
+    let header = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/actions/setup", post(auth::handlers::setup))
+        .route("/actions/login", post(auth::handlers::login))
+        .route("/actions/logout", post(auth::handlers::logout))
+        .merge(inventory::routes())
+        .leptos_routes_with_context(&state, routes, move || provide_context(context_pool.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard::require_session))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(auth::csrf::reject_cross_site))
+        .layer(header("x-content-type-options", "nosniff"))
+        .layer(header("x-frame-options", "DENY"))
+        .layer(header("referrer-policy", "same-origin"))
+        .layer(header("content-security-policy", CONTENT_SECURITY_POLICY))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let pool = app::store::open(&args.database)
+        .await
+        .with_context(|| format!("opening the database {}", args.database.display()))?;
+    let expired = SqliteStore::new(pool.clone());
+    let cleaner = tokio::spawn(async move {
+        let _ = expired.continuously_delete_expired(tokio::time::Duration::from_secs(3600)).await;
+    });
+
+    let site_root = args.site_root.to_string_lossy().into_owned();
+    if !args.site_root.join("pkg").is_dir() {
+        tracing::warn!(site_root, "no built assets (pkg/) here: pages will render without styles or scripts");
+    }
+    let app = router(pool.clone(), &site_root, args.secure_cookies);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    tracing::info!(address = %args.listen, database = %args.database.display(), "v6watch is serving");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    cleaner.abort();
+    pool.close().await;
+    tracing::info!("v6watch stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+}
