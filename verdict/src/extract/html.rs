@@ -4,7 +4,8 @@
 //! so unquoted or uppercase markup and entities such as `&amp;` in URLs come
 //! out as a browser sees them. URLs resolve against the first `<base href>`
 //! when there is one, else against the page URL. Pages nested deeper than
-//! browsers render are cut short (see `parse`) and reported truncated.
+//! browsers render are cut short (see `parse`), as are pages with a tag
+//! crowded with attributes (see `crowded`); both are reported truncated.
 //!
 //! The page is read as a browser with scripting on reads it: `<noscript>`
 //! content is text, and `<template>` content counts (scripts usually stamp
@@ -13,6 +14,7 @@
 use scraper::{ElementRef, Html};
 use url::Url;
 
+mod crowded;
 mod parse;
 
 use super::collect::Collector;
@@ -90,8 +92,10 @@ const LINK_IMAGESRCSET: Source = Source::Attribute {
 /// The dependencies of the page `body` fetched from `page_url`.
 pub fn extract(body: &str, page_url: &Url, limits: &Limits) -> Extracted {
     let (body, cut) = limits.cap_body(body);
+    let crowded_at = crowded::first_crowded_tag(body, crowded::MAX_ATTRIBUTES);
+    let body = crowded_at.and_then(|at| body.get(..at)).unwrap_or(body);
     let mut collector = Collector::new(limits);
-    if cut {
+    if cut || crowded_at.is_some() {
         collector.mark_truncated();
     }
     let (document, stopped) = parse::parse_bounded(body);

@@ -459,9 +459,19 @@ fn caps_and_truncation() {
         .map(|i| format!("<link rel=stylesheet href=s{i}.css>"))
         .collect();
     let mixed = format!("{sheets}{many}");
+    let attributes: String = (0..300).map(|i| format!(" data-a{i}=1")).collect();
+    let crowded = format!("<img src=before.png><p{attributes}><img src=after.png>");
     // (name, html, limits, expected count, expected stylesheets, expected truncated)
     let cases: &[(&str, &str, Limits, usize, usize, bool)] = &[
         ("under the caps", &many, Limits::DEFAULT, 50, 0, false),
+        (
+            "tag crowded with attributes",
+            &crowded,
+            Limits::DEFAULT,
+            1,
+            0,
+            true,
+        ),
         (
             "dependency cap",
             &many,
