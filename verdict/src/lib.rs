@@ -8,4 +8,18 @@
 //!
 //! - [`extract`] finds the resources a page depends on (pure code, no network).
 
+// Pages and stylesheets come from the network: nothing here may panic on them.
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+
 pub mod extract;
