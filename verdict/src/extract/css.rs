@@ -35,8 +35,9 @@ pub(crate) fn collect(css: &str, base: &Url, source: Source, collector: &mut Col
         source,
         collector,
     };
+    // A `style` attribute is a declaration list: no `@import` there.
     let top = Context {
-        top_level: true,
+        top_level: source != Source::StyleAttribute,
         ..Context::default()
     };
     let _ = walk(&mut parser, top, &mut sink);

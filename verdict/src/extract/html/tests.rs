@@ -420,6 +420,11 @@ fn runs_inline_css() {
             &[("https://www.example.test/dir/x.png?a=1&amp;b=2", CssUrl)],
         ),
         (
+            "no import from a style attribute",
+            r#"<p style="@import 'x.css'; background:url(ok.png)">"#,
+            &[("https://www.example.test/dir/ok.png", CssUrl)],
+        ),
+        (
             "data url in style",
             r#"<div style="background:url(data:image/svg+xml;base64,PHN2Zz4=)"></div>"#,
             &[],
