@@ -7,10 +7,11 @@ use std::time::Duration;
 use ipnet::Ipv6Net;
 
 use crate::deadline::secs;
-use crate::dns::{self, DnsResolver};
+use crate::dns::{self, DnsFailure, DnsResolver};
 use crate::icmp::{self, IcmpClients};
 use crate::{
-    Family, Outcome, ProbeConfig, ProbeKind, ProbeReport, ProbeSpec, SetupError, http, nat64, tcp,
+    Family, Outcome, ProbeConfig, ProbeKind, ProbeReport, ProbeSpec, Reason, SetupError, http,
+    nat64, tcp,
 };
 
 /// Runs probes. Build it once (inside a tokio runtime) and share it: it holds one ICMP socket
@@ -97,6 +98,17 @@ impl Prober {
     }
 }
 
+/// The outcome for a family whose addresses could not be found.
+pub(crate) fn dns_outcome(kind: ProbeKind, family: Family, failure: DnsFailure) -> Outcome {
+    Outcome::new(kind, family, None, failure.reason, failure.detail)
+}
+
+/// Whether a family's lookup failure should be reported. IPv6 is always reported; IPv4 only
+/// when the target has IPv4 at all (so a v6-only target is not shown as broken on IPv4).
+pub(crate) fn report_failure(family: Family, failure: &DnsFailure) -> bool {
+    family == Family::V6 || !matches!(failure.reason, Reason::NoA | Reason::Nxdomain)
+}
+
 /// Run one family's part of a probe under the probe timeout. The steps inside keep their own,
 /// shorter limits; this is the guarantee that a probe always ends.
 pub(crate) async fn bounded(
@@ -112,11 +124,48 @@ pub(crate) async fn bounded(
             kind,
             family,
             None,
-            crate::Reason::Timeout,
+            Reason::Timeout,
             format!(
                 "the probe did not finish within {}",
                 secs(prober.config.timeout)
             ),
         )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn building_outside_a_runtime_is_an_error_not_a_panic() {
+        assert!(matches!(
+            Prober::new(ProbeConfig::default()),
+            Err(SetupError::NoRuntime)
+        ));
+    }
+
+    #[tokio::test]
+    async fn bad_settings_are_refused() {
+        let cases = [
+            ProbeConfig {
+                ping_count: 0,
+                ..ProbeConfig::default()
+            },
+            ProbeConfig {
+                timeout: Duration::ZERO,
+                ..ProbeConfig::default()
+            },
+            ProbeConfig {
+                connect_timeout: Duration::ZERO,
+                ..ProbeConfig::default()
+            },
+        ];
+        for config in cases {
+            assert!(matches!(
+                Prober::new(config),
+                Err(SetupError::InvalidConfig(_))
+            ));
+        }
     }
 }

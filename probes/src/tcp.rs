@@ -8,8 +8,9 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::Instant;
 
 use crate::deadline::{Deadline, millis, secs};
-use crate::dns::{DnsFailure, Host, HostAddress, addresses_for};
+use crate::dns::{Host, HostAddress, addresses_for};
 use crate::family::is_ipv4_mapped;
+use crate::prober::{bounded, dns_outcome, report_failure};
 use crate::{Family, Outcome, ProbeKind, Prober, Reason};
 
 /// Why a connection could not be made.
@@ -66,17 +67,6 @@ fn open_socket(address: SocketAddr) -> std::io::Result<TcpSocket> {
     Ok(TcpSocket::from_std_stream(socket.into()))
 }
 
-/// The outcome for a family whose addresses could not be found.
-pub(crate) fn dns_outcome(kind: ProbeKind, family: Family, failure: DnsFailure) -> Outcome {
-    Outcome::new(kind, family, None, failure.reason, failure.detail)
-}
-
-/// Whether a family's lookup failure should be reported. IPv6 is always reported; IPv4 only
-/// when the target has IPv4 at all (so a v6-only target is not shown as broken on IPv4).
-pub(crate) fn report_failure(family: Family, failure: &DnsFailure) -> bool {
-    family == Family::V6 || !matches!(failure.reason, Reason::NoA | Reason::Nxdomain)
-}
-
 async fn probe_family(prober: &Prober, host: &Host, port: u16, family: Family) -> Vec<Outcome> {
     let deadline = Deadline::after(prober.config.timeout);
     let addresses = match addresses_for(prober, host, family, deadline).await {
@@ -127,13 +117,13 @@ async fn probe_address(
 pub(crate) async fn probe(prober: &Prober, host: &str, port: u16) -> Vec<Outcome> {
     let host = Host::parse(host);
     let (v6, v4) = tokio::join!(
-        crate::prober::bounded(
+        bounded(
             prober,
             ProbeKind::Tcp,
             Family::V6,
             probe_family(prober, &host, port, Family::V6)
         ),
-        crate::prober::bounded(
+        bounded(
             prober,
             ProbeKind::Tcp,
             Family::V4,

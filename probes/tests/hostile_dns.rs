@@ -178,3 +178,58 @@ async fn invalid_names_are_dns_error_without_a_query() {
         assert_eq!(answer.a, Err(Reason::DnsError), "{name:?}");
     }
 }
+
+#[tokio::test]
+async fn ns_lookup_lists_nameservers() {
+    use hickory_resolver::Name;
+    use hickory_resolver::proto::rr::rdata::NS;
+    let server = nameserver(|q| {
+        let query = Message::from_vec(q).ok()?;
+        let mut message = Message::new();
+        message
+            .set_id(query.id())
+            .set_message_type(MessageType::Response)
+            .set_recursion_desired(query.recursion_desired())
+            .set_response_code(ResponseCode::NoError);
+        message.add_queries(query.queries().to_vec());
+        let zone = query.queries().first()?.name().clone();
+        for ns in ["ns1.example.test.", "ns2.example.test."] {
+            let target = Name::from_ascii(ns).ok()?;
+            message.add_answer(Record::from_rdata(zone.clone(), 60, RData::NS(NS(target))));
+        }
+        message.to_vec().ok()
+    })
+    .await;
+    let config = ProbeConfig {
+        nameservers: vec![server],
+        timeout: Duration::from_secs(2),
+        ..ProbeConfig::default()
+    };
+    let prober = Prober::new(config).unwrap();
+    assert_eq!(
+        prober.lookup_ns("example.test").await,
+        Ok(vec![
+            "ns1.example.test.".to_string(),
+            "ns2.example.test.".to_string()
+        ])
+    );
+    let empty = nameserver(|q| reply(q, ResponseCode::NoError, &[])).await;
+    let config = ProbeConfig {
+        nameservers: vec![empty],
+        timeout: Duration::from_secs(2),
+        ..ProbeConfig::default()
+    };
+    let prober = Prober::new(config).unwrap();
+    assert_eq!(prober.lookup_ns("example.test").await, Ok(vec![]));
+    let missing = nameserver(|q| reply(q, ResponseCode::NXDomain, &[])).await;
+    let config = ProbeConfig {
+        nameservers: vec![missing],
+        timeout: Duration::from_secs(2),
+        ..ProbeConfig::default()
+    };
+    let prober = Prober::new(config).unwrap();
+    assert_eq!(
+        prober.lookup_ns("example.test").await,
+        Err(Reason::Nxdomain)
+    );
+}

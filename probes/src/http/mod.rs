@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::deadline::Deadline;
 use crate::dns::{Host, addresses_for};
-use crate::tcp::{dns_outcome, report_failure};
+use crate::prober::{bounded, dns_outcome, report_failure};
 use crate::{Family, Outcome, ProbeKind, Prober, Reason};
 
 pub(crate) use tls::tls_config;
@@ -69,13 +69,13 @@ async fn probe_family(
 /// The HTTP probe: both families at once, every address of the URL's host.
 pub(crate) async fn probe(prober: &Prober, url: &Url, expected: Option<u16>) -> Vec<Outcome> {
     let (v6, v4) = tokio::join!(
-        crate::prober::bounded(
+        bounded(
             prober,
             ProbeKind::Http,
             Family::V6,
             probe_family(prober, url, expected, Family::V6)
         ),
-        crate::prober::bounded(
+        bounded(
             prober,
             ProbeKind::Http,
             Family::V4,

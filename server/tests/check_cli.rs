@@ -1,0 +1,213 @@
+//! `v6watch check` end to end, inside the network-namespace lab: the built binary runs under
+//! `ip netns exec` in the lab clients, asks the lab nameserver, and its exit code and JSON
+//! report are checked for ready and broken targets.
+//!
+//! Runs when `V6WATCH_LAB=1` (after `bash tests/lab/lab.sh up`, as root); otherwise each test
+//! prints "lab not up: skipped" and passes.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The lab addresses that `tests/lab/lab.sh up` wrote to `tests/lab/lab.env`.
+struct Lab {
+    vars: HashMap<String, String>,
+}
+
+impl Lab {
+    fn get() -> Option<Lab> {
+        if std::env::var("V6WATCH_LAB").as_deref() != Ok("1") {
+            println!("lab not up: skipped (set V6WATCH_LAB=1 after `bash tests/lab/lab.sh up`)");
+            return None;
+        }
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.env");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "V6WATCH_LAB=1 but {} is unreadable ({e}): run `bash tests/lab/lab.sh up`",
+                path.display()
+            )
+        });
+        let vars = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        Some(Lab { vars })
+    }
+
+    fn var(&self, key: &str) -> &str {
+        self.vars
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} missing from lab.env"))
+    }
+
+    fn name(&self, short: &str) -> String {
+        format!("{short}.{}", self.var("LAB_DOMAIN"))
+    }
+
+    fn resolver(&self) -> String {
+        format!("[{}]:53", self.var("LAB_DNS6"))
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Run `v6watch ARGS` inside namespace `ns`.
+fn v6watch(ns: &str, args: &[&str]) -> Run {
+    let output = Command::new("ip")
+        .args(["netns", "exec", ns, env!("CARGO_BIN_EXE_v6watch")])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run ip netns exec");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    println!("$ v6watch {}\n{}{}", args.join(" "), run.stdout, run.stderr);
+    run
+}
+
+/// `v6watch check TARGET --resolver LAB --timeout 5 --json` from `ns`: exit code and report.
+fn check_json(lab: &Lab, ns: &str, target: &str) -> (i32, Value) {
+    let resolver = lab.resolver();
+    let run = v6watch(
+        ns,
+        &[
+            "check",
+            target,
+            "--resolver",
+            &resolver,
+            "--timeout",
+            "5",
+            "--json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
+    (run.code, report)
+}
+
+fn has_address(report: &Value, address: &str) -> bool {
+    report["addresses"]
+        .as_array()
+        .is_some_and(|list| list.iter().any(|a| a == address))
+}
+
+#[test]
+fn ready_targets_exit_zero() {
+    let Some(lab) = Lab::get() else { return };
+    let c6 = lab.var("LAB_NS_C6");
+    let web6 = lab.var("LAB_WEB6");
+    let web46 = lab.var("LAB_WEB46_6");
+    let cases = [
+        (format!("http://{}/", lab.name("v6only")), web6),
+        (format!("http://{}/", lab.name("dual")), web46),
+        (lab.name("v6only"), web6),
+        (web46.to_string(), web46),
+    ];
+    for (target, address) in cases {
+        let (code, report) = check_json(&lab, c6, &target);
+        assert_eq!(code, 0, "{target}: {report}");
+        assert_eq!(report["target"], target.as_str());
+        assert_eq!(report["verdict"], "ready", "{target}");
+        assert!(report["reason"].is_null(), "{target}");
+        assert_eq!(report["degraded"], false, "{target}");
+        assert_eq!(report["dependencies"], serde_json::json!([]));
+        assert!(has_address(&report, address), "{target}: {report}");
+        let results = report["results"].as_array().expect("results");
+        assert!(
+            results
+                .iter()
+                .any(|r| r["family"] == "v6" && r["reason"] == "ok" && r["address"] == address),
+            "{target}: {report}"
+        );
+    }
+}
+
+#[test]
+fn broken_targets_exit_one_with_a_reason() {
+    let Some(lab) = Lab::get() else { return };
+    let c6 = lab.var("LAB_NS_C6");
+    let c46 = lab.var("LAB_NS_C46");
+    // namespace, target, reason, degraded
+    let cases = [
+        (c6, lab.name("v4only"), "no_aaaa", false),
+        (c46, lab.name("v4only"), "no_aaaa", true),
+        (c6, lab.name("missing"), "nxdomain", false),
+        (
+            c6,
+            format!("http://{}/", lab.name("v4only")),
+            "no_aaaa",
+            false,
+        ),
+        (
+            c46,
+            format!("http://{}/cgi-bin/to-v4only", lab.name("dual")),
+            "redirect_to_ipv4_only",
+            true,
+        ),
+        (
+            c46,
+            format!(
+                "http://{}:{}/",
+                lab.name("v4port"),
+                lab.var("LAB_V4ONLY_PORT")
+            ),
+            "refused",
+            true,
+        ),
+        (c46, lab.var("LAB_WEB4").to_string(), "no_aaaa", true),
+    ];
+    for (ns, target, reason, degraded) in cases {
+        let (code, report) = check_json(&lab, ns, &target);
+        assert_eq!(code, 1, "{target} from {ns}: {report}");
+        assert_eq!(report["verdict"], "broken", "{target} from {ns}");
+        assert_eq!(report["reason"], reason, "{target} from {ns}: {report}");
+        assert_eq!(report["degraded"], degraded, "{target} from {ns}: {report}");
+    }
+}
+
+#[test]
+fn text_report_has_family_markers() {
+    let Some(lab) = Lab::get() else { return };
+    let resolver = lab.resolver();
+    let target = lab.name("dual");
+    let run = v6watch(
+        lab.var("LAB_NS_C46"),
+        &["check", &target, "--resolver", &resolver, "--timeout", "5"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("6 ✓"), "{}", run.stdout);
+    assert!(run.stdout.contains("4 ✓"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(lab.var("LAB_WEB46_6")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn bad_input_is_refused_clearly() {
+    let Some(lab) = Lab::get() else { return };
+    let c6 = lab.var("LAB_NS_C6");
+    let resolver = lab.resolver();
+    // Usage errors exit 2, apart from broken targets (1).
+    let run = v6watch(
+        c6,
+        &["check", "ftp://files.lab.test/", "--resolver", &resolver],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("invalid target"), "{}", run.stderr);
+    let run = v6watch(c6, &["check", "dual.lab.test", "--resolver", "ns.lab.test"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("invalid nameserver"), "{}", run.stderr);
+}
