@@ -14,9 +14,11 @@ use crate::nat64::WELL_KNOWN_PREFIX;
 pub struct ProbeConfig {
     /// Nameservers to ask; empty means the system's `/etc/resolv.conf`.
     pub nameservers: Vec<SocketAddr>,
-    /// Total time one probe may take for one address family. It always ends the probe.
+    /// Total time one probe may take (both families run at once). It always ends the probe.
+    /// Above zero, at most one hour.
     pub timeout: Duration,
-    /// Time one TCP connect, DNS query attempt or ICMP echo may take.
+    /// Time one TCP connect or DNS query attempt may take (an ICMP echo waits at least 4 s, so
+    /// that a failed neighbour discovery shows as `unreachable`). At most one hour.
     pub connect_timeout: Duration,
     /// NAT64 prefixes; an AAAA inside one is marked `synthesized`. `64:ff9b::/96` is always
     /// included, whatever this holds.
@@ -28,7 +30,7 @@ pub struct ProbeConfig {
     pub body_cap: usize,
     /// Most HTTP redirects followed.
     pub max_redirects: usize,
-    /// ICMP echo requests sent per probe.
+    /// ICMP echo requests sent per probe, 1 to 100.
     pub ping_count: u16,
 }
 

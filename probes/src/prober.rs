@@ -14,6 +14,11 @@ use crate::{
     nat64, tcp,
 };
 
+/// Longest timeout accepted (keeps every deadline computation far from overflow).
+const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Most echo requests per ICMP probe.
+const MAX_PING_COUNT: u16 = 100;
+
 /// Runs probes. Build it once (inside a tokio runtime) and share it: it holds one ICMP socket
 /// per family, one resolver and one TLS configuration.
 pub struct Prober {
@@ -43,16 +48,18 @@ impl Prober {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(SetupError::NoRuntime);
         }
-        if config.timeout.is_zero() {
-            return Err(SetupError::InvalidConfig("timeout must be above zero"));
-        }
-        if config.connect_timeout.is_zero() {
+        if config.timeout.is_zero() || config.timeout > MAX_TIMEOUT {
             return Err(SetupError::InvalidConfig(
-                "connect timeout must be above zero",
+                "timeout must be above zero and at most one hour",
             ));
         }
-        if config.ping_count == 0 {
-            return Err(SetupError::InvalidConfig("ping count must be at least 1"));
+        if config.connect_timeout.is_zero() || config.connect_timeout > MAX_TIMEOUT {
+            return Err(SetupError::InvalidConfig(
+                "connect timeout must be above zero and at most one hour",
+            ));
+        }
+        if config.ping_count == 0 || config.ping_count > MAX_PING_COUNT {
+            return Err(SetupError::InvalidConfig("ping count must be 1 to 100"));
         }
         let tls = http::tls_config(config.extra_ca_file.as_deref())?;
         Ok(Prober {
@@ -158,6 +165,18 @@ mod tests {
             },
             ProbeConfig {
                 connect_timeout: Duration::ZERO,
+                ..ProbeConfig::default()
+            },
+            ProbeConfig {
+                timeout: Duration::MAX,
+                ..ProbeConfig::default()
+            },
+            ProbeConfig {
+                connect_timeout: Duration::from_secs(86_400),
+                ..ProbeConfig::default()
+            },
+            ProbeConfig {
+                ping_count: u16::MAX,
                 ..ProbeConfig::default()
             },
         ];

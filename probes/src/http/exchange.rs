@@ -112,12 +112,22 @@ impl Response {
     }
 }
 
-/// The request target: path and query, never the fragment.
+/// The request target: path and query, never the fragment. Characters a URL may carry but an
+/// HTTP request line may not (`|`, `^`, `{`...) are percent-encoded.
 fn origin_form(url: &Url) -> Result<Uri, Failure> {
-    let mut target = url.path().to_string();
+    let mut raw = url.path().to_string();
     if let Some(query) = url.query() {
-        target.push('?');
-        target.push_str(query);
+        raw.push('?');
+        raw.push_str(query);
+    }
+    let mut target = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        let keep = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?%".contains(&byte);
+        if keep {
+            target.push(char::from(byte));
+        } else {
+            target.push_str(&format!("%{byte:02X}"));
+        }
     }
     target.parse::<Uri>().map_err(|e| {
         Failure::new(
@@ -245,5 +255,39 @@ pub(crate) async fn request(
             format!("no HTTP response from {target} within {}", secs(limit)),
             Stage::Http,
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_targets_are_valid_uris() {
+        let cases: &[(&str, &str)] = &[
+            ("http://a.test/", "/"),
+            ("http://a.test", "/"),
+            ("http://a.test/p/q?x=1&y=%20#frag", "/p/q?x=1&y=%20"),
+            ("http://a.test/a|b^c{d}", "/a%7Cb%5Ec%7Bd%7D"),
+            ("http://a.test/caf\u{e9}?q=\u{e9}", "/caf%C3%A9?q=%C3%A9"),
+            ("http://a.test/[x]", "/%5Bx%5D"),
+        ];
+        for (url, want) in cases {
+            let uri = origin_form(&Url::parse(url).unwrap()).unwrap();
+            assert_eq!(uri.to_string(), *want, "{url}");
+        }
+    }
+
+    #[test]
+    fn host_headers_carry_non_default_ports() {
+        let cases: &[(&str, &str)] = &[
+            ("http://a.test/", "a.test"),
+            ("http://a.test:80/", "a.test"),
+            ("https://a.test:8443/", "a.test:8443"),
+            ("http://[2001:db8::1]:8080/", "[2001:db8::1]:8080"),
+        ];
+        for (url, want) in cases {
+            assert_eq!(host_header(&Url::parse(url).unwrap()), *want, "{url}");
+        }
     }
 }
