@@ -119,7 +119,7 @@ lab_down() {
       ip netns del "$ns"
     fi
   done
-  rm -rf "$LAB_RUN"
+  rm -rf "$LAB_RUN" "/etc/netns/$NS_C6" "/etc/netns/$NS_C46"
   rm -f "$LAB_ENV"
 }
 
