@@ -24,5 +24,9 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", report.render_text());
     }
-    Ok(if report.reachable_v6() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.reachable_v6() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

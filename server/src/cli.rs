@@ -50,7 +50,12 @@ pub struct CheckArgs {
     pub target: String,
     /// Nameserver to ask instead of the system's: [2001:db8::53]:53, 2001:db8::53 or 192.0.2.53.
     /// Repeat for several.
-    #[arg(long = "resolver", value_name = "ADDR[:PORT]", env = "V6WATCH_RESOLVER", value_delimiter = ',')]
+    #[arg(
+        long = "resolver",
+        value_name = "ADDR[:PORT]",
+        env = "V6WATCH_RESOLVER",
+        value_delimiter = ','
+    )]
     pub resolvers: Vec<String>,
     /// Seconds before each probe gives up.
     #[arg(long, default_value_t = 5.0)]
@@ -66,21 +71,39 @@ mod tests {
 
     #[test]
     fn serve_is_the_default_and_flags_parse() {
-        let cli = Cli::try_parse_from(["v6watch", "--listen", "127.0.0.1:8080", "--database", "x.db"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "v6watch",
+            "--listen",
+            "127.0.0.1:8080",
+            "--database",
+            "x.db",
+        ])
+        .unwrap();
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.listen.to_string(), "127.0.0.1:8080");
         let cli = Cli::try_parse_from(["v6watch", "serve", "--listen", "[::1]:9"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::Serve(ServeArgs { listen, .. })) if listen.port() == 9));
+        assert!(
+            matches!(cli.command, Some(Command::Serve(ServeArgs { listen, .. })) if listen.port() == 9)
+        );
         assert!(Cli::try_parse_from(["v6watch", "--listen", "nonsense"]).is_err());
     }
 
     #[test]
     fn check_takes_repeated_resolvers() {
         let cli = Cli::try_parse_from([
-            "v6watch", "check", "https://dual.lab.test/", "--resolver", "[2001:db8::53]:53", "--resolver", "192.0.2.53", "--json",
+            "v6watch",
+            "check",
+            "https://dual.lab.test/",
+            "--resolver",
+            "[2001:db8::53]:53",
+            "--resolver",
+            "192.0.2.53",
+            "--json",
         ])
         .unwrap();
-        let Some(Command::Check(args)) = cli.command else { panic!("not check") };
+        let Some(Command::Check(args)) = cli.command else {
+            panic!("not check")
+        };
         assert_eq!(args.resolvers, ["[2001:db8::53]:53", "192.0.2.53"]);
         assert!(args.json);
     }

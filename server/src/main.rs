@@ -1,15 +1,9 @@
 //! The `v6watch` binary: reads the command line, sets up logging, and runs a command.
 
-mod auth;
-mod check;
-mod cli;
-mod inventory;
-mod startup;
-mod state;
-
 use clap::Parser;
-use cli::{Cli, Command};
 use std::process::ExitCode;
+use v6watch::cli::{Cli, Command};
+use v6watch::{check, startup};
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -23,7 +23,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, ExpiredDeletion, SessionManagerLayer};
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
@@ -39,8 +39,16 @@ async fn healthz(State(pool): State<SqlitePool>) -> impl IntoResponse {
 
 /// The whole HTTP application on an open pool; tests build it the same way.
 pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router {
-    let leptos_options = LeptosOptions::builder().output_name("v6watch").site_root(site_root).site_pkg_dir("pkg").build();
-    let state = AppState { leptos_options, pool: pool.clone(), throttle: Arc::new(LoginThrottle::default()) };
+    let leptos_options = LeptosOptions::builder()
+        .output_name("v6watch")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .build();
+    let state = AppState {
+        leptos_options,
+        pool: pool.clone(),
+        throttle: Arc::new(LoginThrottle::default()),
+    };
 
     let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
         .with_name("v6watch_session")
@@ -52,7 +60,10 @@ pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router
     let routes = generate_route_list(App);
     let context_pool = pool.clone();
     let header = |name: &'static str, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
+        SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
     };
     Router::new()
         .route("/healthz", get(healthz))
@@ -60,21 +71,35 @@ pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router
         .route("/actions/login", post(auth::handlers::login))
         .route("/actions/logout", post(auth::handlers::logout))
         .merge(inventory::routes())
-        .leptos_routes_with_context(&state, routes, move || provide_context(context_pool.clone()), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_pool.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard::require_session))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::guard::require_session,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(auth::csrf::reject_cross_site))
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("x-frame-options", "DENY"))
         .layer(header("referrer-policy", "same-origin"))
         .layer(header("content-security-policy", CONTENT_SECURITY_POLICY))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -85,21 +110,29 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("opening the database {}", args.database.display()))?;
     let expired = SqliteStore::new(pool.clone());
     let cleaner = tokio::spawn(async move {
-        let _ = expired.continuously_delete_expired(tokio::time::Duration::from_secs(3600)).await;
+        let _ = expired
+            .continuously_delete_expired(tokio::time::Duration::from_secs(3600))
+            .await;
     });
 
     let site_root = args.site_root.to_string_lossy().into_owned();
     if !args.site_root.join("pkg").is_dir() {
-        tracing::warn!(site_root, "no built assets (pkg/) here: pages will render without styles or scripts");
+        tracing::warn!(
+            site_root,
+            "no built assets (pkg/) here: pages will render without styles or scripts"
+        );
     }
     let app = router(pool.clone(), &site_root, args.secure_cookies);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!(address = %args.listen, database = %args.database.display(), "v6watch is serving");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     cleaner.abort();
     pool.close().await;
     tracing::info!("v6watch stopped");

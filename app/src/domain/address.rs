@@ -10,10 +10,14 @@ pub fn parse_address(input: &str) -> Result<IpAddr, String> {
         return Err("enter an IPv6 or IPv4 address".into());
     }
     if text.contains('/') {
-        return Err(format!("'{text}' is a prefix; enter a single address without /length"));
+        return Err(format!(
+            "'{text}' is a prefix; enter a single address without /length"
+        ));
     }
     if text.contains('%') {
-        return Err(format!("'{text}' has a zone index (%); enter the address without it"));
+        return Err(format!(
+            "'{text}' has a zone index (%); enter the address without it"
+        ));
     }
     let bare = text.trim_start_matches('[').trim_end_matches(']');
     bare.parse::<IpAddr>()
@@ -76,7 +80,11 @@ impl AddressKind {
     }
 
     fn of_v4(a: Ipv4Addr) -> Self {
-        if a.is_private() || a.is_link_local() || a.is_loopback() || a.octets()[0] == 100 && (a.octets()[1] & 0xc0) == 64 {
+        if a.is_private()
+            || a.is_link_local()
+            || a.is_loopback()
+            || a.octets()[0] == 100 && (a.octets()[1] & 0xc0) == 64
+        {
             Self::Ipv4Private
         } else if a.is_unspecified() || a.is_broadcast() || a.is_multicast() {
             Self::Ipv4Other

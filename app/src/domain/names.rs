@@ -52,7 +52,11 @@ mod tests {
     fn names_are_trimmed_and_bounded() {
         assert_eq!(parse_name("  router ").unwrap(), "router");
         assert!(parse_name("").unwrap_err().contains("enter a name"));
-        assert!(parse_name(&"x".repeat(65)).unwrap_err().contains("at most 64"));
+        assert!(
+            parse_name(&"x".repeat(65))
+                .unwrap_err()
+                .contains("at most 64")
+        );
         assert!(parse_name("a\u{7}b").unwrap_err().contains("control"));
     }
 

@@ -10,7 +10,9 @@ pub fn parse_prefix(input: &str) -> Result<IpNet, String> {
         return Err("enter a prefix such as 2001:db8:1::/48".into());
     }
     if !text.contains('/') {
-        return Err(format!("'{text}' has no length; write it as address/length, e.g. {text}/64"));
+        return Err(format!(
+            "'{text}' has no length; write it as address/length, e.g. {text}/64"
+        ));
     }
     let net: IpNet = text
         .parse()

@@ -34,9 +34,16 @@ mod tests {
 
     #[test]
     fn tags_split_and_validate() {
-        assert_eq!(parse_tags("lab, Pi  docker,lab").unwrap(), ["lab", "pi", "docker"]);
+        assert_eq!(
+            parse_tags("lab, Pi  docker,lab").unwrap(),
+            ["lab", "pi", "docker"]
+        );
         assert!(parse_tags("").unwrap().is_empty());
         assert!(parse_tags("ok, b@d").unwrap_err().contains("'@'"));
-        assert!(parse_tags(&"x".repeat(33)).unwrap_err().contains("longer than 32"));
+        assert!(
+            parse_tags(&"x".repeat(33))
+                .unwrap_err()
+                .contains("longer than 32")
+        );
     }
 }

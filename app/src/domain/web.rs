@@ -65,7 +65,9 @@ pub fn parse_endpoint(input: &str) -> Result<String, String> {
             .rsplit_once(':')
             .ok_or_else(|| format!("'{text}' needs a port (host:port) or a URL"))?;
         if host.contains(':') {
-            return Err(format!("write an IPv6 address with brackets: [{host}]:{port}"));
+            return Err(format!(
+                "write an IPv6 address with brackets: [{host}]:{port}"
+            ));
         }
         let host = if host.parse::<std::net::Ipv4Addr>().is_ok() {
             host.to_string()
@@ -85,10 +87,15 @@ mod tests {
     #[test]
     fn urls_must_be_http_with_a_host() {
         assert_eq!(
-            parse_http_url(" https://a.example.test/x ").unwrap().as_str(),
+            parse_http_url(" https://a.example.test/x ")
+                .unwrap()
+                .as_str(),
             "https://a.example.test/x"
         );
-        assert_eq!(parse_http_url("http://[2001:db8::1]:8080/").unwrap().port(), Some(8080));
+        assert_eq!(
+            parse_http_url("http://[2001:db8::1]:8080/").unwrap().port(),
+            Some(8080)
+        );
         for (input, message) in [
             ("", "enter a URL"),
             ("ftp://a.test/", "must start with http"),
@@ -120,7 +127,10 @@ mod tests {
             ("registry.example.test:443", "registry.example.test:443"),
             ("[2001:db8::5]:5000", "[2001:db8::5]:5000"),
             ("192.0.2.9:80", "192.0.2.9:80"),
-            ("https://mirror.example.test/debian", "https://mirror.example.test/debian"),
+            (
+                "https://mirror.example.test/debian",
+                "https://mirror.example.test/debian",
+            ),
         ] {
             assert_eq!(parse_endpoint(input).unwrap(), want, "{input}");
         }

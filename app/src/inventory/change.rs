@@ -15,7 +15,11 @@ pub struct Change {
 impl Change {
     /// Where the changed object lives, unless it was deleted.
     pub fn link(&self) -> Option<String> {
-        let plural = if self.entity == "prefix" { "prefixes".to_string() } else { format!("{}s", self.entity) };
+        let plural = if self.entity == "prefix" {
+            "prefixes".to_string()
+        } else {
+            format!("{}s", self.entity)
+        };
         (self.action != "deleted").then(|| format!("/{plural}/{}", self.entity_id))
     }
 }

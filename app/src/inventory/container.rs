@@ -1,8 +1,8 @@
 //! Containers and VMs on a host, with their own addresses and published ports.
 
 use super::form::{Choice, FormValues, address_lines, lines, optional_id, value};
-use crate::domain::{FieldErrors, parse_name, parse_port};
 use super::host::Address;
+use crate::domain::{FieldErrors, parse_name, parse_port};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -88,7 +88,11 @@ impl Container {
             ("notes".into(), self.notes.clone()),
             (
                 "addresses".into(),
-                self.addresses.iter().map(|a| a.address.as_str()).collect::<Vec<_>>().join("\n"),
+                self.addresses
+                    .iter()
+                    .map(|a| a.address.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ),
         ])
     }
@@ -113,8 +117,11 @@ pub fn parse_published_port(text: &str) -> Result<String, String> {
         None => (text, "tcp"),
     };
     let parts: Vec<&str> = if let Some(rest) = ports.strip_prefix('[') {
-        let (addr, tail) = rest.split_once("]:").ok_or_else(|| format!("'{text}' is not a port mapping"))?;
-        addr.parse::<std::net::Ipv6Addr>().map_err(|_| format!("'{addr}' is not an IPv6 address"))?;
+        let (addr, tail) = rest
+            .split_once("]:")
+            .ok_or_else(|| format!("'{text}' is not a port mapping"))?;
+        addr.parse::<std::net::Ipv6Addr>()
+            .map_err(|_| format!("'{addr}' is not an IPv6 address"))?;
         std::iter::once(addr).chain(tail.split(':')).collect()
     } else {
         ports.split(':').collect()
@@ -124,10 +131,20 @@ pub fn parse_published_port(text: &str) -> Result<String, String> {
         [h, c] => Ok(format!("{}:{}/{proto}", parse_port(h)?, parse_port(c)?)),
         [ip, h, c] if ip.parse::<IpAddr>().is_ok() => {
             let ip: IpAddr = ip.parse().expect("checked above");
-            let shown = if ip.is_ipv6() { format!("[{ip}]") } else { ip.to_string() };
-            Ok(format!("{shown}:{}:{}/{proto}", parse_port(h)?, parse_port(c)?))
+            let shown = if ip.is_ipv6() {
+                format!("[{ip}]")
+            } else {
+                ip.to_string()
+            };
+            Ok(format!(
+                "{shown}:{}:{}/{proto}",
+                parse_port(h)?,
+                parse_port(c)?
+            ))
         }
-        _ => Err(format!("'{text}' is not a port mapping such as 8080:80/tcp")),
+        _ => Err(format!(
+            "'{text}' is not a port mapping such as 8080:80/tcp"
+        )),
     }
 }
 
@@ -140,20 +157,25 @@ impl ContainerInput {
         if host_id.is_none() && errors.get("host_id").is_none() {
             errors.add("host_id", "choose the host this container runs on");
         }
-        let network_mode = errors.check("network_mode", NetworkMode::parse(value(values, "network_mode")));
+        let network_mode = errors.check(
+            "network_mode",
+            NetworkMode::parse(value(values, "network_mode")),
+        );
         let published_ports = lines(&mut errors, values, "published_ports", parse_published_port);
         let addresses = address_lines(&mut errors, values, "addresses");
         let notes = value(values, "notes").trim().to_string();
         match (name, runtime, host_id, network_mode) {
-            (Some(name), Some(runtime), Some(host_id), Some(network_mode)) if errors.is_empty() => Ok(Self {
-                name,
-                runtime,
-                host_id,
-                network_mode,
-                published_ports,
-                notes,
-                addresses,
-            }),
+            (Some(name), Some(runtime), Some(host_id), Some(network_mode)) if errors.is_empty() => {
+                Ok(Self {
+                    name,
+                    runtime,
+                    host_id,
+                    network_mode,
+                    published_ports,
+                    notes,
+                    addresses,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -181,10 +203,14 @@ mod tests {
 
     #[test]
     fn a_container_needs_a_host() {
-        let values: FormValues = [("name", "web"), ("runtime", "docker"), ("network_mode", "nat66")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let values: FormValues = [
+            ("name", "web"),
+            ("runtime", "docker"),
+            ("network_mode", "nat66"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
         let errors = ContainerInput::validate(&values).unwrap_err();
         assert!(errors.get("host_id").unwrap().contains("choose the host"));
     }

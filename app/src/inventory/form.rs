@@ -65,7 +65,8 @@ pub fn address_lines(errors: &mut FieldErrors, values: &FormValues, field: &str)
 /// A numeric id chosen from a select; blank means none.
 pub fn optional_id(errors: &mut FieldErrors, values: &FormValues, field: &str) -> Option<i64> {
     optional(errors, values, field, |t| {
-        t.parse::<i64>().map_err(|_| "choose an entry from the list".to_string())
+        t.parse::<i64>()
+            .map_err(|_| "choose an entry from the list".to_string())
     })
 }
 

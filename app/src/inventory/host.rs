@@ -34,7 +34,11 @@ impl Host {
             ("dns_name".into(), self.dns_name.clone().unwrap_or_default()),
             (
                 "addresses".into(),
-                self.addresses.iter().map(|a| a.address.as_str()).collect::<Vec<_>>().join("\n"),
+                self.addresses
+                    .iter()
+                    .map(|a| a.address.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ),
             ("notes".into(), self.notes.clone()),
             ("tags".into(), self.tags.join(", ")),
@@ -77,7 +81,13 @@ impl HostInput {
         }
         let tags = errors.check("tags", parse_tags(value(values, "tags")));
         match (name, tags) {
-            (Some(name), Some(tags)) if errors.is_empty() => Ok(Self { name, dns_name, addresses, notes, tags }),
+            (Some(name), Some(tags)) if errors.is_empty() => Ok(Self {
+                name,
+                dns_name,
+                addresses,
+                notes,
+                tags,
+            }),
             _ => Err(errors),
         }
     }
@@ -88,7 +98,10 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> FormValues {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Services: what a user wants reachable over IPv6, and what each one depends on.
 
 use super::form::{Choice, FormValues, lines, optional, value};
-use crate::domain::{FieldErrors, parse_address, parse_dns_name, parse_endpoint, parse_http_url, parse_name, parse_port, parse_status};
+use crate::domain::{
+    FieldErrors, parse_address, parse_dns_name, parse_endpoint, parse_http_url, parse_name,
+    parse_port, parse_status,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,10 +92,21 @@ impl Service {
             ("name".into(), self.name.clone()),
             ("kind".into(), self.kind.clone()),
             ("target".into(), self.target.clone()),
-            ("port".into(), self.port.map(|p| p.to_string()).unwrap_or_default()),
-            ("expected_status".into(), self.expected_status.map(|p| p.to_string()).unwrap_or_default()),
+            (
+                "port".into(),
+                self.port.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+            (
+                "expected_status".into(),
+                self.expected_status
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+            ),
             ("dependencies".into(), self.dependencies.join("\n")),
-            ("owner".into(), self.owner().map(ServiceOwner::code).unwrap_or_default()),
+            (
+                "owner".into(),
+                self.owner().map(ServiceOwner::code).unwrap_or_default(),
+            ),
         ])
     }
 }
@@ -158,7 +172,10 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> FormValues {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -169,18 +186,67 @@ mod tests {
             ("owner", "host:1"),
             ("target", "https://cloud.lab.test/"),
             ("expected_status", "200"),
-            ("dependencies", "registry.lab.test:443\nhttps://cdn.lab.test/"),
+            (
+                "dependencies",
+                "registry.lab.test:443\nhttps://cdn.lab.test/",
+            ),
         ]))
         .unwrap();
         assert_eq!(ok.owner, ServiceOwner::Host(1));
         assert_eq!(ok.dependencies.len(), 2);
 
         let cases: &[(&[(&str, &str)], &str, &str)] = &[
-            (&[("name", "x"), ("kind", "http"), ("owner", "host:1"), ("target", "cloud.lab.test")], "target", "not a URL"),
-            (&[("name", "x"), ("kind", "tcp"), ("owner", "host:1"), ("target", "2001:db8::1")], "port", "needs a port"),
-            (&[("name", "x"), ("kind", "icmp"), ("owner", "host:1"), ("target", "2001:db8::zz")], "target", "not an IPv6"),
-            (&[("name", "x"), ("kind", "dns"), ("owner", "nobody"), ("target", "a.test")], "owner", "choose the host"),
-            (&[("name", "x"), ("kind", "dns"), ("owner", "host:1"), ("target", "a.test"), ("dependencies", "nope")], "dependencies", "line 1"),
+            (
+                &[
+                    ("name", "x"),
+                    ("kind", "http"),
+                    ("owner", "host:1"),
+                    ("target", "cloud.lab.test"),
+                ],
+                "target",
+                "not a URL",
+            ),
+            (
+                &[
+                    ("name", "x"),
+                    ("kind", "tcp"),
+                    ("owner", "host:1"),
+                    ("target", "2001:db8::1"),
+                ],
+                "port",
+                "needs a port",
+            ),
+            (
+                &[
+                    ("name", "x"),
+                    ("kind", "icmp"),
+                    ("owner", "host:1"),
+                    ("target", "2001:db8::zz"),
+                ],
+                "target",
+                "not an IPv6",
+            ),
+            (
+                &[
+                    ("name", "x"),
+                    ("kind", "dns"),
+                    ("owner", "nobody"),
+                    ("target", "a.test"),
+                ],
+                "owner",
+                "choose the host",
+            ),
+            (
+                &[
+                    ("name", "x"),
+                    ("kind", "dns"),
+                    ("owner", "host:1"),
+                    ("target", "a.test"),
+                    ("dependencies", "nope"),
+                ],
+                "dependencies",
+                "line 1",
+            ),
         ];
         for (pairs, field, message) in cases {
             let errors = ServiceInput::validate(&form(pairs)).unwrap_err();

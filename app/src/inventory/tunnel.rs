@@ -83,9 +83,15 @@ impl Tunnel {
             ("remote_endpoint".into(), opt(&self.remote_endpoint)),
             ("local_v6".into(), opt(&self.local_v6)),
             ("remote_v6".into(), opt(&self.remote_v6)),
-            ("mtu".into(), self.mtu.map(|m| m.to_string()).unwrap_or_default()),
+            (
+                "mtu".into(),
+                self.mtu.map(|m| m.to_string()).unwrap_or_default(),
+            ),
             ("routed_prefixes".into(), self.routed_prefixes.join("\n")),
-            ("host_id".into(), self.host_id.map(|h| h.to_string()).unwrap_or_default()),
+            (
+                "host_id".into(),
+                self.host_id.map(|h| h.to_string()).unwrap_or_default(),
+            ),
         ])
     }
 }
@@ -107,7 +113,9 @@ pub struct TunnelInput {
 fn parse_v6(text: &str) -> Result<IpAddr, String> {
     match parse_address(text)? {
         a @ IpAddr::V6(_) => Ok(a),
-        IpAddr::V4(_) => Err(format!("'{text}' is IPv4; the tunnel's inner address is IPv6")),
+        IpAddr::V4(_) => Err(format!(
+            "'{text}' is IPv4; the tunnel's inner address is IPv6"
+        )),
     }
 }
 
@@ -120,13 +128,28 @@ impl TunnelInput {
         let local_endpoint = optional(&mut errors, values, "local_endpoint", parse_address);
         let remote_endpoint = optional(&mut errors, values, "remote_endpoint", parse_address);
         if let Some(kind) = kind {
-            for (field, endpoint) in [("local_endpoint", local_endpoint), ("remote_endpoint", remote_endpoint)] {
+            for (field, endpoint) in [
+                ("local_endpoint", local_endpoint),
+                ("remote_endpoint", remote_endpoint),
+            ] {
                 if kind.needs_ipv4_endpoints() && matches!(endpoint, Some(IpAddr::V6(_))) {
-                    errors.add(field, format!("a {} tunnel runs over IPv4: enter an IPv4 endpoint", kind.label()));
+                    errors.add(
+                        field,
+                        format!(
+                            "a {} tunnel runs over IPv4: enter an IPv4 endpoint",
+                            kind.label()
+                        ),
+                    );
                 }
             }
-            if kind != TunnelKind::SixToFour && remote_endpoint.is_none() && errors.get("remote_endpoint").is_none() {
-                errors.add("remote_endpoint", "enter the far end's address (the broker's server)");
+            if kind != TunnelKind::SixToFour
+                && remote_endpoint.is_none()
+                && errors.get("remote_endpoint").is_none()
+            {
+                errors.add(
+                    "remote_endpoint",
+                    "enter the far end's address (the broker's server)",
+                );
             }
         }
         let local_v6 = optional(&mut errors, values, "local_v6", parse_v6);
@@ -157,7 +180,10 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> FormValues {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -178,12 +204,50 @@ mod tests {
     #[test]
     fn tunnel_errors_name_their_fields() {
         let cases: &[(&[(&str, &str)], &str, &str)] = &[
-            (&[("name", "t"), ("kind", "6in4")], "remote_endpoint", "far end"),
-            (&[("name", "t"), ("kind", "6in4"), ("remote_endpoint", "2001:db8::1")], "remote_endpoint", "over IPv4"),
-            (&[("name", "t"), ("kind", "wireguard"), ("remote_endpoint", "2001:db8::1"), ("local_v6", "192.0.2.1")], "local_v6", "is IPv4"),
+            (
+                &[("name", "t"), ("kind", "6in4")],
+                "remote_endpoint",
+                "far end",
+            ),
+            (
+                &[
+                    ("name", "t"),
+                    ("kind", "6in4"),
+                    ("remote_endpoint", "2001:db8::1"),
+                ],
+                "remote_endpoint",
+                "over IPv4",
+            ),
+            (
+                &[
+                    ("name", "t"),
+                    ("kind", "wireguard"),
+                    ("remote_endpoint", "2001:db8::1"),
+                    ("local_v6", "192.0.2.1"),
+                ],
+                "local_v6",
+                "is IPv4",
+            ),
             (&[("name", "t"), ("kind", "teleport")], "kind", "choose one"),
-            (&[("name", "t"), ("kind", "gre"), ("remote_endpoint", "192.0.2.1"), ("mtu", "1000")], "mtu", "1280"),
-            (&[("name", "t"), ("kind", "6to4"), ("routed_prefixes", "2002::/16\nnope")], "routed_prefixes", "line 2"),
+            (
+                &[
+                    ("name", "t"),
+                    ("kind", "gre"),
+                    ("remote_endpoint", "192.0.2.1"),
+                    ("mtu", "1000"),
+                ],
+                "mtu",
+                "1280",
+            ),
+            (
+                &[
+                    ("name", "t"),
+                    ("kind", "6to4"),
+                    ("routed_prefixes", "2002::/16\nnope"),
+                ],
+                "routed_prefixes",
+                "line 2",
+            ),
         ];
         for (pairs, field, message) in cases {
             let errors = TunnelInput::validate(&form(pairs)).unwrap_err();

@@ -18,7 +18,10 @@ fn account_check(values: &FormValues) -> FieldErrors {
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
-    let start = Resource::new(|| (), |_| starting_values("setup".into(), async { Ok(None) }));
+    let start = Resource::new(
+        || (),
+        |_| starting_values("setup".into(), async { Ok(None) }),
+    );
     view! {
         <Title text="Set up"/>
         <main id="main" class="narrow">
@@ -37,7 +40,10 @@ pub fn SetupPage() -> impl IntoView {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let start = Resource::new(|| (), |_| starting_values("login".into(), async { Ok(None) }));
+    let start = Resource::new(
+        || (),
+        |_| starting_values("login".into(), async { Ok(None) }),
+    );
     view! {
         <Title text="Sign in"/>
         <main id="main" class="narrow">

@@ -1,11 +1,13 @@
 //! Container pages: list, detail, create/edit, delete.
 
-use super::form::{ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values};
+use super::form::{
+    ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
+};
 use super::hosts::AddressList;
 use super::loaded::{id_param, loaded};
 use crate::domain::FieldErrors;
 use crate::inventory::{ContainerInput, ContainerRuntime, FormValues, NetworkMode};
-use crate::queries::inventory::{load_choices, load_container, list_containers};
+use crate::queries::inventory::{list_containers, load_choices, load_container};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -46,7 +48,10 @@ pub fn ContainersPage() -> impl IntoView {
 #[component]
 pub fn ContainerPage() -> impl IntoView {
     let id = id_param();
-    let detail = Resource::new(move || id.get(), |id| load_container(id.unwrap_or_default()));
+    let detail = Resource::new(
+        move || id.get(),
+        |id| load_container(id.unwrap_or_default()),
+    );
     view! {
         {loaded(detail, |d| {
             let c = d.container;
@@ -79,7 +84,9 @@ pub fn ContainerFormPage() -> impl IntoView {
     let start = Resource::new(
         move || id.get(),
         |id| async move {
-            let form = id.map_or("container-new".to_string(), |id| format!("container-edit-{id}"));
+            let form = id.map_or("container-new".to_string(), |id| {
+                format!("container-edit-{id}")
+            });
             let stored = async move {
                 match id {
                     Some(id) => Ok(Some(load_container(id).await?.container.form_values())),
@@ -117,7 +124,10 @@ pub fn ContainerFormPage() -> impl IntoView {
 #[component]
 pub fn ContainerDeletePage() -> impl IntoView {
     let id = id_param();
-    let detail = Resource::new(move || id.get(), |id| load_container(id.unwrap_or_default()));
+    let detail = Resource::new(
+        move || id.get(),
+        |id| load_container(id.unwrap_or_default()),
+    );
     view! {
         <Title text="Delete container"/>
         {loaded(detail, |d| view! {

@@ -25,14 +25,17 @@ impl FormCtx {
     fn error(&self, field: &str) -> Option<String> {
         if self.touched.with(|t| t.contains(field)) {
             let validate = self.validate.get_value();
-            self.values.with(|values| validate(values).get(field).map(str::to_string))
+            self.values
+                .with(|values| validate(values).get(field).map(str::to_string))
         } else {
-            self.server_errors.with_value(|e| e.get(field).map(str::to_string))
+            self.server_errors
+                .with_value(|e| e.get(field).map(str::to_string))
         }
     }
 
     fn initial(&self, field: &str) -> String {
-        self.values.with_untracked(|v| v.get(field).cloned().unwrap_or_default())
+        self.values
+            .with_untracked(|v| v.get(field).cloned().unwrap_or_default())
     }
 
     fn set(&self, field: &'static str, value: String) {
@@ -95,8 +98,9 @@ fn field_ctx() -> FormCtx {
 fn FieldError(name: &'static str) -> impl IntoView {
     let ctx = field_ctx();
     move || {
-        ctx.error(name)
-            .map(|e| view! { <p class="field-error" id=format!("{name}-error") role="alert">{e}</p> })
+        ctx.error(name).map(
+            |e| view! { <p class="field-error" id=format!("{name}-error") role="alert">{e}</p> },
+        )
     }
 }
 
@@ -200,12 +204,20 @@ pub fn SelectField(
 
 /// The options of a choice enum, for a SelectField.
 pub fn choice_options<C: Choice>() -> Vec<(String, String)> {
-    C::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())).collect()
+    C::ALL
+        .iter()
+        .map(|c| (c.code().to_string(), c.label().to_string()))
+        .collect()
 }
 
 /// A delete confirmation: says what goes, then posts to the delete action.
 #[component]
-pub fn ConfirmDelete(what: String, action: String, cancel: String, consequences: Vec<String>) -> impl IntoView {
+pub fn ConfirmDelete(
+    what: String,
+    action: String,
+    cancel: String,
+    consequences: Vec<String>,
+) -> impl IntoView {
     view! {
         <section class="confirm" aria-labelledby="confirm-title">
             <h1 id="confirm-title">"Delete " {what.clone()} "?"</h1>

@@ -4,7 +4,7 @@ use super::form::{ConfirmDelete, InventoryForm, TextArea, TextField, starting_va
 use super::loaded::{id_param, loaded};
 use crate::domain::FieldErrors;
 use crate::inventory::{Address, FormValues, HostInput};
-use crate::queries::inventory::{load_host, list_hosts};
+use crate::queries::inventory::{list_hosts, load_host};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -5,7 +5,10 @@ use leptos_router::hooks::use_params_map;
 use serde::{Serialize, de::DeserializeOwned};
 
 /// Renders `view` with the loaded value inside a Suspense; an error becomes a message.
-pub fn loaded<T, V>(resource: Resource<Result<T, ServerFnError>>, view: impl Fn(T) -> V + Send + Sync + Clone + 'static) -> impl IntoView
+pub fn loaded<T, V>(
+    resource: Resource<Result<T, ServerFnError>>,
+    view: impl Fn(T) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     V: IntoView + 'static,

@@ -37,6 +37,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document title. leptos_meta writes it into the server-rendered `<title>` as is,
+/// so the server escapes it here; in the browser it is set as plain text.
+fn page_title(page: String) -> String {
+    let title = if page.is_empty() {
+        "v6watch".to_string()
+    } else {
+        format!("{page} · v6watch")
+    };
+    #[cfg(feature = "ssr")]
+    let title = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    title
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -44,7 +60,7 @@ pub fn App() -> impl IntoView {
     // session) before the response leaves, so the session is saved after the read.
     view! {
         <Stylesheet id="leptos" href="/pkg/v6watch.css"/>
-        <Title formatter=|page: String| if page.is_empty() { "v6watch".to_string() } else { format!("{page} · v6watch") }/>
+        <Title formatter=page_title/>
         <Router>
             <Routes fallback=|| view! { <layout::NotFound/> }>
                 <Route path=path!("/setup") view=auth::SetupPage ssr=SsrMode::Async/>

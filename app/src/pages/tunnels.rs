@@ -1,10 +1,12 @@
 //! Tunnel pages: list, detail, create/edit, delete.
 
-use super::form::{ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values};
+use super::form::{
+    ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
+};
 use super::loaded::{id_param, loaded};
 use crate::domain::FieldErrors;
 use crate::inventory::{FormValues, TunnelInput, TunnelKind};
-use crate::queries::inventory::{load_choices, get_tunnel, list_tunnels};
+use crate::queries::inventory::{get_tunnel, list_tunnels, load_choices};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -35,5 +35,9 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
 #[server]
 pub async fn whoami() -> Result<Option<String>, ServerFnError> {
     let session: tower_sessions::Session = leptos_axum::extract().await?;
-    Ok(session.get::<String>(crate::SESSION_USERNAME).await.ok().flatten())
+    Ok(session
+        .get::<String>(crate::SESSION_USERNAME)
+        .await
+        .ok()
+        .flatten())
 }

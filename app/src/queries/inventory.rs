@@ -42,10 +42,18 @@ pub async fn load_host(id: i64) -> Result<HostDetail, ServerFnError> {
     let pool = pool()?;
     Ok(HostDetail {
         host: store::hosts::get(&pool, id).await.map_err(store_error)?,
-        containers: store::containers::on_host(&pool, id).await.map_err(store_error)?,
-        services: store::services::on_host(&pool, id).await.map_err(store_error)?,
-        tunnels: store::tunnels::on_host(&pool, id).await.map_err(store_error)?,
-        dependents: store::hosts::dependents(&pool, id).await.map_err(store_error)?,
+        containers: store::containers::on_host(&pool, id)
+            .await
+            .map_err(store_error)?,
+        services: store::services::on_host(&pool, id)
+            .await
+            .map_err(store_error)?,
+        tunnels: store::tunnels::on_host(&pool, id)
+            .await
+            .map_err(store_error)?,
+        dependents: store::hosts::dependents(&pool, id)
+            .await
+            .map_err(store_error)?,
     })
 }
 
@@ -56,7 +64,9 @@ pub async fn list_prefixes() -> Result<Vec<Prefix>, ServerFnError> {
 
 #[server]
 pub async fn get_prefix(id: i64) -> Result<Prefix, ServerFnError> {
-    store::prefixes::get(&pool()?, id).await.map_err(store_error)
+    store::prefixes::get(&pool()?, id)
+        .await
+        .map_err(store_error)
 }
 
 #[server]
@@ -78,8 +88,12 @@ pub async fn list_containers() -> Result<Vec<Container>, ServerFnError> {
 pub async fn load_container(id: i64) -> Result<ContainerDetail, ServerFnError> {
     let pool = pool()?;
     Ok(ContainerDetail {
-        container: store::containers::get(&pool, id).await.map_err(store_error)?,
-        services: store::services::in_container(&pool, id).await.map_err(store_error)?,
+        container: store::containers::get(&pool, id)
+            .await
+            .map_err(store_error)?,
+        services: store::services::in_container(&pool, id)
+            .await
+            .map_err(store_error)?,
     })
 }
 
@@ -90,7 +104,9 @@ pub async fn list_services() -> Result<Vec<Service>, ServerFnError> {
 
 #[server]
 pub async fn get_service(id: i64) -> Result<Service, ServerFnError> {
-    store::services::get(&pool()?, id).await.map_err(store_error)
+    store::services::get(&pool()?, id)
+        .await
+        .map_err(store_error)
 }
 
 #[server]
@@ -98,6 +114,8 @@ pub async fn load_choices() -> Result<Choices, ServerFnError> {
     let pool = pool()?;
     Ok(Choices {
         hosts: store::hosts::choices(&pool).await.map_err(store_error)?,
-        containers: store::containers::choices(&pool).await.map_err(store_error)?,
+        containers: store::containers::choices(&pool)
+            .await
+            .map_err(store_error)?,
     })
 }

@@ -12,7 +12,8 @@ pub(crate) mod context {
     use sqlx::SqlitePool;
 
     pub fn pool() -> Result<SqlitePool, ServerFnError> {
-        use_context::<SqlitePool>().ok_or_else(|| ServerFnError::new("the database is not available"))
+        use_context::<SqlitePool>()
+            .ok_or_else(|| ServerFnError::new("the database is not available"))
     }
 
     /// Logs a store failure and gives the browser a message without internals.

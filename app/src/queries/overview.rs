@@ -18,8 +18,18 @@ pub struct Overview {
 pub async fn load_overview() -> Result<Overview, ServerFnError> {
     use super::context::{pool, store_error};
     let pool = pool()?;
-    let [hosts, prefixes, tunnels, containers, services] =
-        crate::store::inventory_counts(&pool).await.map_err(store_error)?;
-    let recent = crate::store::changes::recent(&pool, 15).await.map_err(store_error)?;
-    Ok(Overview { hosts, prefixes, tunnels, containers, services, recent })
+    let [hosts, prefixes, tunnels, containers, services] = crate::store::inventory_counts(&pool)
+        .await
+        .map_err(store_error)?;
+    let recent = crate::store::changes::recent(&pool, 15)
+        .await
+        .map_err(store_error)?;
+    Ok(Overview {
+        hosts,
+        prefixes,
+        tunnels,
+        containers,
+        services,
+        recent,
+    })
 }

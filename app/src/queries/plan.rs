@@ -34,13 +34,21 @@ pub struct Plan {
 }
 
 /// The most specific prefix among `nets` that contains `inner`, other than `skip`.
-fn innermost<'a>(nets: &'a [(usize, IpNet)], contains: impl Fn(&IpNet) -> bool) -> Option<&'a (usize, IpNet)> {
-    nets.iter().filter(|(_, n)| contains(n)).max_by_key(|(_, n)| n.prefix_len())
+fn innermost<'a>(
+    nets: &'a [(usize, IpNet)],
+    contains: impl Fn(&IpNet) -> bool,
+) -> Option<&'a (usize, IpNet)> {
+    nets.iter()
+        .filter(|(_, n)| contains(n))
+        .max_by_key(|(_, n)| n.prefix_len())
 }
 
 pub fn build(prefixes: Vec<Prefix>, addresses: Vec<PlacedAddress>) -> Plan {
-    let nets: Vec<(usize, IpNet)> =
-        prefixes.iter().enumerate().filter_map(|(i, p)| p.net().map(|n| (i, n))).collect();
+    let nets: Vec<(usize, IpNet)> = prefixes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.net().map(|n| (i, n)))
+        .collect();
     let parent_of: Vec<Option<usize>> = prefixes
         .iter()
         .map(|p| {
@@ -52,12 +60,17 @@ pub fn build(prefixes: Vec<Prefix>, addresses: Vec<PlacedAddress>) -> Plan {
     let mut placed: Vec<Vec<PlacedAddress>> = vec![Vec::new(); prefixes.len()];
     let mut outside = Vec::new();
     for placed_address in addresses {
-        let Ok(ip) = placed_address.address.parse::<IpAddr>() else { continue };
+        let Ok(ip) = placed_address.address.parse::<IpAddr>() else {
+            continue;
+        };
         match innermost(&nets, |n| n.contains(&ip)) {
             Some((i, _)) => placed[*i].push(placed_address),
             None if matches!(
                 AddressKind::of(ip),
-                AddressKind::LinkLocal | AddressKind::Loopback | AddressKind::Multicast | AddressKind::Unspecified
+                AddressKind::LinkLocal
+                    | AddressKind::Loopback
+                    | AddressKind::Multicast
+                    | AddressKind::Unspecified
             ) => {}
             None => outside.push(placed_address),
         }
@@ -65,10 +78,18 @@ pub fn build(prefixes: Vec<Prefix>, addresses: Vec<PlacedAddress>) -> Plan {
 
     // Depth-first walk from the roots; children in address order.
     let mut order: Vec<usize> = (0..prefixes.len()).collect();
-    order.sort_by_key(|&i| nets.iter().find(|(j, _)| *j == i).map(|(_, n)| (n.addr(), n.prefix_len())));
+    order.sort_by_key(|&i| {
+        nets.iter()
+            .find(|(j, _)| *j == i)
+            .map(|(_, n)| (n.addr(), n.prefix_len()))
+    });
     let mut nodes = Vec::with_capacity(prefixes.len());
-    let mut stack: Vec<(usize, usize)> =
-        order.iter().rev().filter(|&&i| parent_of[i].is_none()).map(|&i| (i, 0)).collect();
+    let mut stack: Vec<(usize, usize)> = order
+        .iter()
+        .rev()
+        .filter(|&&i| parent_of[i].is_none())
+        .map(|&i| (i, 0))
+        .collect();
     while let Some((i, depth)) = stack.pop() {
         for &child in order.iter().rev().filter(|&&c| parent_of[c] == Some(i)) {
             stack.push((child, depth + 1));
@@ -87,8 +108,12 @@ pub fn build(prefixes: Vec<Prefix>, addresses: Vec<PlacedAddress>) -> Plan {
 pub async fn address_plan() -> Result<Plan, ServerFnError> {
     use super::context::{pool, store_error};
     let pool = pool()?;
-    let prefixes = crate::store::prefixes::list(&pool).await.map_err(store_error)?;
-    let addresses = crate::store::addresses::all_placed(&pool).await.map_err(store_error)?;
+    let prefixes = crate::store::prefixes::list(&pool)
+        .await
+        .map_err(store_error)?;
+    let addresses = crate::store::addresses::all_placed(&pool)
+        .await
+        .map_err(store_error)?;
     Ok(build(prefixes, addresses))
 }
 
@@ -97,11 +122,21 @@ mod tests {
     use super::*;
 
     fn prefix(id: i64, cidr: &str) -> Prefix {
-        Prefix { id, cidr: cidr.into(), purpose: String::new(), created_at: String::new(), updated_at: String::new() }
+        Prefix {
+            id,
+            cidr: cidr.into(),
+            purpose: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
     }
 
     fn addr(a: &str) -> PlacedAddress {
-        PlacedAddress { address: a.into(), owner: "h".into(), owner_link: "/hosts/1".into() }
+        PlacedAddress {
+            address: a.into(),
+            owner: "h".into(),
+            owner_link: "/hosts/1".into(),
+        }
     }
 
     #[test]
@@ -113,10 +148,19 @@ mod tests {
                 prefix(3, "fd00:1::/56"),
                 prefix(4, "2001:db8:1:10::100/120"),
             ],
-            vec![addr("2001:db8:1:10::1"), addr("2001:db8:1:10::105"), addr("2001:db8:9::1"), addr("fe80::1"), addr("2001:db8:1:20::1")],
+            vec![
+                addr("2001:db8:1:10::1"),
+                addr("2001:db8:1:10::105"),
+                addr("2001:db8:9::1"),
+                addr("fe80::1"),
+                addr("2001:db8:1:20::1"),
+            ],
         );
-        let shape: Vec<(&str, usize, usize)> =
-            plan.nodes.iter().map(|n| (n.prefix.cidr.as_str(), n.depth, n.addresses.len())).collect();
+        let shape: Vec<(&str, usize, usize)> = plan
+            .nodes
+            .iter()
+            .map(|n| (n.prefix.cidr.as_str(), n.depth, n.addresses.len()))
+            .collect();
         assert_eq!(
             shape,
             [

@@ -31,32 +31,52 @@ struct Row {
 }
 
 fn to_address(row: Row) -> Address {
-    let kind = row.address.parse::<IpAddr>().map(AddressKind::of).unwrap_or(AddressKind::Ipv6Other);
-    Address { id: row.id, address: row.address, kind, mac: row.mac }
+    let kind = row
+        .address
+        .parse::<IpAddr>()
+        .map(AddressKind::of)
+        .unwrap_or(AddressKind::Ipv6Other);
+    Address {
+        id: row.id,
+        address: row.address,
+        kind,
+        mac: row.mac,
+    }
 }
 
 /// Replaces an owner's addresses with the given list.
-pub async fn replace(conn: &mut SqliteConnection, owner: Owner, addresses: &[IpAddr]) -> Result<()> {
+pub async fn replace(
+    conn: &mut SqliteConnection,
+    owner: Owner,
+    addresses: &[IpAddr],
+) -> Result<()> {
     let (column, id) = owner.column();
-    sqlx::query(&format!("DELETE FROM addresses WHERE {column} = ?")).bind(id).execute(&mut *conn).await?;
+    sqlx::query(&format!("DELETE FROM addresses WHERE {column} = ?"))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     for address in addresses {
-        sqlx::query(&format!("INSERT INTO addresses ({column}, address, kind, mac) VALUES (?, ?, ?, ?)"))
-            .bind(id)
-            .bind(address.to_string())
-            .bind(AddressKind::of(*address).code())
-            .bind(eui64_mac(*address))
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO addresses ({column}, address, kind, mac) VALUES (?, ?, ?, ?)"
+        ))
+        .bind(id)
+        .bind(address.to_string())
+        .bind(AddressKind::of(*address).code())
+        .bind(eui64_mac(*address))
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
 
 pub async fn of(pool: &SqlitePool, owner: Owner) -> Result<Vec<Address>> {
     let (column, id) = owner.column();
-    let rows: Vec<Row> = sqlx::query_as(&format!("SELECT id, address, mac FROM addresses WHERE {column} = ? ORDER BY id"))
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT id, address, mac FROM addresses WHERE {column} = ? ORDER BY id"
+    ))
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(to_address).collect())
 }
 

@@ -4,8 +4,13 @@ use super::Result;
 use crate::inventory::Change;
 use sqlx::{SqliteConnection, SqlitePool};
 
-
-pub async fn record(conn: &mut SqliteConnection, entity: &str, entity_id: i64, action: &str, summary: &str) -> Result<()> {
+pub async fn record(
+    conn: &mut SqliteConnection,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    summary: &str,
+) -> Result<()> {
     sqlx::query("INSERT INTO changes (entity, entity_id, action, summary) VALUES (?, ?, ?, ?)")
         .bind(entity)
         .bind(entity_id)
@@ -17,8 +22,10 @@ pub async fn record(conn: &mut SqliteConnection, entity: &str, entity_id: i64, a
 }
 
 pub async fn recent(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>> {
-    Ok(sqlx::query_as("SELECT at, entity, entity_id, action, summary FROM changes ORDER BY id DESC LIMIT ?")
-        .bind(limit)
-        .fetch_all(pool)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT at, entity, entity_id, action, summary FROM changes ORDER BY id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
 }

@@ -6,7 +6,8 @@ use crate::inventory::form::Choice;
 use crate::inventory::{Container, ContainerInput};
 use sqlx::SqlitePool;
 
-const SELECT: &str = "SELECT c.id, c.name, c.runtime, c.host_id, h.name AS host_name, c.network_mode,
+const SELECT: &str =
+    "SELECT c.id, c.name, c.runtime, c.host_id, h.name AS host_name, c.network_mode,
         c.published_ports, c.notes, c.created_at, c.updated_at
    FROM containers c JOIN hosts h ON h.id = c.host_id";
 
@@ -61,15 +62,23 @@ pub async fn on_host(pool: &SqlitePool, host_id: i64) -> Result<Vec<Container>> 
 }
 
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Container> {
-    fetch(pool, "WHERE c.id = ?1", Some(id)).await?.pop().ok_or(StoreError::NotFound)
+    fetch(pool, "WHERE c.id = ?1", Some(id))
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 fn map_err(err: sqlx::Error, input: &ContainerInput) -> StoreError {
     match &err {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::Conflict { field: "host_id", message: "that host no longer exists".into() }
-        }
-        _ => unique_to_conflict(err, "name", format!("this host already has a container named '{}'", input.name)),
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Conflict {
+            field: "host_id",
+            message: "that host no longer exists".into(),
+        },
+        _ => unique_to_conflict(
+            err,
+            "name",
+            format!("this host already has a container named '{}'", input.name),
+        ),
     }
 }
 
@@ -119,10 +128,12 @@ pub async fn update(pool: &SqlitePool, id: i64, input: &ContainerInput) -> Resul
 
 /// Names of the services that go with a container.
 pub async fn dependents(pool: &SqlitePool, id: i64) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT name FROM services WHERE container_id = ? ORDER BY name")
-        .bind(id)
-        .fetch_all(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT name FROM services WHERE container_id = ? ORDER BY name")
+            .bind(id)
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
@@ -147,7 +158,13 @@ mod tests {
     #[tokio::test]
     async fn deleting_a_host_takes_its_containers_and_says_so_first() {
         let (pool, _dir) = test_pool().await;
-        let host = HostInput { name: "pi".into(), dns_name: None, addresses: vec![], notes: String::new(), tags: vec![] };
+        let host = HostInput {
+            name: "pi".into(),
+            dns_name: None,
+            addresses: vec![],
+            notes: String::new(),
+            tags: vec![],
+        };
         let host_id = hosts::create(&pool, &host).await.unwrap();
         let input = ContainerInput {
             name: "web".into(),
@@ -160,10 +177,16 @@ mod tests {
         };
         let id = create(&pool, &input).await.unwrap();
         assert_eq!(get(&pool, id).await.unwrap().host_name, "pi");
-        assert_eq!(hosts::dependents(&pool, host_id).await.unwrap().containers, ["web"]);
+        assert_eq!(
+            hosts::dependents(&pool, host_id).await.unwrap().containers,
+            ["web"]
+        );
         hosts::delete(&pool, host_id).await.unwrap();
         assert!(matches!(get(&pool, id).await, Err(StoreError::NotFound)));
-        let orphans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM addresses").fetch_one(&pool).await.unwrap();
+        let orphans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM addresses")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         assert_eq!(orphans, 0);
     }
 
@@ -179,6 +202,12 @@ mod tests {
             notes: String::new(),
             addresses: vec![],
         };
-        assert!(matches!(create(&pool, &input).await, Err(StoreError::Conflict { field: "host_id", .. })));
+        assert!(matches!(
+            create(&pool, &input).await,
+            Err(StoreError::Conflict {
+                field: "host_id",
+                ..
+            })
+        ));
     }
 }

@@ -17,7 +17,10 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{message}")]
-    Conflict { field: &'static str, message: String },
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
     #[error("not found")]
     NotFound,
     #[error("database error: {0}")]
@@ -40,20 +43,32 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
     sqlx::migrate!("../migrations").run(&pool).await?;
     Ok(pool)
 }
 
 /// Splits a one-item-per-line column.
 pub(crate) fn split_lines(text: &str) -> Vec<String> {
-    text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Maps a UNIQUE violation to a message for the field that caused it.
-pub(crate) fn unique_to_conflict(err: sqlx::Error, field: &'static str, message: String) -> StoreError {
+pub(crate) fn unique_to_conflict(
+    err: sqlx::Error,
+    field: &'static str,
+    message: String,
+) -> StoreError {
     match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict { field, message },
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict { field, message }
+        }
         _ => StoreError::Database(err),
     }
 }
@@ -67,13 +82,21 @@ pub(crate) async fn test_pool() -> (SqlitePool, tempfile::TempDir) {
 
 /// Deletes one row by id and logs the change under the row's label column.
 /// `table`, `label` and `entity` are constants from this module, never user input.
-pub(crate) async fn delete_row(pool: &SqlitePool, table: &'static str, label: &'static str, entity: &'static str, id: i64) -> Result<()> {
+pub(crate) async fn delete_row(
+    pool: &SqlitePool,
+    table: &'static str,
+    label: &'static str,
+    entity: &'static str,
+    id: i64,
+) -> Result<()> {
     let mut tx = pool.begin().await?;
-    let name: String = sqlx::query_scalar(&format!("DELETE FROM {table} WHERE id = ? RETURNING {label}"))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let name: String = sqlx::query_scalar(&format!(
+        "DELETE FROM {table} WHERE id = ? RETURNING {label}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     changes::record(&mut tx, entity, id, "deleted", &name).await?;
     tx.commit().await?;
     Ok(())

@@ -17,12 +17,20 @@ struct Row {
 
 impl From<Row> for Prefix {
     fn from(r: Row) -> Self {
-        Prefix { id: r.id, cidr: r.cidr, purpose: r.purpose, created_at: r.created_at, updated_at: r.updated_at }
+        Prefix {
+            id: r.id,
+            cidr: r.cidr,
+            purpose: r.purpose,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
     }
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Prefix>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM prefixes ORDER BY cidr")).fetch_all(pool).await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM prefixes ORDER BY cidr"))
+        .fetch_all(pool)
+        .await?;
     Ok(rows.into_iter().map(Prefix::from).collect())
 }
 
@@ -36,17 +44,22 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Prefix> {
 }
 
 fn taken(err: sqlx::Error, input: &PrefixInput) -> StoreError {
-    unique_to_conflict(err, "cidr", format!("{} is already in the address plan", input.cidr))
+    unique_to_conflict(
+        err,
+        "cidr",
+        format!("{} is already in the address plan", input.cidr),
+    )
 }
 
 pub async fn create(pool: &SqlitePool, input: &PrefixInput) -> Result<i64> {
     let mut tx = pool.begin().await?;
-    let id: i64 = sqlx::query_scalar("INSERT INTO prefixes (cidr, purpose) VALUES (?, ?) RETURNING id")
-        .bind(input.cidr.to_string())
-        .bind(&input.purpose)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| taken(e, input))?;
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO prefixes (cidr, purpose) VALUES (?, ?) RETURNING id")
+            .bind(input.cidr.to_string())
+            .bind(&input.purpose)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| taken(e, input))?;
     changes::record(&mut tx, "prefix", id, "created", &input.cidr.to_string()).await?;
     tx.commit().await?;
     Ok(id)

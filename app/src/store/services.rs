@@ -45,10 +45,11 @@ impl From<Row> for Service {
 }
 
 async fn fetch(pool: &SqlitePool, filter: &str, id: Option<i64>) -> Result<Vec<Service>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} {filter} ORDER BY s.name COLLATE NOCASE"))
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("{SELECT} {filter} ORDER BY s.name COLLATE NOCASE"))
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
     Ok(rows.into_iter().map(Service::from).collect())
 }
 
@@ -65,7 +66,10 @@ pub async fn in_container(pool: &SqlitePool, container_id: i64) -> Result<Vec<Se
 }
 
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Service> {
-    fetch(pool, "WHERE s.id = ?1", Some(id)).await?.pop().ok_or(StoreError::NotFound)
+    fetch(pool, "WHERE s.id = ?1", Some(id))
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 fn owner_ids(owner: ServiceOwner) -> (Option<i64>, Option<i64>) {
@@ -77,9 +81,10 @@ fn owner_ids(owner: ServiceOwner) -> (Option<i64>, Option<i64>) {
 
 fn map_err(err: sqlx::Error) -> StoreError {
     match &err {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::Conflict { field: "owner", message: "that host or container no longer exists".into() }
-        }
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Conflict {
+            field: "owner",
+            message: "that host or container no longer exists".into(),
+        },
         _ => StoreError::Database(err),
     }
 }

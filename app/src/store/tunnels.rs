@@ -1,8 +1,8 @@
 //! The tunnels table.
 
 use super::{Result, StoreError, changes, split_lines, unique_to_conflict};
-use crate::inventory::tunnel::TunnelKind;
 use crate::inventory::form::Choice;
+use crate::inventory::tunnel::TunnelKind;
 use crate::inventory::{Tunnel, TunnelInput};
 use sqlx::SqlitePool;
 
@@ -51,7 +51,9 @@ impl From<Row> for Tunnel {
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Tunnel>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} ORDER BY t.name COLLATE NOCASE")).fetch_all(pool).await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} ORDER BY t.name COLLATE NOCASE"))
+        .fetch_all(pool)
+        .await?;
     Ok(rows.into_iter().map(Tunnel::from).collect())
 }
 
@@ -88,16 +90,28 @@ fn bind_input<'q>(
         .bind(text(input.local_v6))
         .bind(text(input.remote_v6))
         .bind(input.mtu.map(i64::from))
-        .bind(input.routed_prefixes.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))
+        .bind(
+            input
+                .routed_prefixes
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
         .bind(input.host_id)
 }
 
 fn map_err(err: sqlx::Error, input: &TunnelInput) -> StoreError {
     match &err {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::Conflict { field: "host_id", message: "that host no longer exists".into() }
-        }
-        _ => unique_to_conflict(err, "name", format!("a tunnel named '{}' already exists", input.name)),
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Conflict {
+            field: "host_id",
+            message: "that host no longer exists".into(),
+        },
+        _ => unique_to_conflict(
+            err,
+            "name",
+            format!("a tunnel named '{}' already exists", input.name),
+        ),
     }
 }
 

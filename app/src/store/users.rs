@@ -11,11 +11,17 @@ pub struct User {
 }
 
 pub async fn count(pool: &SqlitePool) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await?)
 }
 
 /// Creates the first account; returns None when one already exists (setup is a one-time step).
-pub async fn create_first(pool: &SqlitePool, username: &str, password_hash: &str) -> Result<Option<i64>> {
+pub async fn create_first(
+    pool: &SqlitePool,
+    username: &str,
+    password_hash: &str,
+) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
         "INSERT INTO users (username, password_hash)
          SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM users) RETURNING id",
@@ -27,15 +33,19 @@ pub async fn create_first(pool: &SqlitePool, username: &str, password_hash: &str
 }
 
 pub async fn by_name(pool: &SqlitePool, username: &str) -> Result<Option<User>> {
-    Ok(sqlx::query_as("SELECT id, username, password_hash FROM users WHERE username = ?")
-        .bind(username)
-        .fetch_optional(pool)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, username, password_hash FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 pub async fn by_id(pool: &SqlitePool, id: i64) -> Result<Option<User>> {
-    Ok(sqlx::query_as("SELECT id, username, password_hash FROM users WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, username, password_hash FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
 }

@@ -18,7 +18,9 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
     if text("sec-fetch-site") == Some("cross-site") {
         return false;
     }
-    let Some(host) = text(header::HOST.as_str()) else { return false };
+    let Some(host) = text(header::HOST.as_str()) else {
+        return false;
+    };
     match text(header::ORIGIN.as_str()).or_else(|| text(header::REFERER.as_str())) {
         Some(source) => authority(source).is_some_and(|a| a.eq_ignore_ascii_case(host)),
         None => false,
@@ -26,12 +28,19 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 pub async fn reject_cross_site(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if safe || same_origin(request.headers()) {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site or origin-less state-changing request");
-        (StatusCode::FORBIDDEN, "Refused: this request did not come from the v6watch dashboard itself.").into_response()
+        (
+            StatusCode::FORBIDDEN,
+            "Refused: this request did not come from the v6watch dashboard itself.",
+        )
+            .into_response()
     }
 }
 
@@ -50,13 +59,41 @@ mod tests {
     #[test]
     fn only_same_origin_requests_pass() {
         let cases = [
-            (vec![("host", "[::1]:3000"), ("origin", "http://[::1]:3000")], true),
-            (vec![("host", "dash.lab.test"), ("referer", "https://dash.lab.test/hosts/new")], true),
-            (vec![("host", "dash.lab.test"), ("origin", "https://evil.example.test")], false),
+            (
+                vec![("host", "[::1]:3000"), ("origin", "http://[::1]:3000")],
+                true,
+            ),
+            (
+                vec![
+                    ("host", "dash.lab.test"),
+                    ("referer", "https://dash.lab.test/hosts/new"),
+                ],
+                true,
+            ),
+            (
+                vec![
+                    ("host", "dash.lab.test"),
+                    ("origin", "https://evil.example.test"),
+                ],
+                false,
+            ),
             (vec![("host", "dash.lab.test"), ("origin", "null")], false),
             (vec![("host", "dash.lab.test")], false),
-            (vec![("host", "dash.lab.test"), ("origin", "https://dash.lab.test"), ("sec-fetch-site", "cross-site")], false),
-            (vec![("host", "dash.lab.test:80"), ("origin", "http://dash.lab.test")], false),
+            (
+                vec![
+                    ("host", "dash.lab.test"),
+                    ("origin", "https://dash.lab.test"),
+                    ("sec-fetch-site", "cross-site"),
+                ],
+                false,
+            ),
+            (
+                vec![
+                    ("host", "dash.lab.test:80"),
+                    ("origin", "http://dash.lab.test"),
+                ],
+                false,
+            ),
         ];
         for (pairs, want) in cases {
             assert_eq!(same_origin(&headers(&pairs)), want, "{pairs:?}");

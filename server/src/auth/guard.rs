@@ -11,7 +11,11 @@ use tower_sessions::Session;
 
 /// Paths anyone may fetch: health, the built bundle, static files.
 fn is_public(path: &str) -> bool {
-    path == "/healthz" || path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico" || path == "/robots.txt"
+    path == "/healthz"
+        || path.starts_with("/pkg/")
+        || path == "/favicon.svg"
+        || path == "/favicon.ico"
+        || path == "/robots.txt"
 }
 
 fn is_setup(path: &str) -> bool {
@@ -22,23 +26,45 @@ fn is_login(path: &str) -> bool {
     path == "/login" || path == "/actions/login"
 }
 
-pub async fn require_session(State(state): State<AppState>, session: Session, request: Request, next: Next) -> Response {
+pub async fn require_session(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_string();
     if is_public(&path) {
         return next.run(request).await;
     }
-    let signed_in = session.get::<i64>(SESSION_USER_ID).await.ok().flatten().is_some();
+    let signed_in = session
+        .get::<i64>(SESSION_USER_ID)
+        .await
+        .ok()
+        .flatten()
+        .is_some();
     if signed_in {
-        return if is_setup(&path) || is_login(&path) { Redirect::to("/").into_response() } else { next.run(request).await };
+        return if is_setup(&path) || is_login(&path) {
+            Redirect::to("/").into_response()
+        } else {
+            next.run(request).await
+        };
     }
     let needs_setup = match app::store::users::count(&state.pool).await {
         Ok(n) => n == 0,
         Err(err) => {
             tracing::error!(error = %err, "cannot read accounts");
-            return (StatusCode::SERVICE_UNAVAILABLE, "The database is not available; see the server log.").into_response();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database is not available; see the server log.",
+            )
+                .into_response();
         }
     };
-    let allowed = if needs_setup { is_setup(&path) } else { is_login(&path) };
+    let allowed = if needs_setup {
+        is_setup(&path)
+    } else {
+        is_login(&path)
+    };
     if allowed {
         return next.run(request).await;
     }

@@ -8,8 +8,8 @@ use app::domain::account::NewAccount;
 use app::inventory::FormValues;
 use app::inventory::form::value;
 use app::{SESSION_USER_ID, SESSION_USERNAME};
-use axum::extract::{ConnectInfo, State};
 use axum::Form;
+use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -35,13 +35,28 @@ fn single_error(field: &str, message: &str) -> FieldErrors {
     errors
 }
 
-pub async fn setup(State(state): State<AppState>, session: Session, Form(values): Form<FormValues>) -> Response {
+pub async fn setup(
+    State(state): State<AppState>,
+    session: Session,
+    Form(values): Form<FormValues>,
+) -> Response {
     let account = match NewAccount::validate(&values) {
         Ok(account) => account,
-        Err(errors) => return flash_back(&session, "setup", "/setup", without_passwords(values), errors).await,
+        Err(errors) => {
+            return flash_back(
+                &session,
+                "setup",
+                "/setup",
+                without_passwords(values),
+                errors,
+            )
+            .await;
+        }
     };
     let created = match password::hash(account.password).await {
-        Ok(hash) => app::store::users::create_first(&state.pool, &account.username, &hash).await.map_err(anyhow::Error::from),
+        Ok(hash) => app::store::users::create_first(&state.pool, &account.username, &hash)
+            .await
+            .map_err(anyhow::Error::from),
         Err(err) => Err(err),
     };
     match created {
@@ -57,7 +72,14 @@ pub async fn setup(State(state): State<AppState>, session: Session, Form(values)
         Err(err) => {
             tracing::error!(error = %err, "creating the admin account failed");
             let errors = single_error("_form", "could not create the account; see the server log");
-            flash_back(&session, "setup", "/setup", without_passwords(values), errors).await
+            flash_back(
+                &session,
+                "setup",
+                "/setup",
+                without_passwords(values),
+                errors,
+            )
+            .await
         }
     }
 }
@@ -69,17 +91,24 @@ pub async fn login(
     Form(values): Form<FormValues>,
 ) -> Response {
     let username = value(&values, "username").trim().to_string();
-    let keys = vec![format!("user:{}", username.to_lowercase()), format!("ip:{}", peer.ip())];
+    let keys = vec![
+        format!("user:{}", username.to_lowercase()),
+        format!("ip:{}", peer.ip()),
+    ];
     let wait = state.throttle.delay(&keys, Instant::now());
     tokio::time::sleep(wait).await;
 
-    let user = app::store::users::by_name(&state.pool, &username).await.ok().flatten();
+    let user = app::store::users::by_name(&state.pool, &username)
+        .await
+        .ok()
+        .flatten();
     // Verify against something even for an unknown name, so timing does not tell names apart.
     let stored = match &user {
         Some(u) => u.password_hash.clone(),
         None => password::dummy_hash().await,
     };
-    let ok = password::verify(value(&values, "password").to_string(), stored).await && user.is_some();
+    let ok =
+        password::verify(value(&values, "password").to_string(), stored).await && user.is_some();
     match user {
         Some(user) if ok => {
             state.throttle.succeeded(&keys);
@@ -92,7 +121,14 @@ pub async fn login(
             state.throttle.failed(&keys, Instant::now());
             tracing::warn!(%username, peer = %peer.ip(), "failed sign-in");
             let errors = single_error("_form", "Wrong user name or password.");
-            flash_back(&session, "login", "/login", without_passwords(values), errors).await
+            flash_back(
+                &session,
+                "login",
+                "/login",
+                without_passwords(values),
+                errors,
+            )
+            .await
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Password hashing with argon2id (the crate's recommended parameters).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 
 /// Hashes on a blocking thread: argon2 is deliberately slow.
 pub async fn hash(password: String) -> anyhow::Result<String> {
@@ -19,7 +21,11 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 pub async fn verify(password: String, stored: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -46,7 +52,11 @@ static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new()
 /// unknown, so both cases take the same time.
 pub async fn dummy_hash() -> String {
     DUMMY
-        .get_or_init(|| async { hash("v6watch: no such user".into()).await.unwrap_or_default() })
+        .get_or_init(|| async {
+            hash("v6watch: no such user".into())
+                .await
+                .unwrap_or_default()
+        })
         .await
         .clone()
 }

@@ -28,7 +28,9 @@ impl LoginThrottle {
             .unwrap_or(0);
         match count {
             0 => Duration::ZERO,
-            n => FIRST_DELAY.saturating_mul(1 << (n - 1).min(8)).min(MAX_DELAY),
+            n => FIRST_DELAY
+                .saturating_mul(1 << (n - 1).min(8))
+                .min(MAX_DELAY),
         }
     }
 

@@ -42,8 +42,18 @@ pub struct Kind {
 }
 
 /// Keeps a rejected form in the session and sends the browser back to it.
-pub async fn flash_back(session: &Session, form: &str, back: &str, values: FormValues, errors: FieldErrors) -> Response {
-    let flash = Flash { form: form.to_string(), values, errors };
+pub async fn flash_back(
+    session: &Session,
+    form: &str,
+    back: &str,
+    values: FormValues,
+    errors: FieldErrors,
+) -> Response {
+    let flash = Flash {
+        form: form.to_string(),
+        values,
+        errors,
+    };
     if let Err(err) = session.insert(SESSION_KEY, flash).await {
         tracing::error!(error = %err, "could not keep the rejected form in the session");
     }
@@ -74,15 +84,23 @@ pub async fn save<I>(
     store: impl AsyncFnOnce(I) -> Result<i64, StoreError>,
 ) -> Response {
     let (form, back) = match id {
-        Some(id) => (format!("{}-edit-{id}", kind.singular), format!("/{}/{id}/edit", kind.plural)),
-        None => (format!("{}-new", kind.singular), format!("/{}/new", kind.plural)),
+        Some(id) => (
+            format!("{}-edit-{id}", kind.singular),
+            format!("/{}/{id}/edit", kind.plural),
+        ),
+        None => (
+            format!("{}-new", kind.singular),
+            format!("/{}/new", kind.plural),
+        ),
     };
     let result = match validate(&values) {
         Ok(input) => store(input).await.map_err(store_errors),
         Err(errors) => Err(errors),
     };
     match result {
-        Ok(id) if kind.has_detail => Redirect::to(&format!("/{}/{id}", kind.plural)).into_response(),
+        Ok(id) if kind.has_detail => {
+            Redirect::to(&format!("/{}/{id}", kind.plural)).into_response()
+        }
         Ok(_) => Redirect::to(&format!("/{}", kind.plural)).into_response(),
         Err(errors) => flash_back(session, &form, &back, values, errors).await,
     }
@@ -91,10 +109,16 @@ pub async fn save<I>(
 /// Finishes a delete: back to the list, or to the object with a message if it failed.
 pub fn deleted(kind: &Kind, id: i64, result: Result<(), StoreError>) -> Response {
     match result {
-        Ok(()) | Err(StoreError::NotFound) => Redirect::to(&format!("/{}", kind.plural)).into_response(),
+        Ok(()) | Err(StoreError::NotFound) => {
+            Redirect::to(&format!("/{}", kind.plural)).into_response()
+        }
         Err(err) => {
             tracing::error!(error = %err, kind = kind.singular, id, "delete failed");
-            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "Could not delete; see the server log.").into_response()
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "Could not delete; see the server log.",
+            )
+                .into_response()
         }
     }
 }
@@ -106,14 +130,18 @@ macro_rules! handlers {
         mod $module {
             use super::{Kind, deleted, save as save_form};
             use crate::state::AppState;
-            use app::inventory::{$input, FormValues};
+            use app::inventory::{FormValues, $input};
             use app::store::$module as table;
             use axum::Form;
             use axum::extract::{Path, State};
             use axum::response::Response;
             use tower_sessions::Session;
 
-            const KIND: Kind = Kind { singular: $singular, plural: stringify!($module), has_detail: $has_detail };
+            const KIND: Kind = Kind {
+                singular: $singular,
+                plural: stringify!($module),
+                has_detail: $has_detail,
+            };
 
             pub async fn save(
                 State(state): State<AppState>,
@@ -122,10 +150,17 @@ macro_rules! handlers {
                 Form(values): Form<FormValues>,
             ) -> Response {
                 let id = id.map(|Path(id)| id);
-                save_form(&session, &KIND, id, values, $input::validate, async move |input| match id {
-                    Some(id) => table::update(&state.pool, id, &input).await.map(|()| id),
-                    None => table::create(&state.pool, &input).await,
-                })
+                save_form(
+                    &session,
+                    &KIND,
+                    id,
+                    values,
+                    $input::validate,
+                    async move |input| match id {
+                        Some(id) => table::update(&state.pool, id, &input).await.map(|()| id),
+                        None => table::create(&state.pool, &input).await,
+                    },
+                )
                 .await
             }
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what v6watch needs to build and test, skipping whatever is already there.
+#   scripts/install-deps.sh          build tools (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
+#   scripts/install-deps.sh --test   also Chromium and the lab's servers (Debian packages, needs root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: its lock file names a crate version the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+apt_missing=()
+want_apt() { for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || apt_missing+=("$p"); done; }
+command -v npm >/dev/null || want_apt nodejs npm
+if [[ "${1:-}" == "--test" ]]; then
+  want_apt chromium curl iproute2 iputils-ping bind9-dnsutils dnsmasq-base busybox fping procps python3 openssl
+fi
+if ((${#apt_missing[@]})); then
+  say "installing Debian packages: ${apt_missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "run as root (or install these yourself): ${apt_missing[*]}" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_missing[@]}"
+fi
+
+# wasm-opt (binaryen 132 from npm; Debian's is too old) and Playwright, pinned by the lock file.
+if [[ ! -x end2end/node_modules/.bin/wasm-opt || end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
+  say "installing end2end npm packages"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi

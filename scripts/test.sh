@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every v6watch test: formatting, lints, unit and integration tests (including the
+# network-namespace lab, which needs root), then the end-to-end tests in Chromium
+# against a release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
+  [[ -f tests/lab/lab.sh && $(id -u) -eq 0 ]] && bash tests/lab/lab.sh down >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+say "formatting"
+cargo fmt --all -- --check
+
+say "lints"
+# The browser crate builds for wasm only; the rest for this machine (features differ).
+cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+if [[ $(id -u) -eq 0 ]]; then
+  say "network-namespace lab"
+  bash tests/lab/lab.sh up
+  export V6WATCH_LAB=1
+else
+  echo "not root: the lab tests will report themselves skipped (CI runs them as root)" >&2
+fi
+
+say "unit and integration tests"
+cargo test --workspace --exclude frontend
+
+say "release build"
+cargo leptos build --release
+
+say "end-to-end tests in Chromium"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+target/release/v6watch serve --listen "127.0.0.1:$port" --database "$work/e2e.db" --site-root target/site \
+  >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+if ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null; then
+  cat "$work/server.log" >&2
+  exit 1
+fi
+(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || { tail -50 "$work/server.log" >&2; exit 1; }

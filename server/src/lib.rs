@@ -1,0 +1,9 @@
+//! v6watch's server: the HTTP application around the pages, sign-in, the inventory's
+//! form posts, and the command-line commands.
+
+pub mod auth;
+pub mod check;
+pub mod cli;
+pub mod inventory;
+pub mod startup;
+pub mod state;
