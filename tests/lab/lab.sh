@@ -41,6 +41,10 @@ LAB_BLACKHOLE_NET6=2001:db8:dead::/48          # silently dropped by v6w-core
 LAB_BLACKHOLE6=2001:db8:dead::1
 LAB_NAT64_NET6=64:ff9b::/96                    # well-known NAT64 prefix (no translator yet)
 LAB_NAT64_V4ONLY=64:ff9b::c633:6404            # 64:ff9b::198.51.100.4 (v4only, synthesized)
+LAB_NAT64_LAB_NET6=2001:db8:64::/96            # tayga in v6w-core translates this prefix
+LAB_NAT64_LAB_V4ONLY=2001:db8:64::c633:6404    # 2001:db8:64::198.51.100.4: web4 through NAT64
+LAB_NAT64_POOL4=203.0.113.0/24                 # tayga's IPv4 pool (translated sources)
+LAB_NAT64_TAYGA4=203.0.113.254                 # tayga's own IPv4 address
 
 LAB_V4ONLY_PORT=8080                           # web46 listens on 0.0.0.0:8080 only
 LAB_DNS_CLOSED_PORT=5353                       # nothing listens there on v6w-dns
@@ -60,6 +64,10 @@ LAB_RECORDS=(
   "multi||2001:db8:dead::2"
   "ns|$LAB_DNS4|$LAB_DNS6"
   "tls-wrong||$LAB_WEB6"                      # web6, but not named in its certificate
+  # Dependency hosts for the verdict pages (/pages/*.html):
+  "font4|$LAB_WEB4|"                          # IPv4 only: fonts pulled in by a stylesheet
+  "cdn6||$LAB_WEB6"                           # IPv6 only
+  "nat64web||$LAB_NAT64_LAB_V4ONLY"           # web4 reached through tayga (working NAT64)
 )
 # Names the web6 certificate is valid for.
 LAB_TLS_NAMES="DNS:v6only.$LAB_DOMAIN,IP:$LAB_WEB6"
@@ -89,6 +97,7 @@ need_root() {
 
 ensure_packages() {
   local missing=()
+  command -v tayga >/dev/null || missing+=(tayga)
   command -v ip >/dev/null || missing+=(iproute2)
   command -v ping >/dev/null || missing+=(iputils-ping)
   command -v dig >/dev/null || missing+=(bind9-dnsutils)
@@ -165,6 +174,28 @@ setup_core() {
   ip -n "$NS_CORE" -6 route add blackhole "$LAB_BLACKHOLE_NET6"
 }
 
+# NAT64: tayga (userspace, TUN) in the core translates LAB_NAT64_LAB_NET6 to IPv4. It refuses
+# the well-known prefix 64:ff9b::/96 for non-global IPv4 (the lab's documentation ranges), so
+# the lab uses a network-specific prefix; 64:ff9b::/96 stays unrouted (nat64.lab.test).
+setup_nat64() {
+  local dir="$LAB_RUN/tayga"
+  mkdir -p "$dir"
+  cat >"$dir/tayga.conf" <<CONF
+tun-device nat64
+ipv4-addr $LAB_NAT64_TAYGA4
+prefix $LAB_NAT64_LAB_NET6
+dynamic-pool $LAB_NAT64_POOL4
+data-dir $dir
+CONF
+  in_ns "$NS_CORE" tayga -c "$dir/tayga.conf" --mktun >/dev/null
+  ip -n "$NS_CORE" link set nat64 up
+  ip -n "$NS_CORE" addr add "$LAB_GW_SERVERS4" dev nat64
+  ip -n "$NS_CORE" -6 addr add "$LAB_GW_SERVERS6" dev nat64 nodad
+  ip -n "$NS_CORE" route add "$LAB_NAT64_POOL4" dev nat64
+  ip -n "$NS_CORE" -6 route add "$LAB_NAT64_LAB_NET6" dev nat64
+  daemon "$NS_CORE" tayga tayga -c "$dir/tayga.conf" --nodetach
+}
+
 setup_clients() {
   make_ns "$NS_C6"
   plug "$NS_C6" c6 br-cl
@@ -239,6 +270,47 @@ write_docroots() {
   printf '#!/bin/sh\nsleep 30\nprintf '"'"'Content-Type: text/plain\\r\\n\\r\\nslow\\n'"'"'\n' \
     >"$dir/cgi-bin/slow"
   chmod +x "$dir/cgi-bin/no-location" "$dir/cgi-bin/slow"
+}
+
+# Pages for the verdict stage: each pulls resources from hosts that do or do not work over
+# IPv6. Dependency files need not exist (any HTTP answer counts), but most do.
+write_pages() {
+  local d="$LAB_DOMAIN" web46="$LAB_RUN/www/web46/pages" web6="$LAB_RUN/www/web6/pages"
+  local web4="$LAB_RUN/www/web4/pages"
+  mkdir -p "$web46" "$web6" "$web4"
+  printf 'console.log("v6watch lab");\n' | tee "$web6/app.js" >"$web4/app.js"
+  printf 'PNG' | tee "$web46/logo.png" "$web46/bg.png" "$web6/logo-2x.png" >"$web4/logo-3x.png"
+  printf 'wOF2' >"$web4/f.woff2"
+  # Everything over IPv6: http://dual.lab.test/pages/ready.html
+  cat >"$web46/ready.html" <<HTML
+<!doctype html>
+<title>ready over IPv6</title>
+<link rel=stylesheet href="http://cdn6.$d/pages/plain.css">
+<script src="http://v6only.$d/pages/app.js"></script>
+<img src="/pages/logo.png" alt="">
+HTML
+  printf 'body { background: url(http://dual.%s/pages/bg.png); }\n' "$d" >"$web6/plain.css"
+  # Works, but several dependencies do not: http://dual.lab.test/pages/partial.html
+  cat >"$web46/partial.html" <<HTML
+<!doctype html>
+<title>partial over IPv6</title>
+<link rel=stylesheet href="http://cdn6.$d/pages/fonts.css">
+<script src="http://v4only.$d/pages/app.js"></script>
+<script src="http://missing.$d/app.js"></script>
+<img src="http://dual.$d/pages/logo.png" alt=""
+  srcset="http://v6only.$d/pages/logo-2x.png 2x, http://nat64web.$d/pages/logo-3x.png 3x">
+<iframe src="http://blackhole.$d/frame.html"></iframe>
+<img src="http://v4port.$d:$LAB_V4ONLY_PORT/pages/logo.png" alt="">
+HTML
+  # A font that only the stylesheet (on an IPv6-only host) names, on an IPv4-only host.
+  printf '@font-face { font-family: lab; src: url(http://font4.%s/pages/f.woff2) format("woff2"); }\n' \
+    "$d" >"$web6/fonts.css"
+  # Ready, with one dependency reached only through NAT64: http://v6only.lab.test/pages/nat64.html
+  cat >"$web6/nat64.html" <<HTML
+<!doctype html>
+<title>NAT64 dependency</title>
+<img src="http://nat64web.$d/pages/logo-3x.png" alt="">
+HTML
 }
 
 # A lab CA and a certificate for web6, signed by it. Tests trust $LAB_RUN/tls/ca.pem only.
@@ -326,6 +398,7 @@ write_env() {
       LAB_GW_CLIENTS6 LAB_GW_CLIENTS4 LAB_GW_SERVERS6 LAB_GW_SERVERS4 \
       LAB_C6 LAB_C46_6 LAB_C46_4 LAB_WEB46_6 LAB_WEB46_4 LAB_WEB6 LAB_WEB4 LAB_DNS6 LAB_DNS4 \
       LAB_UNUSED6 LAB_BLACKHOLE_NET6 LAB_BLACKHOLE6 LAB_NAT64_NET6 LAB_NAT64_V4ONLY \
+      LAB_NAT64_LAB_NET6 LAB_NAT64_LAB_V4ONLY LAB_NAT64_POOL4 LAB_NAT64_TAYGA4 \
       LAB_V4ONLY_PORT LAB_DNS_CLOSED_PORT LAB_BIG_BYTES LAB_TLS_PORT LAB_RUN; do
       echo "$var=${!var}"
     done
@@ -348,9 +421,11 @@ lab_up() {
   setup_clients
   setup_servers
   write_docroots
+  write_pages
   write_tls
   start_web
   start_dns
+  setup_nat64
   prime
   wait_ready
   write_env

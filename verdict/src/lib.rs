@@ -7,6 +7,11 @@
 //! alerts → pages).
 //!
 //! - [`extract`] finds the resources a page depends on (pure code, no network).
+//! - [`judge`] checks the service and each dependency host over IPv6 only:
+//!   [`judge_url`] gives a [`ServiceVerdict`].
+//! - [`model`] holds the verdict types and the pure rules that combine them;
+//!   [`ServiceVerdict::diff`] lists what changed between two verdicts.
+//! - [`check`] is the one-shot check behind `v6watch check`.
 
 // Pages and stylesheets come from the network: nothing here may panic on them.
 #![forbid(unsafe_code)]
@@ -22,4 +27,14 @@
     )
 )]
 
+pub mod check;
+mod diff;
 pub mod extract;
+pub mod judge;
+pub mod model;
+
+pub use diff::Change;
+pub use judge::{Declared, judge_url, parse_declared};
+pub use model::{
+    DepVerdict, DependencyVerdict, ServiceVerdict, Verdict, dependency_verdict, service_verdict,
+};

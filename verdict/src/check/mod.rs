@@ -1,0 +1,145 @@
+//! Verdict stage, one-shot check: what `v6watch check TARGET` runs. A URL gets the full
+//! IPv6-only verdict (service and dependencies); a host name or address keeps the probe
+//! stage's check (ready or broken).
+
+mod text;
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use probes::check::Target;
+use probes::{Family, Outcome, ProbeConfig, ProbeKind, Prober, Reason, SetupError};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::extract::Limits;
+use crate::{DependencyVerdict, ServiceVerdict, Verdict, judge_url};
+
+/// Why a check could not even start. A target that is down is a report, not an error.
+#[derive(Debug, Error)]
+pub enum CheckError {
+    #[error("invalid target {target:?}: {why}")]
+    InvalidTarget { target: String, why: String },
+    #[error("cannot set up the probes: {0}")]
+    Setup(#[from] SetupError),
+}
+
+/// The result of one check; its JSON form is the contract documented in `verdict/README.md`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckReport {
+    /// The target as given (trimmed).
+    pub target: String,
+    pub verdict: Verdict,
+    /// Why the target itself is broken over IPv6; `null` when ready or partial.
+    pub reason: Option<Reason>,
+    /// The target's addresses, IPv6 first.
+    pub addresses: Vec<String>,
+    /// One entry per dependency host (URL targets only).
+    pub dependencies: Vec<DependencyVerdict>,
+    /// A cap left part of the page or its dependencies unchecked.
+    pub truncated: bool,
+    /// URL targets: the URL of the last response, after redirects.
+    pub final_url: Option<String>,
+    /// URL targets: the service answered only through a NAT64-synthesized address.
+    pub nat64: bool,
+    pub checked_at: DateTime<Utc>,
+    /// The probe stage's outcomes, both families.
+    pub results: Vec<Outcome>,
+    /// Works over IPv4 but not over IPv6.
+    pub degraded: bool,
+}
+
+impl CheckReport {
+    /// Ready: the service and all its dependencies work over IPv6 only. `v6watch check` exits
+    /// 0 exactly then (partial and broken exit 1).
+    pub fn is_ready(&self) -> bool {
+        self.verdict == Verdict::Ready
+    }
+
+    /// The service verdict inside this report (URL targets).
+    pub fn service_verdict(&self) -> ServiceVerdict {
+        ServiceVerdict {
+            target: self.target.clone(),
+            verdict: self.verdict,
+            reason: self.reason,
+            addresses: self.addresses.clone(),
+            final_url: self.final_url.clone(),
+            nat64: self.nat64,
+            dependencies: self.dependencies.clone(),
+            truncated: self.truncated,
+            checked_at: Some(self.checked_at),
+            detail: String::new(),
+        }
+    }
+}
+
+/// Check one target with a fresh prober and default limits.
+pub async fn run_check(target: &str, config: ProbeConfig) -> Result<CheckReport, CheckError> {
+    let parsed = Target::parse(target).map_err(|e| CheckError::InvalidTarget {
+        target: target.to_string(),
+        why: e.0,
+    })?;
+    let prober = Prober::new(config)?;
+    Ok(check_with(&prober, target, &parsed, &[], &Limits::default()).await)
+}
+
+/// Check a parsed target with an existing prober; `declared` dependencies apply to URLs.
+pub async fn check_with(
+    prober: &Prober,
+    given: &str,
+    target: &Target,
+    declared: &[String],
+    limits: &Limits,
+) -> CheckReport {
+    let Target::Url(url) = target else {
+        return from_probes(probes::check::check_with(prober, given, target).await);
+    };
+    let (probed, service) = tokio::join!(
+        probes::check::check_with(prober, given, target),
+        judge_url(prober, url, declared, limits)
+    );
+    let mut addresses = service.addresses.clone();
+    for address in probed.addresses.iter().map(IpAddr::to_string) {
+        if !addresses.contains(&address) {
+            addresses.push(address);
+        }
+    }
+    addresses.sort_by_key(|a| a.parse::<IpAddr>().map(|ip| ip.is_ipv4()).unwrap_or(true));
+    let v4_ok = probed
+        .results
+        .iter()
+        .any(|o| o.family == Family::V4 && o.probe == ProbeKind::Http && o.is_ok());
+    CheckReport {
+        target: given.trim().to_string(),
+        verdict: service.verdict,
+        reason: service.reason,
+        addresses,
+        dependencies: service.dependencies,
+        truncated: service.truncated,
+        final_url: service.final_url,
+        nat64: service.nat64,
+        checked_at: service.checked_at.unwrap_or_else(Utc::now),
+        degraded: v4_ok && service.verdict == Verdict::Broken,
+        results: probed.results,
+    }
+}
+
+/// A host or address check: the probe stage's ready/broken verdict, no dependencies.
+fn from_probes(report: probes::check::CheckReport) -> CheckReport {
+    CheckReport {
+        target: report.target,
+        verdict: match report.verdict {
+            probes::check::Verdict::Ready => Verdict::Ready,
+            probes::check::Verdict::Broken => Verdict::Broken,
+        },
+        reason: report.reason,
+        addresses: report.addresses.iter().map(IpAddr::to_string).collect(),
+        dependencies: Vec::new(),
+        truncated: false,
+        final_url: None,
+        nat64: false,
+        checked_at: Utc::now(),
+        results: report.results,
+        degraded: report.degraded,
+    }
+}

@@ -1,0 +1,118 @@
+//! Verdict stage, one-shot check: the readable report `v6watch check` prints without `--json`.
+
+use std::fmt::Write as _;
+
+use probes::Family;
+
+use super::CheckReport;
+use crate::{DepVerdict, Verdict};
+
+const GREEN: &str = "\u{1b}[32m";
+const YELLOW: &str = "\u{1b}[33m";
+const RED: &str = "\u{1b}[31m";
+const RESET: &str = "\u{1b}[0m";
+
+/// Control characters from the network never reach the terminal.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn paint(text: &str, colour: &str, enabled: bool) -> String {
+    if enabled {
+        format!("{colour}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
+impl CheckReport {
+    /// The service line, then one line per dependency host with a marker: `6` (works over
+    /// IPv6), `6*` (only through NAT64) or `4` (does not work over IPv6) and the reason, then
+    /// the probe results. `colour` adds ANSI colours (green, yellow, red) to the markers.
+    pub fn render_text(&self, colour: bool) -> String {
+        let mut out = String::new();
+        let broken = self
+            .dependencies
+            .iter()
+            .filter(|d| d.verdict == DepVerdict::Broken)
+            .count();
+        let headline = match (self.verdict, self.reason) {
+            (Verdict::Ready, _) if self.dependencies.is_empty() => {
+                "ready: works over IPv6".to_string()
+            }
+            (Verdict::Ready, _) => format!(
+                "ready: works over IPv6, and so do all {} dependency hosts",
+                self.dependencies.len()
+            ),
+            (Verdict::Partial, _) => format!(
+                "partial: works over IPv6, but {broken} of {} dependency hosts do not",
+                self.dependencies.len()
+            ),
+            (Verdict::Broken, Some(reason)) => format!("broken over IPv6: {reason}"),
+            (Verdict::Broken, None) => "broken over IPv6".to_string(),
+        };
+        let _ = writeln!(out, "{}: {headline}", one_line(&self.target));
+        if self.nat64 {
+            let _ = writeln!(out, "nat64: the service answers only through NAT64");
+        }
+        if self.degraded {
+            let _ = writeln!(out, "degraded: works over IPv4 but not over IPv6");
+        }
+        if self.truncated {
+            let _ = writeln!(out, "truncated: some dependencies were not checked (caps)");
+        }
+        if !self.dependencies.is_empty() {
+            let _ = writeln!(out, "dependencies:");
+        }
+        for dep in &self.dependencies {
+            let (mark, ansi) = match dep.verdict {
+                DepVerdict::Ready => ("6 ", GREEN),
+                DepVerdict::Nat64 => ("6*", YELLOW),
+                DepVerdict::Broken => ("4 ", RED),
+            };
+            let status = match dep.reason {
+                Some(reason) => reason.as_str(),
+                None => dep.verdict.as_str(),
+            };
+            let example = if dep.verdict == DepVerdict::Broken {
+                dep.checked.clone().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {} {:<32} {:<22} {:<24} {}",
+                paint(mark, ansi, colour),
+                one_line(&dep.host),
+                status,
+                dep.kinds.join(","),
+                one_line(&example),
+            );
+        }
+        if !self.results.is_empty() {
+            let _ = writeln!(out, "results:");
+        }
+        for result in &self.results {
+            let mark = if result.is_ok() { '✓' } else { '✗' };
+            let address = result
+                .address
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "-".into());
+            let _ = writeln!(
+                out,
+                "  {} {mark} {:<4} {:<24} {:<22} {}",
+                match result.family {
+                    Family::V6 => '6',
+                    Family::V4 => '4',
+                },
+                result.probe.as_str(),
+                address,
+                result.reason.as_str(),
+                one_line(&result.detail),
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,201 @@
+//! Verdict stage, judging: whether an IPv6-only client can use a web service.
+//!
+//! [`judge_url`] fetches the service over IPv6 only (whatever the vantage point: the IPv4
+//! path of a dual-stack machine is never used), follows redirects hop by hop, reads the page
+//! and its stylesheets for dependencies, adds declared ones, and checks every dependency host
+//! over IPv6 only, a few at a time, each within the probe timeout.
+
+mod declared;
+mod host;
+mod plan;
+
+use std::collections::HashSet;
+
+use futures::StreamExt;
+use probes::{ProbeConfig, Prober, Reason};
+use url::Url;
+
+pub use declared::{Declared, parse_declared};
+
+use crate::extract::{Extracted, Limits, css, html};
+use crate::{DepVerdict, DependencyVerdict, ServiceVerdict, service_verdict};
+use declared::host_key;
+use host::{addresses_of, check_host};
+use plan::{DECLARED, plan_hosts};
+
+/// Most dependency hosts checked per page; more set `truncated`.
+pub const MAX_HOSTS: usize = 100;
+/// Dependency hosts checked at the same time.
+pub const CONCURRENT_HOSTS: usize = 8;
+/// Stylesheets fetched at the same time.
+const CONCURRENT_SHEETS: usize = 4;
+/// Rounds of `@import` followed below the page's own stylesheets.
+const IMPORT_DEPTH: usize = 4;
+/// Body read from a dependency: enough to see that it answers.
+pub const DEPENDENCY_BODY_CAP: usize = 64 * 1024;
+
+/// Judge the service at `url` for an IPv6-only client. `declared` dependencies are
+/// `host:port`, `[IPv6]:port` or URLs; one that cannot be parsed shows as a broken dependency
+/// with reason `dns_error`. Never fails: every problem is part of the verdict.
+pub async fn judge_url(
+    prober: &Prober,
+    url: &Url,
+    declared: &[String],
+    limits: &Limits,
+) -> ServiceVerdict {
+    let host = host_key(url).unwrap_or_default();
+    let (fetch, addresses) = tokio::join!(prober.fetch_v6(url), addresses_of(prober, &host));
+    let service = if fetch.outcome.is_ok() {
+        Ok(())
+    } else {
+        Err(fetch.outcome.reason)
+    };
+    let mut verdict = ServiceVerdict {
+        target: url.to_string(),
+        verdict: crate::Verdict::Broken,
+        reason: None,
+        addresses,
+        final_url: Some(fetch.final_url.to_string()),
+        nat64: fetch.outcome.is_ok() && fetch.outcome.synthesized,
+        dependencies: Vec::new(),
+        truncated: false,
+        checked_at: Some(chrono::Utc::now()),
+        detail: fetch.outcome.detail.clone(),
+    };
+    if service.is_err() {
+        (verdict.verdict, verdict.reason) = service_verdict(service, &[]);
+        return verdict;
+    }
+
+    let mut extracted = if is_html(fetch.content_type.as_deref(), &fetch.body) {
+        let text = String::from_utf8_lossy(&fetch.body);
+        html::extract(&text, &fetch.final_url, limits)
+    } else {
+        Extracted::default()
+    };
+    add_stylesheets(prober, &mut extracted, limits).await;
+
+    let mut parsed = Vec::new();
+    let mut invalid = Vec::new();
+    for text in declared {
+        match parse_declared(text) {
+            Ok(item) => parsed.push(item),
+            Err(why) => invalid.push(invalid_declared(text, why)),
+        }
+    }
+    let mut plans = plan_hosts(&extracted.dependencies, &parsed);
+    let mut truncated = extracted.truncated;
+    if plans.len() > MAX_HOSTS {
+        plans.truncate(MAX_HOSTS);
+        truncated = true;
+    }
+
+    let small = ProbeConfig {
+        body_cap: DEPENDENCY_BODY_CAP.min(prober.config().body_cap),
+        ..prober.config().clone()
+    };
+    let dependency_prober = Prober::new(small).ok();
+    let checker = dependency_prober.as_ref().unwrap_or(prober);
+    let mut dependencies: Vec<DependencyVerdict> = futures::stream::iter(plans)
+        .map(|plan| check_host(checker, plan))
+        .buffered(CONCURRENT_HOSTS)
+        .collect()
+        .await;
+    dependencies.extend(invalid);
+
+    let verdicts: Vec<DepVerdict> = dependencies.iter().map(|d| d.verdict).collect();
+    (verdict.verdict, verdict.reason) = service_verdict(service, &verdicts);
+    verdict.dependencies = dependencies;
+    verdict.truncated = truncated;
+    verdict
+}
+
+/// A declared dependency that could not be parsed: broken, `dns_error` (not a usable name).
+fn invalid_declared(text: &str, why: String) -> DependencyVerdict {
+    DependencyVerdict {
+        host: text.trim().to_string(),
+        verdict: DepVerdict::Broken,
+        reason: Some(Reason::DnsError),
+        addresses: Vec::new(),
+        urls: Vec::new(),
+        kinds: vec![DECLARED.to_string()],
+        checked: None,
+        detail: format!("not a usable declared dependency: {why}"),
+    }
+}
+
+/// Whether a response is a page to read: an HTML content type, or none and markup.
+fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
+    match content_type {
+        Some(ct) => {
+            let ct = ct.to_ascii_lowercase();
+            ct.contains("html")
+        }
+        None => body
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'<'),
+    }
+}
+
+/// Fetch the stylesheets the page links (and those they `@import`), over IPv6, within
+/// `max_stylesheets`, and fold what they pull in into `extracted`.
+async fn add_stylesheets(prober: &Prober, extracted: &mut Extracted, limits: &Limits) {
+    let mut fetched: HashSet<Url> = HashSet::new();
+    for _ in 0..=IMPORT_DEPTH {
+        let pending: Vec<Url> = extracted
+            .stylesheets()
+            .map(|d| d.url.clone())
+            .filter(|u| !fetched.contains(u))
+            .collect();
+        if pending.is_empty() {
+            return;
+        }
+        let room = limits.max_stylesheets.saturating_sub(fetched.len());
+        if pending.len() > room {
+            extracted.truncated = true;
+        }
+        let batch: Vec<Url> = pending.into_iter().take(room).collect();
+        if batch.is_empty() {
+            return;
+        }
+        fetched.extend(batch.iter().cloned());
+        let sheets: Vec<_> = futures::stream::iter(batch)
+            .map(|url| async move { prober.fetch_v6(&url).await })
+            .buffered(CONCURRENT_SHEETS)
+            .collect()
+            .await;
+        for sheet in sheets {
+            let success = sheet.status.is_some_and(|s| (200..300).contains(&s));
+            if success && !sheet.body.is_empty() {
+                let text = String::from_utf8_lossy(&sheet.body);
+                let found = css::extract(&text, &sheet.final_url, limits);
+                extracted.merge(found, limits);
+            }
+        }
+    }
+    if extracted.stylesheets().any(|d| !fetched.contains(&d.url)) {
+        extracted.truncated = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_told_by_content_type_or_markup() {
+        let cases: &[(Option<&str>, &[u8], bool)] = &[
+            (Some("text/html; charset=utf-8"), b"", true),
+            (Some("application/xhtml+xml"), b"<x/>", true),
+            (Some("text/plain"), b"<html>", false),
+            (Some("image/png"), b"PNG", false),
+            (None, b"  \n<!doctype html>", true),
+            (None, b"PNG", false),
+            (None, b"", false),
+        ];
+        for (ct, body, want) in cases {
+            assert_eq!(is_html(*ct, body), *want, "{ct:?}");
+        }
+    }
+}
