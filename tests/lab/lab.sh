@@ -464,6 +464,8 @@ lab_status() {
     sh -c "printf 'GET /index.html HTTP/1.0\r\n\r\n' | ip netns exec $NS_C6 timeout 2 \
       openssl s_client -quiet -verify_return_error -CAfile $LAB_RUN/tls/ca.pem \
       -verify_ip $LAB_WEB6 -connect [$LAB_WEB6]:$LAB_TLS_PORT 2>/dev/null | grep -q 'v6watch lab'" || failed=1
+  check "c6 fetches http://[$LAB_NAT64_LAB_V4ONLY]/ (web4 through NAT64)" \
+    in_ns "$NS_C6" timeout 2 busybox wget -q -O /dev/null "http://[$LAB_NAT64_LAB_V4ONLY]/" || failed=1
   check "c6 has no IPv4 route" sh -c "! ip -n $NS_C6 -4 route | grep -q ." || failed=1
   return "$failed"
 }

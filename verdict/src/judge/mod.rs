@@ -117,7 +117,7 @@ fn invalid_declared(text: &str, why: String) -> DependencyVerdict {
         verdict: DepVerdict::Broken,
         reason: Some(Reason::DnsError),
         addresses: Vec::new(),
-        urls: Vec::new(),
+        urls: vec![text.trim().to_string()],
         kinds: vec![DECLARED.to_string()],
         checked: None,
         detail: format!("not a usable declared dependency: {why}"),
