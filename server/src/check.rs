@@ -1,11 +1,14 @@
-//! `v6watch check TARGET`: one check now, with the same probes the scheduler runs.
+//! `v6watch check TARGET`: one check now, with the same probes and verdict rules the
+//! scheduler runs. A URL gets the IPv6-only verdict on the service and every dependency host.
 
 use crate::cli::CheckArgs;
 use anyhow::Context;
 use probes::{ProbeConfig, parse_nameserver};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// Exit 0 only when the target is `ready` over IPv6; `partial` and `broken` exit 1.
 pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut config = ProbeConfig::default();
     for text in &args.resolvers {
@@ -18,13 +21,13 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     config.timeout = Duration::from_secs_f64(args.timeout);
     config.connect_timeout = config.connect_timeout.min(config.timeout);
 
-    let report = probes::check::run_check(&args.target, config).await?;
+    let report = verdict::check::run_check(&args.target, config).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", report.render_text());
+        print!("{}", report.render_text(std::io::stdout().is_terminal()));
     }
-    Ok(if report.reachable_v6() {
+    Ok(if report.is_ready() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

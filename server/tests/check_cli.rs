@@ -211,3 +211,115 @@ fn bad_input_is_refused_clearly() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("invalid nameserver"), "{}", run.stderr);
 }
+
+/// The dependency entry for `host` in a JSON report.
+fn dependency<'a>(report: &'a Value, host: &str) -> &'a Value {
+    report["dependencies"]
+        .as_array()
+        .and_then(|deps| deps.iter().find(|d| d["host"] == host))
+        .unwrap_or_else(|| panic!("{host} missing from {report}"))
+}
+
+#[test]
+fn page_with_ipv4_only_dependencies_is_partial_and_exits_one() {
+    let Some(lab) = Lab::get() else { return };
+    let target = format!("http://{}/pages/partial.html", lab.name("dual"));
+    for ns in [lab.var("LAB_NS_C6"), lab.var("LAB_NS_C46")] {
+        let (code, report) = check_json(&lab, ns, &target);
+        assert_eq!(code, 1, "partial exits 1 from {ns}: {report}");
+        assert_eq!(report["verdict"], "partial", "{ns}: {report}");
+        assert!(report["reason"].is_null(), "{ns}: {report}");
+        assert_eq!(report["degraded"], false);
+        // host, verdict, reason
+        let cases = [
+            ("cdn6", "ready", Value::Null),
+            ("dual", "ready", Value::Null),
+            ("v6only", "ready", Value::Null),
+            ("v4only", "broken", "no_aaaa".into()),
+            ("font4", "broken", "no_aaaa".into()),
+            ("missing", "broken", "nxdomain".into()),
+            ("blackhole", "broken", "timeout".into()),
+            ("v4port", "broken", "refused".into()),
+        ];
+        for (short, verdict, reason) in cases {
+            let dep = dependency(&report, &lab.name(short));
+            assert_eq!(dep["verdict"], verdict, "{short} from {ns}: {dep}");
+            assert_eq!(dep["reason"], reason, "{short} from {ns}: {dep}");
+            assert!(
+                dep["addresses"].is_array() && dep["urls"].is_array(),
+                "{dep}"
+            );
+        }
+        let v4only = dependency(&report, &lab.name("v4only"));
+        assert_eq!(
+            v4only["addresses"],
+            serde_json::json!([lab.var("LAB_WEB4")])
+        );
+        assert_eq!(
+            v4only["urls"],
+            serde_json::json!([format!("http://{}/pages/app.js", lab.name("v4only"))])
+        );
+        assert_eq!(
+            dependency(&report, &lab.name("font4"))["kinds"],
+            serde_json::json!(["font"])
+        );
+        assert!(report["results"].as_array().is_some_and(|r| !r.is_empty()));
+    }
+}
+
+#[test]
+fn page_with_every_dependency_on_ipv6_is_ready_and_exits_zero() {
+    let Some(lab) = Lab::get() else { return };
+    let target = format!("http://{}/pages/ready.html", lab.name("dual"));
+    let (code, report) = check_json(&lab, lab.var("LAB_NS_C46"), &target);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["verdict"], "ready");
+    let deps = report["dependencies"].as_array().expect("dependencies");
+    assert_eq!(deps.len(), 3, "{report}");
+    assert!(
+        deps.iter()
+            .all(|d| d["verdict"] == "ready" && d["reason"].is_null())
+    );
+}
+
+#[test]
+fn text_report_has_one_line_per_dependency_host() {
+    let Some(lab) = Lab::get() else { return };
+    let resolver = lab.resolver();
+    let target = format!("http://{}/pages/partial.html", lab.name("dual"));
+    let run = v6watch(
+        lab.var("LAB_NS_C6"),
+        &["check", &target, "--resolver", &resolver, "--timeout", "5"],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("partial: works over IPv6"),
+        "{}",
+        run.stdout
+    );
+    // Not a terminal: no colours.
+    assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
+    let line = |host: &str| {
+        let name = lab.name(host);
+        run.stdout
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(name.as_str()))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{}", run.stdout))
+            .to_string()
+    };
+    // marker, reason
+    let cases = [
+        ("cdn6", "6", "ready"),
+        ("v6only", "6", "ready"),
+        ("v4only", "4", "no_aaaa"),
+        ("missing", "4", "nxdomain"),
+        ("blackhole", "4", "timeout"),
+        ("v4port", "4", "refused"),
+    ];
+    for (host, mark, reason) in cases {
+        let text = line(host);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words.first(), Some(&mark), "{text}");
+        assert_eq!(words.get(2), Some(&reason), "{text}");
+    }
+}
