@@ -5,5 +5,7 @@ pub mod auth;
 pub mod check;
 pub mod cli;
 pub mod inventory;
+pub mod scheduler;
+pub mod selftest;
 pub mod startup;
 pub mod state;

@@ -1,10 +1,12 @@
 //! Server functions the pages read through: each runs on the server (during SSR or when the
 //! browser asks) and returns plain serializable data.
 
+pub mod checks;
 pub mod flash;
 pub mod inventory;
 pub mod overview;
 pub mod plan;
+pub mod status;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context {

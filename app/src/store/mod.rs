@@ -3,9 +3,11 @@
 
 pub mod addresses;
 pub mod changes;
+pub mod checks;
 pub mod containers;
 pub mod hosts;
 pub mod prefixes;
+pub mod results;
 pub mod services;
 pub mod tunnels;
 pub mod users;

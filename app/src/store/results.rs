@@ -1,0 +1,268 @@
+//! The results and result_rollups tables: what the scheduler's probes found.
+//!
+//! Raw results are kept [`RAW_RETENTION_MS`]; hourly rollups [`ROLLUP_RETENTION_SECS`].
+
+use super::Result;
+use crate::queries::checks::StoredResult;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+/// Raw results older than this (7 days) are pruned.
+pub const RAW_RETENTION_MS: i64 = 7 * 24 * 3600 * 1000;
+/// Rollups older than this (400 days) are pruned.
+pub const ROLLUP_RETENTION_SECS: i64 = 400 * 24 * 3600;
+/// Rows per INSERT statement (10 parameters each, far below SQLite's limit).
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// One result to store: one probe run, one address family.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewResult {
+    pub check_id: i64,
+    /// Unix time in milliseconds.
+    pub at: i64,
+    /// `v6` or `v4`.
+    pub family: &'static str,
+    pub address: Option<String>,
+    pub reason: String,
+    pub ok: bool,
+    pub latency_ms: Option<f64>,
+    pub lateness_ms: Option<f64>,
+    /// Every outcome of this family, as JSON.
+    pub detail: String,
+}
+
+/// Stores a batch in one transaction. Results of checks deleted meanwhile are dropped.
+pub async fn insert_batch(pool: &SqlitePool, batch: &[NewResult]) -> Result<u64> {
+    let mut tx = pool.begin().await?;
+    let mut stored = 0;
+    for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+        // A check deleted while its probe ran has no row to refer to: its results are dropped.
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO results (check_id, at, family, address, reason, ok, latency_ms, lateness_ms, detail)
+             SELECT * FROM (",
+        );
+        query.push_values(chunk, |mut row, r| {
+            row.push_bind(r.check_id)
+                .push_bind(r.at)
+                .push_bind(r.family)
+                .push_bind(&r.address)
+                .push_bind(&r.reason)
+                .push_bind(r.ok)
+                .push_bind(r.latency_ms)
+                .push_bind(r.lateness_ms)
+                .push_bind(&r.detail);
+        });
+        query.push(") AS v WHERE v.column1 IN (SELECT id FROM checks)");
+        stored += query.build().execute(&mut *tx).await?.rows_affected();
+    }
+    tx.commit().await?;
+    Ok(stored)
+}
+
+const COLUMNS: &str =
+    "id, check_id, at, family, address, reason, ok, latency_ms, lateness_ms, detail";
+
+/// The newest results of a check, newest first.
+pub async fn recent(pool: &SqlitePool, check_id: i64, limit: i64) -> Result<Vec<StoredResult>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM results WHERE check_id = ? ORDER BY at DESC, id DESC LIMIT ?"
+    ))
+    .bind(check_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The newest result of a check for one family (`v6` or `v4`).
+pub async fn latest(
+    pool: &SqlitePool,
+    check_id: i64,
+    family: &str,
+) -> Result<Option<StoredResult>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM results WHERE check_id = ? AND family = ?
+         ORDER BY at DESC, id DESC LIMIT 1"
+    ))
+    .bind(check_id)
+    .bind(family)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Enabled checks whose newest IPv6 result failed.
+pub async fn failing_v6_count(pool: &SqlitePool) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM checks c WHERE c.enabled = 1 AND (
+             SELECT r.ok FROM results r WHERE r.check_id = c.id AND r.family = 'v6'
+             ORDER BY r.at DESC, r.id DESC LIMIT 1) = 0",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// One hour of one check and family.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Rollup {
+    pub check_id: i64,
+    pub family: String,
+    pub hour: i64,
+    pub count: i64,
+    pub ok_count: i64,
+    pub min_latency_ms: Option<f64>,
+    pub avg_latency_ms: Option<f64>,
+    pub max_latency_ms: Option<f64>,
+}
+
+pub async fn rollups(pool: &SqlitePool, check_id: i64) -> Result<Vec<Rollup>> {
+    Ok(sqlx::query_as(
+        "SELECT check_id, family, hour, count, ok_count, min_latency_ms, avg_latency_ms, max_latency_ms
+           FROM result_rollups WHERE check_id = ? ORDER BY hour, family",
+    )
+    .bind(check_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// What the hourly job did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Housekeeping {
+    pub rolled_up: u64,
+    pub results_pruned: u64,
+    pub rollups_pruned: u64,
+}
+
+/// Rolls up the last three hours (again: rolling up is idempotent) and prunes raw results
+/// older than 7 days and rollups older than 400 days. `now_ms` is Unix time in milliseconds.
+pub async fn roll_up_and_prune(pool: &SqlitePool, now_ms: i64) -> Result<Housekeeping> {
+    let hour_ms = 3_600_000;
+    let from = (now_ms / hour_ms - 3) * hour_ms;
+    let mut tx = pool.begin().await?;
+    let rolled_up = sqlx::query(
+        "INSERT INTO result_rollups
+             (check_id, family, hour, count, ok_count, min_latency_ms, avg_latency_ms, max_latency_ms)
+         SELECT check_id, family, (at / 3600000) * 3600, COUNT(*), SUM(ok),
+                MIN(latency_ms), AVG(latency_ms), MAX(latency_ms)
+           FROM results WHERE at >= ? AND at <= ?
+          GROUP BY check_id, family, at / 3600000
+         ON CONFLICT (check_id, family, hour) DO UPDATE SET
+             count = excluded.count, ok_count = excluded.ok_count,
+             min_latency_ms = excluded.min_latency_ms, avg_latency_ms = excluded.avg_latency_ms,
+             max_latency_ms = excluded.max_latency_ms",
+    )
+    .bind(from)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let results_pruned = sqlx::query("DELETE FROM results WHERE at < ?")
+        .bind(now_ms - RAW_RETENTION_MS)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let rollups_pruned = sqlx::query("DELETE FROM result_rollups WHERE hour < ?")
+        .bind(now_ms / 1000 - ROLLUP_RETENTION_SECS)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(Housekeeping {
+        rolled_up,
+        results_pruned,
+        rollups_pruned,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::checks::{self, SpecJson};
+    use crate::store::test_pool;
+
+    fn result(check_id: i64, at: i64, family: &'static str, ok: bool, ms: f64) -> NewResult {
+        NewResult {
+            check_id,
+            at,
+            family,
+            address: Some("2001:db8::1".into()),
+            reason: if ok { "ok" } else { "timeout" }.into(),
+            ok,
+            latency_ms: ok.then_some(ms),
+            lateness_ms: Some(1.0),
+            detail: "[]".into(),
+        }
+    }
+
+    async fn check(pool: &SqlitePool, n: i64) -> i64 {
+        let address = format!("2001:db8::{n}").parse().unwrap();
+        checks::insert(pool, "host", n, &SpecJson::Icmp { address }, 60)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn batches_are_stored_and_read_newest_first() {
+        let (pool, _dir) = test_pool().await;
+        let a = check(&pool, 1).await;
+        let b = check(&pool, 2).await;
+        let mut batch: Vec<NewResult> = (0..450)
+            .map(|i| result(a, 1_000 + i, "v6", i % 2 == 0, i as f64))
+            .collect();
+        batch.push(result(b, 5_000, "v6", false, 0.0));
+        batch.push(result(a, 5_000, "v4", true, 3.0));
+        // Results of a check deleted meanwhile are dropped, not an error.
+        batch.push(result(9_999, 5_000, "v6", true, 1.0));
+        assert_eq!(insert_batch(&pool, &batch).await.unwrap(), 452);
+
+        let newest = recent(&pool, a, 50).await.unwrap();
+        assert_eq!(newest.len(), 50);
+        assert_eq!(newest[0].at, 5_000);
+        assert_eq!(newest[1].at, 1_449);
+        let v6 = latest(&pool, a, "v6").await.unwrap().unwrap();
+        assert_eq!((v6.at, v6.ok), (1_449, false));
+        let v4 = latest(&pool, a, "v4").await.unwrap().unwrap();
+        assert_eq!(v4.latency_ms, Some(3.0));
+        assert!(latest(&pool, b, "v4").await.unwrap().is_none());
+        // a: newest v6 failed; b: newest v6 failed.
+        assert_eq!(failing_v6_count(&pool).await.unwrap(), 2);
+        checks::set_enabled(&pool, b, false).await.unwrap();
+        assert_eq!(failing_v6_count(&pool).await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn rollups_summarise_hours_and_old_rows_are_pruned() {
+        let (pool, _dir) = test_pool().await;
+        let a = check(&pool, 1).await;
+        let hour = 3_600_000;
+        let now = 1_000 * hour + 10 * 60_000;
+        let batch = vec![
+            result(a, now - hour, "v6", true, 2.0),
+            result(a, now - hour + 1, "v6", true, 4.0),
+            result(a, now - hour + 2, "v6", false, 0.0),
+            result(a, now - 1, "v6", true, 10.0),
+            result(a, now - RAW_RETENTION_MS - 1, "v6", true, 1.0),
+        ];
+        insert_batch(&pool, &batch).await.unwrap();
+        sqlx::query(
+            "INSERT INTO result_rollups (check_id, family, hour, count, ok_count) VALUES (?, 'v6', ?, 1, 1)",
+        )
+        .bind(a)
+        .bind(now / 1000 - ROLLUP_RETENTION_SECS - 3600)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+        let done = roll_up_and_prune(&pool, now).await.unwrap();
+        assert_eq!(done.results_pruned, 1);
+        assert_eq!(done.rollups_pruned, 1);
+        let hours = rollups(&pool, a).await.unwrap();
+        assert_eq!(hours.len(), 2);
+        let first = &hours[0];
+        assert_eq!(first.hour, (now - hour) / hour * 3600);
+        assert_eq!((first.count, first.ok_count), (3, 2));
+        assert_eq!(first.min_latency_ms, Some(2.0));
+        assert_eq!(first.avg_latency_ms, Some(3.0));
+        assert_eq!(first.max_latency_ms, Some(4.0));
+        // Idempotent: a second run rewrites the same rows.
+        roll_up_and_prune(&pool, now).await.unwrap();
+        assert_eq!(rollups(&pool, a).await.unwrap(), hours);
+    }
+}

@@ -1,0 +1,80 @@
+//! Scheduler stage: the checks and results in the SQLite store.
+
+use super::schedule::CheckDef;
+use super::{CheckStore, Loaded, NewResult};
+use anyhow::Context;
+use app::store::{checks, results};
+use probes::ProbeSpec;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The real [`CheckStore`]: syncs the checks with the inventory on every load.
+pub struct SqliteChecks {
+    pool: SqlitePool,
+    /// Parsed specs by their JSON, so a reload does not parse 10,000 specs again.
+    parsed: Mutex<HashMap<String, Arc<ProbeSpec>>>,
+}
+
+impl SqliteChecks {
+    pub fn new(pool: SqlitePool) -> Self {
+        SqliteChecks {
+            pool,
+            parsed: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn spec(&self, json: &str) -> Option<Arc<ProbeSpec>> {
+        let mut parsed = self.parsed.lock().ok()?;
+        if let Some(spec) = parsed.get(json) {
+            return Some(spec.clone());
+        }
+        let spec = Arc::new(serde_json::from_str::<ProbeSpec>(json).ok()?);
+        parsed.insert(json.to_string(), spec.clone());
+        Some(spec)
+    }
+}
+
+impl CheckStore for SqliteChecks {
+    async fn load(&self) -> anyhow::Result<Loaded> {
+        let synced = checks::sync_from_inventory(&self.pool)
+            .await
+            .context("syncing checks with the inventory")?;
+        if synced.added + synced.removed > 0 {
+            tracing::info!(
+                added = synced.added,
+                removed = synced.removed,
+                "checks follow the inventory"
+            );
+        }
+        let stored = checks::list(&self.pool).await.context("reading checks")?;
+        let run_now = checks::take_run_requests(&self.pool)
+            .await
+            .context("reading run requests")?;
+        let mut defs = Vec::with_capacity(stored.len());
+        for check in stored {
+            let Some(spec) = self.spec(&check.spec) else {
+                tracing::warn!(check = check.id, spec = check.spec, "unreadable check spec");
+                continue;
+            };
+            defs.push(CheckDef {
+                id: check.id,
+                spec,
+                interval: Duration::from_secs(check.interval_secs.clamp(1, 86_400) as u64),
+                enabled: check.enabled,
+            });
+        }
+        Ok(Loaded {
+            checks: defs,
+            run_now,
+        })
+    }
+
+    async fn save(&self, batch: Vec<NewResult>) -> anyhow::Result<()> {
+        results::insert_batch(&self.pool, &batch)
+            .await
+            .context("writing results")?;
+        Ok(())
+    }
+}
