@@ -42,6 +42,21 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure: set this when a TLS reverse proxy fronts v6watch.
     #[arg(long, env = "V6WATCH_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Nameserver the scheduled probes ask instead of the system's (resolv.conf):
+    /// [2001:db8::53]:53, 2001:db8::53 or 192.0.2.53. Repeat for several.
+    #[arg(
+        long = "resolver",
+        value_name = "ADDR[:PORT]",
+        env = "V6WATCH_RESOLVER",
+        value_delimiter = ','
+    )]
+    pub resolvers: Vec<String>,
+    /// Seconds before each scheduled probe gives up.
+    #[arg(long, env = "V6WATCH_PROBE_TIMEOUT", default_value_t = 5.0)]
+    pub probe_timeout: f64,
+    /// Serve the pages without probing anything (for tests).
+    #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
+    pub no_scheduler: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -86,6 +101,20 @@ mod tests {
             matches!(cli.command, Some(Command::Serve(ServeArgs { listen, .. })) if listen.port() == 9)
         );
         assert!(Cli::try_parse_from(["v6watch", "--listen", "nonsense"]).is_err());
+        let cli = Cli::try_parse_from([
+            "v6watch",
+            "--resolver",
+            "[2001:db8::53]:53",
+            "--resolver",
+            "192.0.2.53",
+            "--probe-timeout",
+            "2.5",
+            "--no-scheduler",
+        ])
+        .unwrap();
+        assert_eq!(cli.serve.resolvers.len(), 2);
+        assert_eq!(cli.serve.probe_timeout, 2.5);
+        assert!(cli.serve.no_scheduler);
     }
 
     #[test]

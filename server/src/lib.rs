@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod check;
+pub mod check_actions;
 pub mod cli;
 pub mod inventory;
 pub mod scheduler;

@@ -3,7 +3,12 @@
 
 use crate::auth::{self, throttle::LoginThrottle};
 use crate::cli::ServeArgs;
-use crate::inventory;
+use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
+use crate::{check_actions, inventory, selftest};
+use app::queries::status::StatusBoard;
+use probes::{ProbeConfig, Prober, parse_nameserver};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 use crate::state::AppState;
 use anyhow::Context;
 use app::{App, shell};
@@ -39,6 +44,23 @@ async fn healthz(State(pool): State<SqlitePool>) -> impl IntoResponse {
 
 /// The whole HTTP application on an open pool; tests build it the same way.
 pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router {
+    router_with(
+        pool,
+        site_root,
+        secure_cookies,
+        Arc::new(Notify::new()),
+        StatusBoard::default(),
+    )
+}
+
+/// [`router`] wired to a running scheduler (`wake`) and self-test (`board`).
+pub fn router_with(
+    pool: SqlitePool,
+    site_root: &str,
+    secure_cookies: bool,
+    wake: Arc<Notify>,
+    board: StatusBoard,
+) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("v6watch")
         .site_root(site_root)
@@ -48,6 +70,7 @@ pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router
         leptos_options,
         pool: pool.clone(),
         throttle: Arc::new(LoginThrottle::default()),
+        wake,
     };
 
     let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
@@ -71,10 +94,14 @@ pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router
         .route("/actions/login", post(auth::handlers::login))
         .route("/actions/logout", post(auth::handlers::logout))
         .merge(inventory::routes())
+        .merge(check_actions::routes())
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_pool.clone()),
+            move || {
+                provide_context(context_pool.clone());
+                provide_context(board.clone());
+            },
             {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())
@@ -122,7 +149,36 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "no built assets (pkg/) here: pages will render without styles or scripts"
         );
     }
-    let app = router(pool.clone(), &site_root, args.secure_cookies);
+    let wake = Arc::new(Notify::new());
+    let board = StatusBoard::default();
+    let cancel = CancellationToken::new();
+    let mut jobs = tokio::task::JoinSet::new();
+    if args.no_scheduler {
+        tracing::info!("--no-scheduler: nothing is probed");
+    } else {
+        let config = probe_config(&args)?;
+        let probe_timeout = config.timeout;
+        let prober = Arc::new(Prober::new(config).context("setting up the probes")?);
+        selftest::step(&prober, &board).await;
+        jobs.spawn(selftest::run(prober.clone(), board.clone(), cancel.clone()));
+        jobs.spawn(housekeeping::run(pool.clone(), cancel.clone()));
+        let settings = Settings {
+            probe_timeout: probe_timeout + Duration::from_secs(1),
+            ..Settings::default()
+        };
+        let store = Arc::new(SqliteChecks::new(pool.clone()));
+        let (wake, cancel) = (wake.clone(), cancel.clone());
+        jobs.spawn(async move {
+            scheduler::run(prober, store, settings, wake, cancel).await;
+        });
+    }
+    let app = router_with(
+        pool.clone(),
+        &site_root,
+        args.secure_cookies,
+        wake,
+        board,
+    );
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -133,10 +189,28 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    cancel.cancel();
+    while jobs.join_next().await.is_some() {}
     cleaner.abort();
     pool.close().await;
     tracing::info!("v6watch stopped");
     Ok(())
+}
+
+/// The probe settings the serve flags ask for.
+fn probe_config(args: &ServeArgs) -> anyhow::Result<ProbeConfig> {
+    let mut config = ProbeConfig::default();
+    for text in &args.resolvers {
+        let nameserver = parse_nameserver(text).with_context(|| format!("--resolver {text}"))?;
+        config.nameservers.push(nameserver);
+    }
+    if !(args.probe_timeout.is_finite() && args.probe_timeout > 0.0 && args.probe_timeout <= 300.0)
+    {
+        anyhow::bail!("--probe-timeout must be between 0 and 300 seconds");
+    }
+    config.timeout = Duration::from_secs_f64(args.probe_timeout);
+    config.connect_timeout = config.connect_timeout.min(config.timeout);
+    Ok(config)
 }
 
 async fn shutdown_signal() {

@@ -83,6 +83,7 @@ pub fn HostPage() -> impl IntoView {
                 <ul>{d.containers.into_iter().map(|c| view! { <li><a href=format!("/containers/{}", c.id)>{c.name}</a> " (" {c.runtime} ")"</li> }).collect_view()}</ul>
                 <h2>"Services"</h2>
                 <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a> " " <code>{s.target}</code></li> }).collect_view()}</ul>
+                <super::results::ResultsPanel subject="host" id=h.id back=format!("/hosts/{}", h.id)/>
             }
         })}
     }

@@ -1,12 +1,14 @@
 //! The frame around signed-in pages: navigation, the user, sign-out.
 
 use crate::queries::flash::whoami;
+use crate::queries::status::load_self_test;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
 #[component]
 pub fn Layout() -> impl IntoView {
     let user = Resource::new(|| (), |_| whoami());
+    let self_test = Resource::new(|| (), |_| load_self_test());
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
         <header class="top">
@@ -33,6 +35,16 @@ pub fn Layout() -> impl IntoView {
                 })}
             </Suspense>
         </header>
+        <Suspense>
+            {move || Suspend::new(async move {
+                self_test.await.ok().flatten().filter(|t| !t.passed()).map(|t| view! {
+                    <div class="notice error selftest" role="alert">
+                        "Self-test failed at " {t.at.clone()} ": results cannot be trusted: "
+                        {t.problems.join("; ")}
+                    </div>
+                })
+            })}
+        </Suspense>
         <main id="main">
             <Outlet/>
         </main>

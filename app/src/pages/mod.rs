@@ -8,6 +8,7 @@ mod layout;
 mod loaded;
 mod overview;
 mod plan;
+mod results;
 mod services;
 mod tunnels;
 

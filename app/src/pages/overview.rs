@@ -25,6 +25,13 @@ pub fn OverviewPage() -> impl IntoView {
                         <li><a href=href><span class="count">{count}</span>" "<span class="label">{label}</span></a></li>
                     }).collect_view()}
                 </ul>
+                <p class=if o.failing_v6 == 0 { "v6-health ok" } else { "v6-health fail" } id="failing-v6">
+                    {if o.failing_v6 == 0 {
+                        "✓ No check is failing over IPv6.".to_string()
+                    } else {
+                        format!("✗ {} check(s) failing over IPv6.", o.failing_v6)
+                    }}
+                </p>
                 <h2>"Recent changes"</h2>
                 {if o.recent.is_empty() {
                     view! { <p class="empty">"Nothing yet. Start by " <a href="/hosts/new">"adding a host"</a> "."</p> }.into_any()

@@ -76,6 +76,7 @@ pub fn ServicePage() -> impl IntoView {
                 </dl>
                 <h2>"Declared dependencies"</h2>
                 <ul>{s.dependencies.into_iter().map(|d| view! { <li><code>{d}</code></li> }).collect_view()}</ul>
+                <super::results::ResultsPanel subject="service" id=s.id back=format!("/services/{}", s.id)/>
             }
         })}
     }

@@ -1,0 +1,172 @@
+//! The results panel: what the scheduled probes of a host, container or service found.
+
+use super::loaded::loaded;
+use crate::queries::checks::{CheckPanel, StoredResult, load_checks};
+use leptos::prelude::*;
+
+fn when(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+fn iso(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+fn ms(latency: Option<f64>) -> String {
+    latency.map_or_else(|| "—".into(), |l| format!("{l:.1} ms"))
+}
+
+/// "OK" or "FAILED" in words, so the state never rests on colour alone.
+fn verdict(ok: bool) -> impl IntoView {
+    view! {
+        <span class=if ok { "state ok" } else { "state fail" }>
+            {if ok { "✓ OK" } else { "✗ FAILED" }}
+        </span>
+    }
+}
+
+/// The newest result of one family.
+fn latest(label: &'static str, result: Option<StoredResult>) -> impl IntoView {
+    match result {
+        None => view! { <tr><th scope="row">{label}</th><td colspan="5">"no result yet"</td></tr> }.into_any(),
+        Some(r) => view! {
+            <tr>
+                <th scope="row">{label}</th>
+                <td>{verdict(r.ok)}</td>
+                <td><code>{r.reason.clone()}</code></td>
+                <td>{ms(r.latency_ms)}</td>
+                <td><code>{r.address.clone().unwrap_or_else(|| "—".into())}</code></td>
+                <td><time datetime=iso(r.at)>{when(r.at)}</time></td>
+            </tr>
+        }.into_any(),
+    }
+}
+
+/// The last results' latency as a small SVG bar chart drawn here (oldest left). A failed run
+/// is a full-height hatched bar marked with an ✗ in its title, not only by colour.
+fn chart(recent: &[StoredResult]) -> impl IntoView + use<> {
+    let runs: Vec<&StoredResult> = recent.iter().filter(|r| r.family == "v6").rev().collect();
+    let max = runs
+        .iter()
+        .filter_map(|r| r.latency_ms)
+        .fold(1.0_f64, f64::max);
+    let (width, height, bar) = (300.0, 60.0, 6.0);
+    let bars = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let x = i as f64 * bar;
+            let (h, class, title) = match (r.ok, r.latency_ms) {
+                (true, Some(l)) => (
+                    (l / max * (height - 2.0)).max(1.0),
+                    "bar ok",
+                    format!("{} ✓ {:.1} ms", when(r.at), l),
+                ),
+                (true, None) => (1.0, "bar ok", format!("{} ✓", when(r.at))),
+                (false, _) => (height, "bar fail", format!("{} ✗ {}", when(r.at), r.reason)),
+            };
+            view! {
+                <rect class=class x=format!("{x:.1}") y=format!("{:.1}", height - h)
+                    width=format!("{:.1}", bar - 1.0) height=format!("{h:.1}")>
+                    <title>{title}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let failed = runs.iter().filter(|r| !r.ok).count();
+    let summary = format!(
+        "IPv6 latency of the last {} runs, slowest {:.1} ms; {} failed",
+        runs.len(),
+        max,
+        failed
+    );
+    let label = summary.clone();
+    view! {
+        <svg class="latency" role="img" aria-label=label viewBox=format!("0 0 {width} {height}")
+            width=width height=height xmlns="http://www.w3.org/2000/svg">
+            <title>{summary}</title>
+            {bars}
+        </svg>
+    }
+}
+
+fn evidence(result: &StoredResult) -> impl IntoView + use<> {
+    let family = if result.family == "v6" { "IPv6" } else { "IPv4" };
+    let items = result.evidence();
+    view! {
+        <li>
+            {family} " at " {when(result.at)} ":"
+            <ul>
+                {items.into_iter().map(|e| view! {
+                    <li>
+                        <code>{e.address.unwrap_or_else(|| "no address".into())}</code>
+                        " " <code>{e.reason}</code> " " {ms(e.latency_ms)} " " {e.detail}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </li>
+    }
+}
+
+#[component]
+fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
+    let id = check.id;
+    let newest: Vec<StoredResult> = [check.latest_v6.clone(), check.latest_v4.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let heading = format!("{} {}", check.kind.to_uppercase(), check.target);
+    let label = heading.clone();
+    let chart = chart(&check.recent);
+    view! {
+        <section class="check" aria-label=label>
+            <h3>{heading} " " <small>{format!("every {} s", check.interval_secs)}
+                {if check.enabled { "" } else { " · disabled" }}</small></h3>
+            <table class="list results">
+                <thead><tr><th scope="col">"Family"</th><th scope="col">"State"</th><th scope="col">"Reason"</th>
+                    <th scope="col">"Latency"</th><th scope="col">"Address used"</th><th scope="col">"When (UTC)"</th></tr></thead>
+                <tbody>
+                    {latest("IPv6", check.latest_v6.clone())}
+                    {latest("IPv4", check.latest_v4.clone())}
+                </tbody>
+            </table>
+            {chart}
+            <details>
+                <summary>"Evidence"</summary>
+                <ul class="evidence">{newest.iter().map(evidence).collect_view()}</ul>
+            </details>
+            <div class="check-actions">
+                <form method="post" action=format!("/actions/checks/{id}/run")>
+                    <input type="hidden" name="back" value=back.clone()/>
+                    <button type="submit">"Run now"</button>
+                </form>
+                <form method="post" action=format!("/actions/checks/{id}/enabled")>
+                    <input type="hidden" name="back" value=back/>
+                    <input type="hidden" name="enabled" value=if check.enabled { "0" } else { "1" }/>
+                    <button type="submit">{if check.enabled { "Disable" } else { "Enable" }}</button>
+                </form>
+            </div>
+        </section>
+    }
+}
+
+/// The checks of one subject (`host`, `container` or `service`) with their results.
+#[component]
+pub fn ResultsPanel(subject: &'static str, id: i64, back: String) -> impl IntoView {
+    let panels = Resource::new(move || id, move |id| load_checks(subject.to_string(), id));
+    view! {
+        <h2>"Checks and results"</h2>
+        {loaded(panels, move |panels| {
+            let back = back.clone();
+            if panels.is_empty() {
+                view! { <p class="empty">"No checks: add an IPv6 address or a service."</p> }.into_any()
+            } else {
+                panels.into_iter().map(|check| view! { <CheckCard check back=back.clone()/> }).collect_view().into_any()
+            }
+        })}
+    }
+}

@@ -1,0 +1,81 @@
+//! The scheduler stage's controls from the pages: "Run now" and enable/disable of one check.
+//! Each is a form post that changes the stored check, wakes the scheduler and redirects back.
+
+use crate::state::AppState;
+use app::store::{StoreError, checks};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/actions/checks/{id}/run", post(run_now))
+        .route("/actions/checks/{id}/enabled", post(set_enabled))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Back {
+    /// The page to return to: a path on this site.
+    #[serde(default)]
+    back: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Toggle {
+    #[serde(default)]
+    back: String,
+    /// `1` to enable, anything else to disable.
+    #[serde(default)]
+    enabled: String,
+}
+
+/// Only local paths: never a redirect to another site.
+fn back_to(back: &str) -> Redirect {
+    let local = back.starts_with('/') && !back.starts_with("//") && !back.contains('\\');
+    Redirect::to(if local { back } else { "/" })
+}
+
+fn failed(err: StoreError) -> Response {
+    match err {
+        StoreError::NotFound => (StatusCode::NOT_FOUND, "that check no longer exists").into_response(),
+        other => {
+            tracing::error!(error = %other, "check action failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not save; see the server log",
+            )
+                .into_response()
+        }
+    }
+}
+
+pub async fn run_now(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<Back>,
+) -> Response {
+    match checks::request_run(&state.pool, id).await {
+        Ok(()) => {
+            state.wake.notify_one();
+            back_to(&form.back).into_response()
+        }
+        Err(err) => failed(err),
+    }
+}
+
+pub async fn set_enabled(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<Toggle>,
+) -> Response {
+    match checks::set_enabled(&state.pool, id, form.enabled == "1").await {
+        Ok(()) => {
+            state.wake.notify_one();
+            back_to(&form.back).into_response()
+        }
+        Err(err) => failed(err),
+    }
+}
