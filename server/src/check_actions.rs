@@ -40,7 +40,9 @@ fn back_to(back: &str) -> Redirect {
 
 fn failed(err: StoreError) -> Response {
     match err {
-        StoreError::NotFound => (StatusCode::NOT_FOUND, "that check no longer exists").into_response(),
+        StoreError::NotFound => {
+            (StatusCode::NOT_FOUND, "that check no longer exists").into_response()
+        }
         other => {
             tracing::error!(error = %other, "check action failed");
             (

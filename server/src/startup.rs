@@ -4,13 +4,10 @@
 use crate::auth::{self, throttle::LoginThrottle};
 use crate::cli::ServeArgs;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
-use crate::{check_actions, inventory, selftest};
-use app::queries::status::StatusBoard;
-use probes::{ProbeConfig, Prober, parse_nameserver};
-use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
 use crate::state::AppState;
+use crate::{check_actions, inventory, selftest};
 use anyhow::Context;
+use app::queries::status::StatusBoard;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -19,10 +16,13 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use probes::{ProbeConfig, Prober, parse_nameserver};
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -172,13 +172,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             scheduler::run(prober, store, settings, wake, cancel).await;
         });
     }
-    let app = router_with(
-        pool.clone(),
-        &site_root,
-        args.secure_cookies,
-        wake,
-        board,
-    );
+    let app = router_with(pool.clone(), &site_root, args.secure_cookies, wake, board);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;

@@ -32,7 +32,8 @@ fn verdict(ok: bool) -> impl IntoView {
 /// The newest result of one family.
 fn latest(label: &'static str, result: Option<StoredResult>) -> impl IntoView {
     match result {
-        None => view! { <tr><th scope="row">{label}</th><td colspan="5">"no result yet"</td></tr> }.into_any(),
+        None => view! { <tr><th scope="row">{label}</th><td colspan="5">"no result yet"</td></tr> }
+            .into_any(),
         Some(r) => view! {
             <tr>
                 <th scope="row">{label}</th>
@@ -42,7 +43,8 @@ fn latest(label: &'static str, result: Option<StoredResult>) -> impl IntoView {
                 <td><code>{r.address.clone().unwrap_or_else(|| "—".into())}</code></td>
                 <td><time datetime=iso(r.at)>{when(r.at)}</time></td>
             </tr>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }
 
@@ -95,7 +97,11 @@ fn chart(recent: &[StoredResult]) -> impl IntoView + use<> {
 }
 
 fn evidence(result: &StoredResult) -> impl IntoView + use<> {
-    let family = if result.family == "v6" { "IPv6" } else { "IPv4" };
+    let family = if result.family == "v6" {
+        "IPv6"
+    } else {
+        "IPv4"
+    };
     let items = result.evidence();
     view! {
         <li>

@@ -62,6 +62,9 @@ pub struct Check {
 const COLUMNS: &str =
     "id, subject_kind, subject_id, kind, spec, interval_secs, enabled, run_requested";
 
+/// A service row as the derivation reads it: id, kind, target, port, expected status.
+type ServiceRow = (i64, String, String, Option<i64>, Option<i64>);
+
 /// A check the inventory calls for: (subject kind, subject id, spec).
 type Wanted = (&'static str, i64, SpecJson);
 
@@ -125,7 +128,7 @@ async fn wanted(pool: &SqlitePool) -> Result<Vec<Wanted>> {
         };
         wanted.push((subject.0, subject.1, SpecJson::Icmp { address }));
     }
-    let services: Vec<(i64, String, String, Option<i64>, Option<i64>)> =
+    let services: Vec<ServiceRow> =
         sqlx::query_as("SELECT id, kind, target, port, expected_status FROM services ORDER BY id")
             .fetch_all(pool)
             .await?;

@@ -321,6 +321,5 @@ pub async fn run<R: ProbeRunner, S: CheckStore>(
     drop(rows_tx);
     let _ = writer.await;
     let lateness = scheduler.lateness();
-    let seen = lateness.lock().map(|l| l.clone()).unwrap_or_default();
-    seen
+    lateness.lock().map(|l| l.clone()).unwrap_or_default()
 }
