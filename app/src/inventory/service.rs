@@ -195,6 +195,7 @@ mod tests {
         assert_eq!(ok.owner, ServiceOwner::Host(1));
         assert_eq!(ok.dependencies.len(), 2);
 
+        #[allow(clippy::type_complexity)]
         let cases: &[(&[(&str, &str)], &str, &str)] = &[
             (
                 &[

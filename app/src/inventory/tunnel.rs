@@ -203,6 +203,7 @@ mod tests {
 
     #[test]
     fn tunnel_errors_name_their_fields() {
+        #[allow(clippy::type_complexity)]
         let cases: &[(&[(&str, &str)], &str, &str)] = &[
             (
                 &[("name", "t"), ("kind", "6in4")],

@@ -34,10 +34,10 @@ pub struct Plan {
 }
 
 /// The most specific prefix among `nets` that contains `inner`, other than `skip`.
-fn innermost<'a>(
-    nets: &'a [(usize, IpNet)],
+fn innermost(
+    nets: &[(usize, IpNet)],
     contains: impl Fn(&IpNet) -> bool,
-) -> Option<&'a (usize, IpNet)> {
+) -> Option<&(usize, IpNet)> {
     nets.iter()
         .filter(|(_, n)| contains(n))
         .max_by_key(|(_, n)| n.prefix_len())

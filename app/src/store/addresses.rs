@@ -81,7 +81,6 @@ pub async fn of(pool: &SqlitePool, owner: Owner) -> Result<Vec<Address>> {
 }
 
 /// Every address in the inventory with the name of what holds it, for the address plan.
-
 pub async fn all_placed(pool: &SqlitePool) -> Result<Vec<PlacedAddress>> {
     Ok(sqlx::query_as(
         "SELECT a.address AS address, h.name AS owner, '/hosts/' || h.id AS owner_link

@@ -32,20 +32,6 @@ pub async fn verify(password: String, stored: String) -> bool {
     .unwrap_or(false)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn hashes_are_argon2id_and_verify_only_the_right_password() {
-        let stored = hash("correct horse".into()).await.unwrap();
-        assert!(stored.starts_with("$argon2id$"), "{stored}");
-        assert!(verify("correct horse".into(), stored.clone()).await);
-        assert!(!verify("correct house".into(), stored).await);
-        assert!(!verify("x".into(), "not a hash".into()).await);
-    }
-}
-
 static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
 
 /// A real hash of a password nobody has, to verify against when the user name is
@@ -59,4 +45,18 @@ pub async fn dummy_hash() -> String {
         })
         .await
         .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_and_verify_only_the_right_password() {
+        let stored = hash("correct horse".into()).await.unwrap();
+        assert!(stored.starts_with("$argon2id$"), "{stored}");
+        assert!(verify("correct horse".into(), stored.clone()).await);
+        assert!(!verify("correct house".into(), stored).await);
+        assert!(!verify("x".into(), "not a hash".into()).await);
+    }
 }
