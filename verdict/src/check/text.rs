@@ -81,8 +81,7 @@ impl CheckReport {
             } else {
                 String::new()
             };
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "  {} {:<32} {:<22} {:<24} {}",
                 paint(mark, ansi, colour),
                 one_line(&dep.host),
@@ -90,6 +89,7 @@ impl CheckReport {
                 dep.kinds.join(","),
                 one_line(&example),
             );
+            let _ = writeln!(out, "{}", line.trim_end());
         }
         if !self.results.is_empty() {
             let _ = writeln!(out, "results:");
@@ -114,5 +114,81 @@ impl CheckReport {
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DependencyVerdict;
+    use chrono::Utc;
+    use probes::Reason;
+
+    fn dep(host: &str, verdict: DepVerdict, reason: Option<Reason>) -> DependencyVerdict {
+        DependencyVerdict {
+            host: host.into(),
+            verdict,
+            reason,
+            addresses: Vec::new(),
+            urls: Vec::new(),
+            kinds: vec!["script".into()],
+            checked: Some(format!("http://{host}/app.js\u{1b}[2J")),
+            detail: String::new(),
+        }
+    }
+
+    fn report() -> CheckReport {
+        CheckReport {
+            target: "http://dual.lab.test/".into(),
+            verdict: Verdict::Partial,
+            reason: None,
+            addresses: Vec::new(),
+            dependencies: vec![
+                dep("cdn6.lab.test", DepVerdict::Ready, None),
+                dep("nat64web.lab.test", DepVerdict::Nat64, None),
+                dep("v4only.lab.test", DepVerdict::Broken, Some(Reason::NoAaaa)),
+            ],
+            truncated: false,
+            final_url: None,
+            nat64: false,
+            checked_at: Utc::now(),
+            results: Vec::new(),
+            degraded: false,
+        }
+    }
+
+    #[test]
+    fn dependency_lines_have_markers_and_reasons() {
+        let text = report().render_text(false);
+        assert!(
+            text.contains("partial: works over IPv6, but 1 of 3"),
+            "{text}"
+        );
+        // host, marker, status
+        let cases = [
+            ("cdn6.lab.test", "6", "ready"),
+            ("nat64web.lab.test", "6*", "nat64"),
+            ("v4only.lab.test", "4", "no_aaaa"),
+        ];
+        for (host, mark, status) in cases {
+            let line = text
+                .lines()
+                .find(|l| l.contains(host))
+                .unwrap_or_else(|| panic!("{host}: {text}"));
+            let words: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(words[..3], [mark, host, status], "{line}");
+            assert_eq!(line, line.trim_end());
+        }
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
+
+    #[test]
+    fn colours_only_when_asked() {
+        let text = report().render_text(true);
+        assert!(text.contains("\u{1b}[32m6 \u{1b}[0m"), "{text}");
+        assert!(text.contains("\u{1b}[33m6*\u{1b}[0m"), "{text}");
+        assert!(text.contains("\u{1b}[31m4 \u{1b}[0m"), "{text}");
+        // Only the markers are coloured: nothing from the network reaches the terminal raw.
+        assert!(!text.contains("\u{1b}[2J"), "{text}");
     }
 }
