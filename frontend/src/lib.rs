@@ -1,5 +1,7 @@
 //! Browser entry point: hydrates the server-rendered pages.
 
+#![recursion_limit = "256"]
+
 use leptos::wasm_bindgen::JsValue;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
