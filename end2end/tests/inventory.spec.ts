@@ -68,20 +68,20 @@ test('a bad address is caught as you type once the page is hydrated', async ({ p
 test('a host with a bad address is not saved; fixing it saves it', async ({ page }) => {
   await signIn(page);
   await page.goto('/hosts/new');
-  await page.getByLabel('Name').fill('router');
+  await page.getByLabel('Name', { exact: true }).fill('router');
   await page.getByLabel('Addresses').fill('2001:db8::1\n2001:db8::zz');
   await page.getByRole('button', { name: 'Save host' }).click();
 
   await expect(page).toHaveURL(/\/hosts\/new$/);
   await expect(page.locator('#addresses-error')).toHaveText("line 2: '2001:db8::zz' is not an IPv6 or IPv4 address");
-  await expect(page.getByLabel('Name')).toHaveValue('router');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('router');
   await expect(page.getByLabel('Addresses')).toHaveValue('2001:db8::1\n2001:db8::zz');
 
   await page.goto('/hosts');
   await expect(page.getByText('No hosts yet.')).toBeVisible();
 
   await page.goto('/hosts/new');
-  await page.getByLabel('Name').fill('router');
+  await page.getByLabel('Name', { exact: true }).fill('router');
   await page.getByLabel('DNS name (optional)').fill('Router.Lab.Test');
   await page.getByLabel('Addresses').fill('2001:db8::211:22ff:fe33:4455\nfd00::1\n192.0.2.1');
   await page.getByRole('button', { name: 'Save host' }).click();
@@ -99,8 +99,8 @@ test('edit the host', async ({ page }) => {
   await page.goto('/hosts');
   await page.getByRole('link', { name: 'router' }).click();
   await page.getByRole('link', { name: 'Edit' }).click();
-  await expect(page.getByLabel('Name')).toHaveValue('router');
-  await page.getByLabel('Name').fill('edge-router');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('router');
+  await page.getByLabel('Name', { exact: true }).fill('edge-router');
   await page.getByLabel('Tags').fill('edge, lab');
   await page.getByRole('button', { name: 'Save host' }).click();
   await expect(page.getByRole('heading', { name: 'edge-router' })).toBeVisible();
@@ -110,7 +110,7 @@ test('edit the host', async ({ page }) => {
 test('add a tunnel and a container on the host', async ({ page }) => {
   await signIn(page);
   await page.goto('/tunnels/new');
-  await page.getByLabel('Name').fill('he-tunnel');
+  await page.getByLabel('Name', { exact: true }).fill('he-tunnel');
   await page.getByLabel('Kind').selectOption('6in4');
   await page.getByLabel('Terminated on host').selectOption({ label: 'edge-router' });
   await page.getByLabel('Remote endpoint').fill('2001:db8::99');
@@ -124,7 +124,7 @@ test('add a tunnel and a container on the host', async ({ page }) => {
   await expect(page.getByRole('link', { name: 'edge-router' })).toBeVisible();
 
   await page.goto('/containers/new');
-  await page.getByLabel('Name').fill('nextcloud');
+  await page.getByLabel('Name', { exact: true }).fill('nextcloud');
   await page.getByLabel('Runs on host').selectOption({ label: 'edge-router' });
   await page.getByLabel('Runtime').selectOption('docker');
   await page.getByLabel('Network mode').selectOption('nat66');
