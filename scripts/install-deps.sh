@@ -48,3 +48,10 @@ if [[ ! -x end2end/node_modules/.bin/wasm-opt || end2end/package-lock.json -nt e
   say "installing end2end npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
+
+# The Prometheus project's own OpenMetrics parser, which the /metrics tests feed the body to.
+if [[ "${1:-}" == "--test" ]] && ! python3 -c 'import prometheus_client' 2>/dev/null; then
+  say "installing the prometheus-client Python package (the metrics tests' parser)"
+  python3 -m pip install --quiet --disable-pip-version-check prometheus-client==0.26.0 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages prometheus-client==0.26.0
+fi

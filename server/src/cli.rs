@@ -54,6 +54,10 @@ pub struct ServeArgs {
     /// Seconds before each scheduled probe gives up.
     #[arg(long, env = "V6WATCH_PROBE_TIMEOUT", default_value_t = 5.0)]
     pub probe_timeout: f64,
+    /// Token a Prometheus scraper sends as `Authorization: Bearer TOKEN` to read `/metrics`
+    /// without a session. Without it, only signed-in users can read `/metrics`.
+    #[arg(long, env = "V6WATCH_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Serve the pages without probing anything (for tests).
     #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
     pub no_scheduler: bool,

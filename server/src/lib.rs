@@ -6,6 +6,7 @@ pub mod check;
 pub mod check_actions;
 pub mod cli;
 pub mod inventory;
+pub mod metrics;
 pub mod scheduler;
 pub mod selftest;
 pub mod startup;

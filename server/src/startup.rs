@@ -3,9 +3,10 @@
 
 use crate::auth::{self, throttle::LoginThrottle};
 use crate::cli::ServeArgs;
+use crate::scheduler::lateness::Lateness;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
-use crate::{check_actions, inventory, selftest};
+use crate::{check_actions, inventory, metrics, selftest};
 use anyhow::Context;
 use app::queries::status::StatusBoard;
 use app::{App, shell};
@@ -19,7 +20,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use probes::{ProbeConfig, Prober, parse_nameserver};
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -44,23 +45,35 @@ async fn healthz(State(pool): State<SqlitePool>) -> impl IntoResponse {
 
 /// The whole HTTP application on an open pool; tests build it the same way.
 pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router {
-    router_with(
-        pool,
-        site_root,
-        secure_cookies,
-        Arc::new(Notify::new()),
-        StatusBoard::default(),
-    )
+    router_with(pool, site_root, secure_cookies, Wiring::default())
 }
 
-/// [`router`] wired to a running scheduler (`wake`) and self-test (`board`).
+/// What the HTTP application shares with the background jobs of `serve`.
+#[derive(Clone, Default)]
+pub struct Wiring {
+    /// Wakes the scheduler (after "Run now" or a toggle).
+    pub wake: Arc<Notify>,
+    /// The self-test's findings.
+    pub board: StatusBoard,
+    /// The scheduler's lateness record.
+    pub lateness: Arc<Mutex<Lateness>>,
+    /// The bearer token that opens `/metrics` to a scraper.
+    pub metrics_token: Option<Arc<str>>,
+}
+
+/// [`router`] wired to a running scheduler and self-test.
 pub fn router_with(
     pool: SqlitePool,
     site_root: &str,
     secure_cookies: bool,
-    wake: Arc<Notify>,
-    board: StatusBoard,
+    wiring: Wiring,
 ) -> Router {
+    let Wiring {
+        wake,
+        board,
+        lateness,
+        metrics_token,
+    } = wiring;
     let leptos_options = LeptosOptions::builder()
         .output_name("v6watch")
         .site_root(site_root)
@@ -71,6 +84,8 @@ pub fn router_with(
         pool: pool.clone(),
         throttle: Arc::new(LoginThrottle::default()),
         wake,
+        lateness,
+        metrics_token,
     };
 
     let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
@@ -90,6 +105,7 @@ pub fn router_with(
     };
     Router::new()
         .route("/healthz", get(healthz))
+        .route(metrics::PATH, get(metrics::metrics))
         .route("/actions/setup", post(auth::handlers::setup))
         .route("/actions/login", post(auth::handlers::login))
         .route("/actions/logout", post(auth::handlers::logout))
@@ -149,8 +165,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "no built assets (pkg/) here: pages will render without styles or scripts"
         );
     }
-    let wake = Arc::new(Notify::new());
-    let board = StatusBoard::default();
+    let wiring = Wiring {
+        metrics_token: args
+            .metrics_token
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(Arc::from),
+        ..Wiring::default()
+    };
+    let (wake, board) = (wiring.wake.clone(), wiring.board.clone());
     let cancel = CancellationToken::new();
     let mut jobs = tokio::task::JoinSet::new();
     if args.no_scheduler {
@@ -164,6 +188,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         jobs.spawn(housekeeping::run(pool.clone(), cancel.clone()));
         let settings = Settings {
             probe_timeout: probe_timeout + Duration::from_secs(1),
+            lateness: wiring.lateness.clone(),
             ..Settings::default()
         };
         let store = Arc::new(SqliteChecks::new(pool.clone()));
@@ -172,7 +197,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             scheduler::run(prober, store, settings, wake, cancel).await;
         });
     }
-    let app = router_with(pool.clone(), &site_root, args.secure_cookies, wake, board);
+    let app = router_with(pool.clone(), &site_root, args.secure_cookies, wiring);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;

@@ -2,10 +2,11 @@
 //! wake-up.
 
 use crate::auth::throttle::LoginThrottle;
+use crate::scheduler::lateness::Lateness;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 
 #[derive(Clone, FromRef)]
@@ -15,4 +16,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Wakes the scheduler to re-read the checks (after "Run now" or a toggle).
     pub wake: Arc<Notify>,
+    /// The running scheduler's lateness record (for `/metrics`).
+    pub lateness: Arc<Mutex<Lateness>>,
+    /// The token a Prometheus scraper sends; `None`: only signed-in users see `/metrics`.
+    pub metrics_token: Option<Arc<str>>,
 }

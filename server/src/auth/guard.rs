@@ -36,6 +36,12 @@ pub async fn require_session(
     if is_public(&path) {
         return next.run(request).await;
     }
+    let is_metrics = path == crate::metrics::PATH;
+    if is_metrics
+        && crate::metrics::bearer_matches(request.headers(), state.metrics_token.as_deref())
+    {
+        return next.run(request).await;
+    }
     let signed_in = session
         .get::<i64>(SESSION_USER_ID)
         .await
@@ -60,6 +66,9 @@ pub async fn require_session(
                 .into_response();
         }
     };
+    if is_metrics {
+        return crate::metrics::unauthorized();
+    }
     let allowed = if needs_setup {
         is_setup(&path)
     } else {

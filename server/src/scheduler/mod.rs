@@ -65,6 +65,8 @@ pub struct Settings {
     pub batch_age: Duration,
     /// Seed of the interval jitter.
     pub seed: u64,
+    /// Where the lateness of every started run is recorded (shared with `/metrics`).
+    pub lateness: Arc<Mutex<Lateness>>,
 }
 
 impl Default for Settings {
@@ -76,6 +78,7 @@ impl Default for Settings {
             batch_rows: 500,
             batch_age: Duration::from_secs(1),
             seed: rand::random(),
+            lateness: Arc::default(),
         }
     }
 }
@@ -110,10 +113,10 @@ impl<R: ProbeRunner> Scheduler<R> {
             runner,
             schedule: Schedule::new(settings.seed),
             permits: Arc::new(Semaphore::new(settings.concurrency.max(1))),
+            lateness: settings.lateness.clone(),
             settings,
             tasks: JoinSet::new(),
             done_tx,
-            lateness: Arc::new(Mutex::new(Lateness::default())),
         }
     }
 

@@ -1,0 +1,82 @@
+//! `GET /metrics`: the checks, verdicts and scheduler in the OpenMetrics text format, for
+//! Prometheus. A scraper authenticates with `Authorization: Bearer <--metrics-token>`; a
+//! signed-in browser may look too.
+
+pub mod encode;
+
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use encode::Snapshot;
+use subtle::ConstantTimeEq;
+
+pub const PATH: &str = "/metrics";
+const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// Whether the request carries the configured metrics token.
+pub fn bearer_matches(headers: &HeaderMap, token: Option<&str>) -> bool {
+    let (Some(token), Some(given)) = (token, headers.get(header::AUTHORIZATION)) else {
+        return false;
+    };
+    let Some(given) = given.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
+        return false;
+    };
+    bool::from(given.trim().as_bytes().ct_eq(token.as_bytes()))
+}
+
+/// The answer to an unauthenticated scrape.
+pub fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        "Sign in, or send Authorization: Bearer with the --metrics-token value.",
+    )
+        .into_response()
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    match snapshot(&state).await {
+        Ok(snapshot) => match encode::render(&snapshot) {
+            Ok(body) => (
+                [(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))],
+                body,
+            )
+                .into_response(),
+            Err(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not encode the metrics",
+            )
+                .into_response(),
+        },
+        Err(err) => {
+            tracing::error!(error = %err, "cannot read the metrics");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database is not available.",
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn snapshot(state: &AppState) -> anyhow::Result<Snapshot> {
+    use app::store;
+    let (probe_runs, lateness) = match state.lateness.lock() {
+        Ok(l) => (
+            l.count(),
+            [0.5, 0.9, 0.99]
+                .into_iter()
+                .map(|q| (q, l.quantile(q)))
+                .collect(),
+        ),
+        Err(_) => (0, Vec::new()),
+    };
+    Ok(Snapshot {
+        checks: store::metrics::check_samples(&state.pool).await?,
+        verdicts: store::metrics::verdict_samples(&state.pool).await?,
+        inventory: store::inventory_counts(&state.pool).await?,
+        probe_runs,
+        lateness,
+    })
+}
