@@ -54,7 +54,11 @@ pub struct ServeArgs {
     /// Seconds before each scheduled probe gives up.
     #[arg(long, env = "V6WATCH_PROBE_TIMEOUT", default_value_t = 5.0)]
     pub probe_timeout: f64,
-    /// Serve the pages without probing anything (for tests).
+    /// The dashboard's address as users open it (https://v6watch.home.example/), for the
+    /// links in alert messages; without it, messages carry the path alone.
+    #[arg(long, env = "V6WATCH_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Serve the pages without probing or sending alerts (for tests).
     #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
     pub no_scheduler: bool,
 }
@@ -110,11 +114,17 @@ mod tests {
             "--probe-timeout",
             "2.5",
             "--no-scheduler",
+            "--public-url",
+            "https://v6watch.example.test/",
         ])
         .unwrap();
         assert_eq!(cli.serve.resolvers.len(), 2);
         assert_eq!(cli.serve.probe_timeout, 2.5);
         assert!(cli.serve.no_scheduler);
+        assert_eq!(
+            cli.serve.public_url.as_deref(),
+            Some("https://v6watch.example.test/")
+        );
     }
 
     #[test]

@@ -3,9 +3,10 @@
 
 use crate::auth::{self, throttle::LoginThrottle};
 use crate::cli::ServeArgs;
+use crate::delivery::{self, Courier};
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
-use crate::{check_actions, inventory, selftest};
+use crate::{channel_actions, check_actions, inventory, selftest};
 use anyhow::Context;
 use app::queries::status::StatusBoard;
 use app::{App, shell};
@@ -50,16 +51,19 @@ pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router
         secure_cookies,
         Arc::new(Notify::new()),
         StatusBoard::default(),
+        Arc::new(Courier::new(delivery::Settings::default())),
     )
 }
 
-/// [`router`] wired to a running scheduler (`wake`) and self-test (`board`).
+/// [`router`] wired to a running scheduler (`wake`), self-test (`board`) and the delivery
+/// stage's settings (`courier`, for test alerts).
 pub fn router_with(
     pool: SqlitePool,
     site_root: &str,
     secure_cookies: bool,
     wake: Arc<Notify>,
     board: StatusBoard,
+    courier: Arc<Courier>,
 ) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("v6watch")
@@ -71,6 +75,7 @@ pub fn router_with(
         pool: pool.clone(),
         throttle: Arc::new(LoginThrottle::default()),
         wake,
+        courier,
     };
 
     let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
@@ -95,6 +100,7 @@ pub fn router_with(
         .route("/actions/logout", post(auth::handlers::logout))
         .merge(inventory::routes())
         .merge(check_actions::routes())
+        .merge(channel_actions::routes())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -153,6 +159,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let board = StatusBoard::default();
     let cancel = CancellationToken::new();
     let mut jobs = tokio::task::JoinSet::new();
+    let courier = Arc::new(Courier::new(delivery::Settings {
+        public_url: public_url(&args)?,
+        ..delivery::Settings::default()
+    }));
     if args.no_scheduler {
         tracing::info!("--no-scheduler: nothing is probed");
     } else {
@@ -166,13 +176,26 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             probe_timeout: probe_timeout + Duration::from_secs(1),
             ..Settings::default()
         };
+        jobs.spawn(delivery::dispatcher::run(
+            pool.clone(),
+            courier.clone(),
+            Arc::new(Notify::new()),
+            cancel.clone(),
+        ));
         let store = Arc::new(SqliteChecks::new(pool.clone()));
         let (wake, cancel) = (wake.clone(), cancel.clone());
         jobs.spawn(async move {
             scheduler::run(prober, store, settings, wake, cancel).await;
         });
     }
-    let app = router_with(pool.clone(), &site_root, args.secure_cookies, wake, board);
+    let app = router_with(
+        pool.clone(),
+        &site_root,
+        args.secure_cookies,
+        wake,
+        board,
+        courier,
+    );
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -205,6 +228,27 @@ fn probe_config(args: &ServeArgs) -> anyhow::Result<ProbeConfig> {
     config.timeout = Duration::from_secs_f64(args.probe_timeout);
     config.connect_timeout = config.connect_timeout.min(config.timeout);
     Ok(config)
+}
+
+/// The dashboard's public base URL, ending in `/` so paths join below it.
+fn public_url(args: &ServeArgs) -> anyhow::Result<Option<url::Url>> {
+    let Some(text) = args
+        .public_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return Ok(None);
+    };
+    let mut url =
+        app::domain::parse_http_url(text).map_err(|e| anyhow::anyhow!("--public-url: {e}"))?;
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(Some(url))
 }
 
 async fn shutdown_signal() {

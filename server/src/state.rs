@@ -2,6 +2,7 @@
 //! wake-up.
 
 use crate::auth::throttle::LoginThrottle;
+use crate::delivery::Courier;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
@@ -15,4 +16,6 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Wakes the scheduler to re-read the checks (after "Run now" or a toggle).
     pub wake: Arc<Notify>,
+    /// Sends test alerts from the channel pages.
+    pub courier: Arc<Courier>,
 }
