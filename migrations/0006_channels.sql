@@ -45,7 +45,7 @@ CREATE TABLE deliveries (
     sent_at         INTEGER,
     UNIQUE (notification_id, channel_id)
 );
-CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
+CREATE INDEX deliveries_due ON deliveries(channel_id, status, next_attempt_at);
 CREATE INDEX deliveries_channel ON deliveries(channel_id, id);
 
 -- The fan-out cursor: a notification listed here has had its deliveries queued (in the same

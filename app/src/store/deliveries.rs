@@ -68,15 +68,19 @@ pub struct Due {
     pub channel_id: i64,
 }
 
-/// Due deliveries, oldest first.
-pub async fn due(pool: &SqlitePool, now: i64, limit: i64) -> Result<Vec<Due>> {
+/// The oldest due delivery of each enabled channel: one per channel, so a channel with a
+/// long backlog never hides the others' work.
+pub async fn due(pool: &SqlitePool, now: i64) -> Result<Vec<Due>> {
     Ok(sqlx::query_as(
-        "SELECT d.id, d.channel_id FROM deliveries d JOIN channels c ON c.id = d.channel_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND c.enabled = 1
-         ORDER BY d.next_attempt_at, d.id LIMIT ?",
+        "SELECT id, channel_id FROM (
+             SELECT c.id AS channel_id,
+                    (SELECT d.id FROM deliveries d
+                     WHERE d.channel_id = c.id AND d.status = 'pending' AND d.next_attempt_at <= ?
+                     ORDER BY d.next_attempt_at, d.id LIMIT 1) AS id
+             FROM channels c WHERE c.enabled = 1)
+         WHERE id IS NOT NULL ORDER BY id",
     )
     .bind(now)
-    .bind(limit)
     .fetch_all(pool)
     .await?)
 }
@@ -248,4 +252,85 @@ pub async fn log(pool: &SqlitePool, channel_id: i64, limit: i64) -> Result<Vec<D
     .bind(limit)
     .fetch_all(pool)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channels::{ChannelInput, SecretChange, Target, WebhookPreset};
+    use crate::store::test_pool;
+
+    async fn channel(pool: &SqlitePool, name: &str) -> i64 {
+        let input = ChannelInput {
+            name: name.into(),
+            enabled: true,
+            target: Target::Webhook {
+                preset: WebhookPreset::Generic,
+                url: "https://hook.example.test/".into(),
+                secret_header: None,
+                secret: SecretChange::Keep,
+            },
+        };
+        crate::store::channels::create(pool, &input).await.unwrap()
+    }
+
+    async fn notify(pool: &SqlitePool) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO alert_notifications (at, kind, subject_kind, subject_id, title, body, path)
+             VALUES (5, 'opened', 'host', 1, 't', 'b', '/alerts/1') RETURNING id",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn each_notification_is_queued_once_and_each_attempt_claimed_once() {
+        let (pool, _dir) = test_pool().await;
+        let (a, b) = (channel(&pool, "a").await, channel(&pool, "b").await);
+        notify(&pool).await;
+        assert_eq!(fan_out(&pool, 10).await.unwrap(), 2);
+        assert_eq!(fan_out(&pool, 10).await.unwrap(), 0, "already fanned out");
+        let due_now = due(&pool, 10).await.unwrap();
+        assert_eq!(
+            due_now.iter().map(|d| d.channel_id).collect::<Vec<_>>(),
+            [a, b]
+        );
+        assert!(due(&pool, 9).await.unwrap().is_empty(), "not due before");
+
+        let first = due_now[0].id;
+        let claimed = claim(&pool, first, 10, |_| 1_000).await.unwrap().unwrap();
+        assert_eq!(
+            (claimed.attempt, claimed.notification.title.as_str()),
+            (1, "t")
+        );
+        assert_eq!(
+            claim(&pool, first, 10, |_| 1_000).await.unwrap(),
+            None,
+            "held"
+        );
+        mark_attempt_failed(&pool, first, 11, "answered 500", Some(500), false)
+            .await
+            .unwrap();
+        let again = claim(&pool, first, 1_000, |_| 2_000)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.attempt, 2);
+        mark_sent(&pool, first, 1_001, Some(200)).await.unwrap();
+        assert_eq!(
+            claim(&pool, first, 5_000, |_| 6_000).await.unwrap(),
+            None,
+            "sent"
+        );
+        let entry = &log(&pool, a, 10).await.unwrap()[0];
+        assert_eq!(
+            (
+                entry.status.as_str(),
+                entry.attempts,
+                entry.last_error.as_deref()
+            ),
+            ("sent", 2, None)
+        );
+    }
 }

@@ -146,7 +146,7 @@ pub async fn run(
             Ok(queued) => tracing::debug!(queued, "alert deliveries queued"),
             Err(err) => tracing::error!(error = %err, "could not read the alert outbox"),
         }
-        match deliveries::due(&pool, now_ms(), 200).await {
+        match deliveries::due(&pool, now_ms()).await {
             Ok(due) => {
                 for item in due {
                     if busy.values().any(|&c| c == item.channel_id) {
