@@ -230,25 +230,14 @@ fn probe_config(args: &ServeArgs) -> anyhow::Result<ProbeConfig> {
     Ok(config)
 }
 
-/// The dashboard's public base URL, ending in `/` so paths join below it.
+/// The dashboard's public base URL, checked at start-up.
 fn public_url(args: &ServeArgs) -> anyhow::Result<Option<url::Url>> {
-    let Some(text) = args
-        .public_url
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    else {
-        return Ok(None);
-    };
-    let mut url =
-        app::domain::parse_http_url(text).map_err(|e| anyhow::anyhow!("--public-url: {e}"))?;
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
+    match args.public_url.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => delivery::message::public_base(text)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("--public-url: {e}")),
     }
-    url.set_query(None);
-    url.set_fragment(None);
-    Ok(Some(url))
 }
 
 async fn shutdown_signal() {

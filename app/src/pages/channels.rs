@@ -201,7 +201,7 @@ pub fn ChannelFormPage() -> impl IntoView {
             let secret_hint = if has_secret {
                 "A secret is stored: leave this empty to keep it."
             } else {
-                "Optional: an access token sent with each request."
+                "Optional. Generic and ntfy: sent as a bearer token; Gotify: the app token. Discord and Slack carry theirs in the URL."
             };
             let password_hint = if has_password {
                 "A password is stored: leave this empty to keep it."

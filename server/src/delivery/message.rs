@@ -5,6 +5,19 @@ use app::store::deliveries::Notification;
 use serde_json::{Value, json};
 use url::Url;
 
+/// The dashboard's address as users open it: http(s), ending in `/` so alert paths join
+/// below it, without query or fragment.
+pub fn public_base(text: &str) -> Result<Url, String> {
+    let mut url = app::domain::parse_http_url(text)?;
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
 pub struct Alert<'a> {
     pub notification: &'a Notification,
     /// Absolute when the dashboard's public URL is configured, else the path alone.
@@ -116,6 +129,18 @@ mod tests {
             alert.subject(),
             "[v6watch critical] cloud is unreachable over IPv6"
         );
+    }
+
+    #[test]
+    fn a_public_base_keeps_its_path_below_which_alerts_link() {
+        let base = public_base("https://example.test/v6watch?x=1").unwrap();
+        assert_eq!(base.as_str(), "https://example.test/v6watch/");
+        assert_eq!(
+            Alert::new(&sample(), Some(&base)).link,
+            "https://example.test/v6watch/alerts/12"
+        );
+        assert!(public_base("ftp://example.test/").is_err());
+        assert!(public_base("example.test").is_err());
     }
 
     #[test]
