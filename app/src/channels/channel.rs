@@ -60,7 +60,9 @@ impl Channel {
             ("smtp_host".into(), text(&self.smtp_host)),
             (
                 "smtp_port".into(),
-                self.smtp_port.map(|p| p.to_string()).unwrap_or_default(),
+                // A webhook switched to e-mail starts from the submission port.
+                self.smtp_port
+                    .map_or_else(|| "587".to_string(), |p| p.to_string()),
             ),
             ("smtp_security".into(), self.smtp_security.clone()),
             ("smtp_username".into(), text(&self.smtp_username)),
