@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod channels;
 pub mod domain;
 pub mod inventory;
 pub mod pages;

@@ -58,7 +58,11 @@ pub struct ServeArgs {
     /// without a session. Without it, only signed-in users can read `/metrics`.
     #[arg(long, env = "V6WATCH_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
-    /// Serve the pages without probing anything (for tests).
+    /// The dashboard's address as users open it (https://v6watch.home.example/), for the
+    /// links in alert messages; without it, messages carry the path alone.
+    #[arg(long, env = "V6WATCH_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Serve the pages without probing or sending alerts (for tests).
     #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
     pub no_scheduler: bool,
 }
@@ -114,11 +118,17 @@ mod tests {
             "--probe-timeout",
             "2.5",
             "--no-scheduler",
+            "--public-url",
+            "https://v6watch.example.test/",
         ])
         .unwrap();
         assert_eq!(cli.serve.resolvers.len(), 2);
         assert_eq!(cli.serve.probe_timeout, 2.5);
         assert!(cli.serve.no_scheduler);
+        assert_eq!(
+            cli.serve.public_url.as_deref(),
+            Some("https://v6watch.example.test/")
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! v6watch's server: the HTTP application around the pages, sign-in, the inventory's
-//! form posts, and the command-line commands.
+//! form posts, alert delivery, and the command-line commands.
 
 pub mod auth;
+pub mod channel_actions;
 pub mod check;
 pub mod check_actions;
 pub mod cli;
+pub mod delivery;
 pub mod inventory;
 pub mod metrics;
 pub mod scheduler;

@@ -3,10 +3,11 @@
 
 use crate::auth::{self, throttle::LoginThrottle};
 use crate::cli::ServeArgs;
+use crate::delivery::{self, Courier};
 use crate::scheduler::lateness::Lateness;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
-use crate::{check_actions, inventory, metrics, selftest};
+use crate::{channel_actions, check_actions, inventory, metrics, selftest};
 use anyhow::Context;
 use app::queries::status::StatusBoard;
 use app::{App, shell};
@@ -49,7 +50,7 @@ pub fn router(pool: SqlitePool, site_root: &str, secure_cookies: bool) -> Router
 }
 
 /// What the HTTP application shares with the background jobs of `serve`.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Wiring {
     /// Wakes the scheduler (after "Run now" or a toggle).
     pub wake: Arc<Notify>,
@@ -59,9 +60,23 @@ pub struct Wiring {
     pub lateness: Arc<Mutex<Lateness>>,
     /// The bearer token that opens `/metrics` to a scraper.
     pub metrics_token: Option<Arc<str>>,
+    /// The delivery stage's settings, for test alerts from the channel pages.
+    pub courier: Arc<Courier>,
 }
 
-/// [`router`] wired to a running scheduler and self-test.
+impl Default for Wiring {
+    fn default() -> Self {
+        Wiring {
+            wake: Arc::default(),
+            board: StatusBoard::default(),
+            lateness: Arc::default(),
+            metrics_token: None,
+            courier: Arc::new(Courier::new(delivery::Settings::default())),
+        }
+    }
+}
+
+/// [`router`] wired to a running scheduler, self-test and delivery stage.
 pub fn router_with(
     pool: SqlitePool,
     site_root: &str,
@@ -73,6 +88,7 @@ pub fn router_with(
         board,
         lateness,
         metrics_token,
+        courier,
     } = wiring;
     let leptos_options = LeptosOptions::builder()
         .output_name("v6watch")
@@ -86,6 +102,7 @@ pub fn router_with(
         wake,
         lateness,
         metrics_token,
+        courier,
     };
 
     let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
@@ -111,6 +128,7 @@ pub fn router_with(
         .route("/actions/logout", post(auth::handlers::logout))
         .merge(inventory::routes())
         .merge(check_actions::routes())
+        .merge(channel_actions::routes())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -166,6 +184,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let wiring = Wiring {
+        courier: Arc::new(Courier::new(delivery::Settings {
+            public_url: public_url(&args)?,
+            ..delivery::Settings::default()
+        })),
         metrics_token: args
             .metrics_token
             .as_deref()
@@ -174,9 +196,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map(Arc::from),
         ..Wiring::default()
     };
-    let (wake, board) = (wiring.wake.clone(), wiring.board.clone());
+    let (wake, board, courier) = (
+        wiring.wake.clone(),
+        wiring.board.clone(),
+        wiring.courier.clone(),
+    );
     let cancel = CancellationToken::new();
     let mut jobs = tokio::task::JoinSet::new();
+    let courier = Arc::new(Courier::new(delivery::Settings {
+        public_url: public_url(&args)?,
+        ..delivery::Settings::default()
+    }));
     if args.no_scheduler {
         tracing::info!("--no-scheduler: nothing is probed");
     } else {
@@ -191,6 +221,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             lateness: wiring.lateness.clone(),
             ..Settings::default()
         };
+        jobs.spawn(delivery::dispatcher::run(
+            pool.clone(),
+            courier.clone(),
+            Arc::new(Notify::new()),
+            cancel.clone(),
+        ));
         let store = Arc::new(SqliteChecks::new(pool.clone()));
         let (wake, cancel) = (wake.clone(), cancel.clone());
         jobs.spawn(async move {
@@ -230,6 +266,16 @@ fn probe_config(args: &ServeArgs) -> anyhow::Result<ProbeConfig> {
     config.timeout = Duration::from_secs_f64(args.probe_timeout);
     config.connect_timeout = config.connect_timeout.min(config.timeout);
     Ok(config)
+}
+
+/// The dashboard's public base URL, checked at start-up.
+fn public_url(args: &ServeArgs) -> anyhow::Result<Option<url::Url>> {
+    match args.public_url.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => delivery::message::public_base(text)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("--public-url: {e}")),
+    }
 }
 
 async fn shutdown_signal() {

@@ -2,6 +2,7 @@
 //! wake-up.
 
 use crate::auth::throttle::LoginThrottle;
+use crate::delivery::Courier;
 use crate::scheduler::lateness::Lateness;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -20,4 +21,6 @@ pub struct AppState {
     pub lateness: Arc<Mutex<Lateness>>,
     /// The token a Prometheus scraper sends; `None`: only signed-in users see `/metrics`.
     pub metrics_token: Option<Arc<str>>,
+    /// Sends test alerts from the channel pages.
+    pub courier: Arc<Courier>,
 }

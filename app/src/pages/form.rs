@@ -164,6 +164,37 @@ pub fn TextArea(
     }
 }
 
+/// A checkbox that posts `1` when ticked (and nothing when not).
+#[component]
+pub fn CheckboxField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: &'static str,
+) -> impl IntoView {
+    let ctx = field_ctx();
+    let checked = ctx.initial(name) == "1";
+    view! {
+        <div class="field checkbox" class:invalid=move || ctx.error(name).is_some()>
+            <label>
+                <input
+                    type="checkbox"
+                    id=name
+                    name=name
+                    value="1"
+                    checked=checked
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ctx.set(name, if on { "1".into() } else { String::new() })
+                    }
+                />
+                " " {label}
+            </label>
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=format!("{name}-hint")>{hint}</p> })}
+            <FieldError name/>
+        </div>
+    }
+}
+
 /// A select over (value, label) options; `blank` adds an empty first option.
 #[component]
 pub fn SelectField(

@@ -23,6 +23,7 @@ pub fn Layout() -> impl IntoView {
                 <A href="/tunnels">"Tunnels"</A>
                 <A href="/containers">"Containers"</A>
                 <A href="/services">"Services"</A>
+                <A href="/channels">"Channels"</A>
             </nav>
             <Suspense>
                 {move || Suspend::new(async move {

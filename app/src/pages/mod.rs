@@ -1,6 +1,7 @@
 //! The pages stage: what the browser shows, rendered on the server and hydrated.
 
 mod auth;
+mod channels;
 mod containers;
 mod form;
 mod hosts;
@@ -93,6 +94,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:id") view=services::ServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:id/edit") view=services::ServiceFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:id/delete") view=services::ServiceDeletePage ssr=SsrMode::Async/>
+                    <Route path=path!("/channels") view=channels::ChannelsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/channels/new") view=channels::ChannelFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/channels/:id") view=channels::ChannelPage ssr=SsrMode::Async/>
+                    <Route path=path!("/channels/:id/edit") view=channels::ChannelFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/channels/:id/delete") view=channels::ChannelDeletePage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -3,8 +3,10 @@
 
 pub mod addresses;
 pub mod changes;
+pub mod channels;
 pub mod checks;
 pub mod containers;
+pub mod deliveries;
 pub mod hosts;
 pub mod metrics;
 pub mod prefixes;

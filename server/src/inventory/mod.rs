@@ -61,7 +61,7 @@ pub async fn flash_back(
 }
 
 /// Turns a store failure into a message for the field that caused it.
-fn store_errors(err: StoreError) -> FieldErrors {
+pub fn store_errors(err: StoreError) -> FieldErrors {
     let mut errors = FieldErrors::new();
     match err {
         StoreError::Conflict { field, message } => errors.add(field, message),

@@ -1,0 +1,114 @@
+//! E-mail through a small SMTP server started by the test: envelope, headers, body, login.
+
+use super::helpers::SmtpServer;
+use app::channels::SmtpSecurity;
+use app::store::channels::{Destination, Route};
+use app::store::deliveries::Notification;
+use v6watch::delivery::{Courier, Settings};
+
+fn alert() -> Notification {
+    Notification {
+        id: 5,
+        incident_id: Some(9),
+        at: 1_764_120_000_000,
+        kind: "resolved".into(),
+        severity: "warning".into(),
+        subject_kind: "host".into(),
+        subject_id: 2,
+        title: "nas is reachable over IPv6 again".into(),
+        body: "Before: timeout\nNow: ok".into(),
+        path: "/alerts/9".into(),
+        details: "{}".into(),
+    }
+}
+
+fn mailer(port: u16, login: Option<(&str, &str)>) -> Destination {
+    Destination {
+        id: 2,
+        name: "mail".into(),
+        route: Route::Email {
+            host: "127.0.0.1".into(),
+            port,
+            security: SmtpSecurity::Plain,
+            username: login.map(|(u, _)| u.to_string()),
+            password: login.map(|(_, p)| p.to_string()),
+            from: "v6watch@example.test".into(),
+            to: vec!["me@example.test".into(), "ops@example.test".into()],
+        },
+    }
+}
+
+fn courier() -> Courier {
+    Courier::new(Settings {
+        public_url: Some("https://watch.example.test/".parse().unwrap()),
+        ..Settings::default()
+    })
+}
+
+#[tokio::test]
+async fn the_mail_arrives_with_subject_addresses_body_and_link() {
+    let server = SmtpServer::start(false).await;
+    let answer = courier()
+        .send(&mailer(server.port, None), &alert())
+        .await
+        .unwrap();
+    assert_eq!(answer.code, Some(250));
+    let mail = server.wait_for_mail().await;
+    assert_eq!(mail.login, None);
+    assert_eq!(mail.from, "v6watch@example.test");
+    assert_eq!(mail.to, ["me@example.test", "ops@example.test"]);
+    assert_eq!(
+        mail.header("Subject").as_deref(),
+        Some("[v6watch resolved] nas is reachable over IPv6 again")
+    );
+    assert_eq!(
+        mail.header("From").as_deref(),
+        Some("v6watch <v6watch@example.test>")
+    );
+    let to = mail.header("To").unwrap();
+    assert!(
+        to.contains("me@example.test") && to.contains("ops@example.test"),
+        "{to}"
+    );
+    assert!(
+        mail.header("Content-Type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert_eq!(
+        mail.body().trim_end(),
+        "Before: timeout\r\nNow: ok\r\n\r\nOpen in v6watch: https://watch.example.test/alerts/9"
+    );
+}
+
+#[tokio::test]
+async fn a_login_is_sent_when_configured() {
+    let server = SmtpServer::start(true).await;
+    courier()
+        .send(
+            &mailer(server.port, Some(("alerts", "pa55 word"))),
+            &alert(),
+        )
+        .await
+        .unwrap();
+    let mail = server.wait_for_mail().await;
+    assert_eq!(mail.login, Some(("alerts".into(), "pa55 word".into())));
+    assert!(mail.body().contains("Before: timeout"));
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_failure() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let failure = courier()
+        .send(&mailer(port, None), &alert())
+        .await
+        .unwrap_err();
+    assert!(
+        failure.message.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        failure.message
+    );
+}
