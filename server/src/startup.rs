@@ -203,10 +203,6 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     );
     let cancel = CancellationToken::new();
     let mut jobs = tokio::task::JoinSet::new();
-    let courier = Arc::new(Courier::new(delivery::Settings {
-        public_url: public_url(&args)?,
-        ..delivery::Settings::default()
-    }));
     if args.no_scheduler {
         tracing::info!("--no-scheduler: nothing is probed");
     } else {
