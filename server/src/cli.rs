@@ -54,7 +54,11 @@ pub struct ServeArgs {
     /// Seconds before each scheduled probe gives up.
     #[arg(long, env = "V6WATCH_PROBE_TIMEOUT", default_value_t = 5.0)]
     pub probe_timeout: f64,
-    /// Serve the pages without probing anything (for tests).
+    /// Seconds between two IPv6-only verdicts on the same HTTP(S) service (each fetches the
+    /// page and checks every host it pulls resources from).
+    #[arg(long, env = "V6WATCH_VERDICT_INTERVAL", default_value_t = 300)]
+    pub verdict_interval: u64,
+    /// Serve the pages without probing or judging anything (for tests).
     #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
     pub no_scheduler: bool,
 }

@@ -1,5 +1,5 @@
 //! v6watch's server: the HTTP application around the pages, sign-in, the inventory's
-//! form posts, and the command-line commands.
+//! form posts, the scheduled jobs (probes, verdicts), and the command-line commands.
 
 pub mod auth;
 pub mod check;
@@ -10,3 +10,4 @@ pub mod scheduler;
 pub mod selftest;
 pub mod startup;
 pub mod state;
+pub mod verdicts;

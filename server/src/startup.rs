@@ -5,6 +5,7 @@ use crate::auth::{self, throttle::LoginThrottle};
 use crate::cli::ServeArgs;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
+use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
 use crate::{check_actions, inventory, selftest};
 use anyhow::Context;
 use app::queries::status::StatusBoard;
@@ -154,7 +155,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     let mut jobs = tokio::task::JoinSet::new();
     if args.no_scheduler {
-        tracing::info!("--no-scheduler: nothing is probed");
+        tracing::info!("--no-scheduler: nothing is probed or judged");
     } else {
         let config = probe_config(&args)?;
         let probe_timeout = config.timeout;
@@ -166,6 +167,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             probe_timeout: probe_timeout + Duration::from_secs(1),
             ..Settings::default()
         };
+        let judge = Arc::new(ProberJudge::new(prober.clone()));
+        let verdict_settings = verdict_settings(&args, probe_timeout)?;
+        jobs.spawn(verdicts::run(
+            judge,
+            Arc::new(SqliteVerdicts::new(pool.clone())),
+            verdict_settings,
+            cancel.clone(),
+        ));
         let store = Arc::new(SqliteChecks::new(pool.clone()));
         let (wake, cancel) = (wake.clone(), cancel.clone());
         jobs.spawn(async move {
@@ -205,6 +214,23 @@ fn probe_config(args: &ServeArgs) -> anyhow::Result<ProbeConfig> {
     config.timeout = Duration::from_secs_f64(args.probe_timeout);
     config.connect_timeout = config.connect_timeout.min(config.timeout);
     Ok(config)
+}
+
+/// The verdict job's settings the serve flags ask for.
+/// A judgement's hard timeout is 24 probe timeouts (2 minutes by default): a page with many
+/// dependency hosts takes several rounds of them.
+fn verdict_settings(
+    args: &ServeArgs,
+    probe_timeout: Duration,
+) -> anyhow::Result<verdicts::Settings> {
+    if !(10..=86_400).contains(&args.verdict_interval) {
+        anyhow::bail!("--verdict-interval must be between 10 and 86400 seconds");
+    }
+    Ok(verdicts::Settings {
+        interval: Duration::from_secs(args.verdict_interval),
+        judge_timeout: probe_timeout * 24,
+        ..verdicts::Settings::default()
+    })
 }
 
 async fn shutdown_signal() {
