@@ -100,6 +100,7 @@ mod tests {
         .unwrap();
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(cli.serve.verdict_interval, 300);
         let cli = Cli::try_parse_from(["v6watch", "serve", "--listen", "[::1]:9"]).unwrap();
         assert!(
             matches!(cli.command, Some(Command::Serve(ServeArgs { listen, .. })) if listen.port() == 9)
@@ -114,8 +115,11 @@ mod tests {
             "--probe-timeout",
             "2.5",
             "--no-scheduler",
+            "--verdict-interval",
+            "900",
         ])
         .unwrap();
+        assert_eq!(cli.serve.verdict_interval, 900);
         assert_eq!(cli.serve.resolvers.len(), 2);
         assert_eq!(cli.serve.probe_timeout, 2.5);
         assert!(cli.serve.no_scheduler);

@@ -247,3 +247,26 @@ async fn shutdown_signal() {
     };
     tokio::select! { () = ctrl_c => {}, () = terminate => {} }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn the_verdict_interval_is_bounded_and_the_judge_timeout_follows_the_probes() {
+        let args = |interval: &str| {
+            crate::cli::Cli::try_parse_from(["v6watch", "--verdict-interval", interval])
+                .unwrap()
+                .serve
+        };
+        let probe = Duration::from_secs(5);
+        assert!(verdict_settings(&args("5"), probe).is_err());
+        assert!(verdict_settings(&args("100000"), probe).is_err());
+        let settings = verdict_settings(&args("600"), probe).unwrap();
+        assert_eq!(
+            (settings.interval, settings.judge_timeout),
+            (Duration::from_secs(600), Duration::from_secs(120))
+        );
+    }
+}

@@ -172,9 +172,10 @@ async fn stop(run: Running) {
 #[tokio::test]
 async fn every_service_is_judged_at_once_with_its_declared_dependencies() {
     // An hour's interval: the only judgements that can happen are the immediate first ones.
-    let mut s = settings(3_600_000);
-    s.interval = Duration::from_secs(3600);
-    let run = start(&[(A, Some(Duration::ZERO)), (B, Some(Duration::ZERO))], s);
+    let run = start(
+        &[(A, Some(Duration::ZERO)), (B, Some(Duration::ZERO))],
+        settings(3_600_000),
+    );
     assert!(eventually(|| run.store.saved_of(1) == 1 && run.store.saved_of(2) == 1).await);
     let saved = run.store.saved.lock().unwrap().clone();
     let a = saved.iter().find(|(id, _)| *id == 1).unwrap();
@@ -201,9 +202,10 @@ async fn services_are_judged_again_on_their_interval() {
 
 #[tokio::test]
 async fn judge_now_requests_run_at_once_and_removed_services_stop_being_judged() {
-    let mut s = settings(0);
-    s.interval = Duration::from_secs(3600);
-    let run = start(&[(A, Some(Duration::ZERO)), (B, Some(Duration::ZERO))], s);
+    let run = start(
+        &[(A, Some(Duration::ZERO)), (B, Some(Duration::ZERO))],
+        settings(3_600_000),
+    );
     assert!(eventually(|| run.store.saved_of(1) == 1 && run.store.saved_of(2) == 1).await);
     run.store.wanted.lock().unwrap().run_now = vec![2];
     assert!(eventually(|| run.store.saved_of(2) == 2).await);

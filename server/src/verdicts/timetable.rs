@@ -22,7 +22,8 @@ pub struct Timetable {
 impl Timetable {
     pub fn new(interval: Duration) -> Self {
         Timetable {
-            interval: interval.max(Duration::from_secs(1)),
+            // Never zero: a zero interval would judge in a busy loop.
+            interval: interval.max(Duration::from_millis(10)),
             entries: HashMap::new(),
         }
     }
