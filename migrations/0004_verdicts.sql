@@ -26,3 +26,10 @@ CREATE TABLE verdict_events (
     report_after   TEXT NOT NULL
 );
 CREATE INDEX verdict_events_service_at ON verdict_events(service_id, at);
+
+-- "Run now" on a service's HTTP check also asks for a new verdict; the verdict job takes
+-- (deletes) these rows when it next looks.
+CREATE TABLE verdict_requests (
+    service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,
+    at         INTEGER NOT NULL
+);

@@ -1,8 +1,9 @@
 //! The scheduler stage's controls from the pages: "Run now" and enable/disable of one check.
 //! Each is a form post that changes the stored check, wakes the scheduler and redirects back.
+//! "Run now" on a service's HTTP check also asks the verdict job for a new verdict.
 
 use crate::state::AppState;
-use app::store::{StoreError, checks};
+use app::store::{StoreError, checks, verdicts};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -62,9 +63,28 @@ pub async fn run_now(
     match checks::request_run(&state.pool, id).await {
         Ok(()) => {
             state.wake.notify_one();
+            request_verdict(&state, id).await;
             back_to(&form.back).into_response()
         }
         Err(err) => failed(err),
+    }
+}
+
+/// A service's HTTP check run by hand: its verdict is judged again too, within seconds.
+async fn request_verdict(state: &AppState, check_id: i64) {
+    let check = match checks::get(&state.pool, check_id).await {
+        Ok(check) => check,
+        Err(err) => {
+            tracing::warn!(error = %err, check = check_id, "could not read the check");
+            return;
+        }
+    };
+    if check.subject_kind != "service" || check.kind != "http" {
+        return;
+    }
+    let at = crate::scheduler::unix_ms();
+    if let Err(err) = verdicts::request(&state.pool, check.subject_id, at).await {
+        tracing::warn!(error = %err, service = check.subject_id, "could not ask for a verdict");
     }
 }
 

@@ -62,7 +62,11 @@ pub struct ServeArgs {
     /// links in alert messages; without it, messages carry the path alone.
     #[arg(long, env = "V6WATCH_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
-    /// Serve the pages without probing or sending alerts (for tests).
+    /// Seconds between two IPv6-only verdicts on the same HTTP(S) service (each fetches the
+    /// page and checks every host it pulls resources from).
+    #[arg(long, env = "V6WATCH_VERDICT_INTERVAL", default_value_t = 300)]
+    pub verdict_interval: u64,
+    /// Serve the pages without probing, judging or sending alerts (for tests).
     #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
     pub no_scheduler: bool,
 }
@@ -104,6 +108,7 @@ mod tests {
         .unwrap();
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(cli.serve.verdict_interval, 300);
         let cli = Cli::try_parse_from(["v6watch", "serve", "--listen", "[::1]:9"]).unwrap();
         assert!(
             matches!(cli.command, Some(Command::Serve(ServeArgs { listen, .. })) if listen.port() == 9)
@@ -120,8 +125,11 @@ mod tests {
             "--no-scheduler",
             "--public-url",
             "https://v6watch.example.test/",
+            "--verdict-interval",
+            "900",
         ])
         .unwrap();
+        assert_eq!(cli.serve.verdict_interval, 900);
         assert_eq!(cli.serve.resolvers.len(), 2);
         assert_eq!(cli.serve.probe_timeout, 2.5);
         assert!(cli.serve.no_scheduler);

@@ -1,5 +1,6 @@
 //! v6watch's server: the HTTP application around the pages, sign-in, the inventory's
-//! form posts, alert delivery, and the command-line commands.
+//! form posts, the scheduled jobs (probes, verdicts), alert delivery, and the command-line
+//! commands.
 
 pub mod auth;
 pub mod channel_actions;
@@ -13,3 +14,4 @@ pub mod scheduler;
 pub mod selftest;
 pub mod startup;
 pub mod state;
+pub mod verdicts;

@@ -7,6 +7,7 @@ use crate::delivery::{self, Courier};
 use crate::scheduler::lateness::Lateness;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
+use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
 use crate::{channel_actions, check_actions, inventory, metrics, selftest};
 use anyhow::Context;
 use app::queries::status::StatusBoard;
@@ -204,7 +205,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     let mut jobs = tokio::task::JoinSet::new();
     if args.no_scheduler {
-        tracing::info!("--no-scheduler: nothing is probed");
+        tracing::info!("--no-scheduler: nothing is probed or judged");
     } else {
         let config = probe_config(&args)?;
         let probe_timeout = config.timeout;
@@ -221,6 +222,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             pool.clone(),
             courier.clone(),
             Arc::new(Notify::new()),
+            cancel.clone(),
+        ));
+        let judge = Arc::new(ProberJudge::new(prober.clone()));
+        let verdict_settings = verdict_settings(&args, probe_timeout)?;
+        jobs.spawn(verdicts::run(
+            judge,
+            Arc::new(SqliteVerdicts::new(pool.clone())),
+            verdict_settings,
             cancel.clone(),
         ));
         let store = Arc::new(SqliteChecks::new(pool.clone()));
@@ -274,6 +283,23 @@ fn public_url(args: &ServeArgs) -> anyhow::Result<Option<url::Url>> {
     }
 }
 
+/// The verdict job's settings the serve flags ask for.
+/// A judgement's hard timeout is 24 probe timeouts (2 minutes by default): a page with many
+/// dependency hosts takes several rounds of them.
+fn verdict_settings(
+    args: &ServeArgs,
+    probe_timeout: Duration,
+) -> anyhow::Result<verdicts::Settings> {
+    if !(10..=86_400).contains(&args.verdict_interval) {
+        anyhow::bail!("--verdict-interval must be between 10 and 86400 seconds");
+    }
+    Ok(verdicts::Settings {
+        interval: Duration::from_secs(args.verdict_interval),
+        judge_timeout: probe_timeout * 24,
+        ..verdicts::Settings::default()
+    })
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -287,4 +313,27 @@ async fn shutdown_signal() {
         }
     };
     tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn the_verdict_interval_is_bounded_and_the_judge_timeout_follows_the_probes() {
+        let args = |interval: &str| {
+            crate::cli::Cli::try_parse_from(["v6watch", "--verdict-interval", interval])
+                .unwrap()
+                .serve
+        };
+        let probe = Duration::from_secs(5);
+        assert!(verdict_settings(&args("5"), probe).is_err());
+        assert!(verdict_settings(&args("100000"), probe).is_err());
+        let settings = verdict_settings(&args("600"), probe).unwrap();
+        assert_eq!(
+            (settings.interval, settings.judge_timeout),
+            (Duration::from_secs(600), Duration::from_secs(120))
+        );
+    }
 }

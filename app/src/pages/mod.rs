@@ -12,6 +12,7 @@ mod plan;
 mod results;
 mod services;
 mod tunnels;
+mod verdicts;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -1,12 +1,15 @@
-//! Service pages: list, detail, create/edit, delete.
+//! Service pages: list (with verdict badges), detail (with the IPv6-only verdict and its
+//! evidence), create/edit, delete.
 
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
 };
 use super::loaded::{id_param, loaded};
+use super::verdicts::{VerdictBadge, VerdictPanel};
 use crate::domain::FieldErrors;
 use crate::inventory::{FormValues, ServiceInput, ServiceKind};
 use crate::queries::inventory::{get_service, list_services, load_choices};
+use crate::queries::verdicts::list_badges;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -24,21 +27,31 @@ fn owner_link(s: &crate::inventory::Service) -> String {
 
 #[component]
 pub fn ServicesPage() -> impl IntoView {
-    let services = Resource::new(|| (), |_| list_services());
+    let services = Resource::new(
+        || (),
+        |_| async { Ok::<_, ServerFnError>((list_services().await?, list_badges().await?)) },
+    );
     view! {
         <Title text="Services"/>
         <div class="page-head"><h1>"Services"</h1><a class="button primary" href="/services/new">"Add service"</a></div>
-        {loaded(services, |services| if services.is_empty() {
+        {loaded(services, |(services, badges)| if services.is_empty() {
             view! { <p class="empty">"No services yet."</p> }.into_any()
         } else {
             view! {
                 <table class="list" id="services">
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Target"</th><th scope="col">"Runs on"</th></tr></thead>
+                    <thead><tr><th scope="col">"IPv6-only"</th><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Target"</th><th scope="col">"Runs on"</th></tr></thead>
                     <tbody>
                         {services.into_iter().map(|s| {
                             let owner = owner_link(&s);
+                            let verdict = badges.iter().find(|b| b.service_id == s.id).and_then(|b| b.verdict.clone());
+                            let judged = s.kind == "http";
                             view! {
                                 <tr>
+                                    <td>{if judged || verdict.is_some() {
+                                        view! { <VerdictBadge verdict/> }.into_any()
+                                    } else {
+                                        view! { <span class="muted">"—"</span> }.into_any()
+                                    }}</td>
                                     <td><a href=format!("/services/{}", s.id)>{s.name}</a></td>
                                     <td>{s.kind}</td>
                                     <td><code>{s.target}</code>{s.port.map(|p| format!(" port {p}"))}</td>
@@ -60,6 +73,7 @@ pub fn ServicePage() -> impl IntoView {
     view! {
         {loaded(service, |s| {
             let owner = owner_link(&s);
+            let judged = s.kind == "http";
             view! {
                 <Title text=s.name.clone()/>
                 <div class="page-head">
@@ -76,6 +90,7 @@ pub fn ServicePage() -> impl IntoView {
                 </dl>
                 <h2>"Declared dependencies"</h2>
                 <ul>{s.dependencies.into_iter().map(|d| view! { <li><code>{d}</code></li> }).collect_view()}</ul>
+                <VerdictPanel id=s.id judged/>
                 <super::results::ResultsPanel subject="service" id=s.id back=format!("/services/{}", s.id)/>
             }
         })}

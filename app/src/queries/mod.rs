@@ -8,6 +8,7 @@ pub mod inventory;
 pub mod overview;
 pub mod plan;
 pub mod status;
+pub mod verdicts;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context {

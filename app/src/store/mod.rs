@@ -14,6 +14,7 @@ pub mod results;
 pub mod services;
 pub mod tunnels;
 pub mod users;
+pub mod verdicts;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::path::Path;

@@ -1,0 +1,214 @@
+//! IPv6-only verdicts on the pages: the badge (IPvFoo style: a green "6" when ready, an amber
+//! "6" with a small "4" when partial, a red "4" when broken, always with the word for screen
+//! readers), and a service's evidence panel: each dependency host, its addresses, verdict,
+//! reason and the URLs that pulled it in, then the verdict history.
+
+use super::loaded::loaded;
+use crate::queries::verdicts::{DependencyRow, HistoryRow, VerdictDetail, load_service_verdicts};
+use leptos::prelude::*;
+
+fn when(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+fn iso(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// What a probes reason code means, in words (see `probes/REASONS.md`).
+pub fn reason_meaning(code: &str) -> &'static str {
+    match code {
+        "ok" => "works",
+        "nxdomain" => "the name does not exist",
+        "no_aaaa" => "no IPv6 address (no AAAA record)",
+        "no_a" => "no IPv4 address (no A record)",
+        "dns_error" => "the nameserver failed to answer properly, or the name is invalid",
+        "dns_timeout" => "no nameserver answered in time",
+        "timeout" => "no answer in time (dropped somewhere)",
+        "unreachable" => "no route to its IPv6 address",
+        "refused" => "nothing listens there over IPv6 (connection refused)",
+        "reset" => "the connection was reset",
+        "tls_error" => "the TLS handshake failed (certificate or protocol)",
+        "http_status" => "answered with an unexpected HTTP status",
+        "too_large" => "the answer was larger than the cap",
+        "http_error" => "a malformed HTTP answer or redirect",
+        "too_many_redirects" => "too many redirects",
+        "redirect_to_ipv4_only" => "redirects to a host without working IPv6",
+        "socket_error" => "a local socket could not be used",
+        _ => "see the reason code",
+    }
+}
+
+/// A service verdict badge; `None` is "not judged yet".
+#[component]
+pub fn VerdictBadge(verdict: Option<String>) -> impl IntoView {
+    let (class, mark, small, word) = match verdict.as_deref() {
+        Some("ready") => ("verdict ready", "6", "", "ready"),
+        Some("partial") => ("verdict partial", "6", "4", "partial"),
+        Some("broken") => ("verdict broken", "4", "", "broken"),
+        _ => ("verdict unjudged", "?", "", "not judged yet"),
+    };
+    view! {
+        <span class=class title=word>
+            <span aria-hidden="true">{mark}{(!small.is_empty()).then(|| view! { <sub>{small}</sub> })}</span>
+            <span class="sr-only">{word}</span>
+        </span>
+    }
+}
+
+/// A dependency host's badge: `ready` "6", `nat64` "6*" (only through NAT64), `broken` "4".
+#[component]
+pub fn DependencyBadge(verdict: String) -> impl IntoView {
+    let (class, mark, word) = match verdict.as_str() {
+        "ready" => ("verdict ready", "6", "ready"),
+        "nat64" => ("verdict nat64", "6*", "ready through NAT64 only"),
+        _ => ("verdict broken", "4", "broken"),
+    };
+    view! {
+        <span class=class title=word>
+            <span aria-hidden="true">{mark}</span>
+            <span class="sr-only">{word}</span>
+        </span>
+    }
+}
+
+fn address_list(addresses: Vec<String>) -> impl IntoView {
+    if addresses.is_empty() {
+        view! { <span class="none">"none"</span> }.into_any()
+    } else {
+        view! {
+            <ul class="addresses">
+                {addresses.into_iter().map(|a| view! { <li><code>{a}</code></li> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    }
+}
+
+fn reason_cell(reason: Option<String>) -> impl IntoView {
+    reason.map(|code| {
+        let meaning = reason_meaning(&code);
+        view! { <code>{code}</code> <span class="meaning">{meaning}</span> }
+    })
+}
+
+fn dependency_row(d: DependencyRow) -> impl IntoView {
+    let class = format!("dep {}", d.verdict);
+    view! {
+        <tr class=class>
+            <th scope="row"><code>{d.host}</code></th>
+            <td><DependencyBadge verdict=d.verdict/></td>
+            <td>{reason_cell(d.reason)}
+                {(!d.detail.is_empty()).then(|| view! { <div class="detail">{d.detail}</div> })}</td>
+            <td>{address_list(d.v6)}</td>
+            <td>{address_list(d.v4)}</td>
+            <td>{d.kinds.join(", ")}</td>
+            <td>
+                <ul class="urls">
+                    {d.urls.into_iter().map(|u| view! { <li><code>{u}</code></li> }).collect_view()}
+                </ul>
+                {(d.more_urls > 0).then(|| view! { <p class="more">{format!("and {} more", d.more_urls)}</p> })}
+            </td>
+        </tr>
+    }
+}
+
+fn latest_view(v: VerdictDetail) -> impl IntoView {
+    let broken_count = v
+        .dependencies
+        .iter()
+        .filter(|d| d.verdict == "broken")
+        .count();
+    let count = v.dependencies.len();
+    let summary = match v.verdict.as_str() {
+        "ready" => "Usable from an IPv6-only network: the service and every host it loads from work over IPv6.".to_string(),
+        "partial" => format!("The service works over IPv6, but {broken_count} of the {count} hosts it loads from do not."),
+        _ => "The service itself does not work over IPv6.".to_string(),
+    };
+    view! {
+        <div class="verdict-head">
+            <VerdictBadge verdict=Some(v.verdict.clone())/>
+            <p><strong>{v.verdict.clone()}</strong> ": " {summary}</p>
+        </div>
+        <dl class="facts">
+            {v.reason.map(|code| {
+                let meaning = reason_meaning(&code);
+                view! { <dt>"Reason"</dt><dd><code>{code}</code> " " {meaning}</dd> }
+            })}
+            {(!v.detail.is_empty()).then(|| view! { <dt>"Detail"</dt><dd>{v.detail.clone()}</dd> })}
+            <dt>"Final URL"</dt><dd><code>{v.final_url.clone().unwrap_or_else(|| "—".into())}</code></dd>
+            <dt>"IPv6 addresses"</dt><dd>{address_list(v.v6)}</dd>
+            <dt>"IPv4 addresses"</dt><dd>{address_list(v.v4)}</dd>
+            {v.nat64.then(|| view! { <dt>"NAT64"</dt><dd>"answers only through a NAT64 address"</dd> })}
+            <dt>"Judged (UTC)"</dt><dd><time datetime=iso(v.at)>{when(v.at)}</time></dd>
+        </dl>
+        {v.truncated.then(|| view! {
+            <p class="notice warn">"A limit (page size, number of resources, stylesheets or hosts) left part of the page unchecked."</p>
+        })}
+        <h3>"Hosts it loads from"</h3>
+        {if v.dependencies.is_empty() {
+            view! { <p class="empty">"No other hosts."</p> }.into_any()
+        } else {
+            view! {
+                <table class="list deps" id="dependencies">
+                    <thead><tr><th scope="col">"Host"</th><th scope="col">"Verdict"</th><th scope="col">"Reason"</th>
+                        <th scope="col">"IPv6"</th><th scope="col">"IPv4"</th><th scope="col">"Used for"</th>
+                        <th scope="col">"Pulled in by"</th></tr></thead>
+                    <tbody>{v.dependencies.into_iter().map(dependency_row).collect_view()}</tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}
+
+fn history_view(history: Vec<HistoryRow>) -> impl IntoView {
+    if history.is_empty() {
+        return view! { <p class="empty">"No verdicts yet."</p> }.into_any();
+    }
+    view! {
+        <table class="list history" id="verdict-history">
+            <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Verdict"</th><th scope="col">"What changed"</th></tr></thead>
+            <tbody>
+                {history.into_iter().map(|h| view! {
+                    <tr>
+                        <td><time datetime=iso(h.at)>{when(h.at)}</time></td>
+                        <td class="transition">
+                            {h.before.clone().map(|b| view! { <VerdictBadge verdict=Some(b)/> " → " })}
+                            <VerdictBadge verdict=Some(h.after.clone())/>
+                            " " {match h.before { Some(b) => format!("{b} → {}", h.after), None => h.after }}
+                        </td>
+                        <td><ul class="changes">{h.changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The verdict section of a service page. `judged` is false for kinds that get no verdict.
+#[component]
+pub fn VerdictPanel(id: i64, judged: bool) -> impl IntoView {
+    let data = Resource::new(move || id, load_service_verdicts);
+    view! {
+        <section class="verdict-panel" aria-labelledby="verdict-title">
+            <h2 id="verdict-title">"IPv6-only verdict"</h2>
+            {loaded(data, move |data| {
+                let latest = match data.latest {
+                    Some(v) => latest_view(v).into_any(),
+                    None if judged => view! { <p class="empty">"Not judged yet: the first verdict comes within a minute of adding the service."</p> }.into_any(),
+                    None => view! { <p class="empty">"Only HTTP(S) services get a verdict."</p> }.into_any(),
+                };
+                view! {
+                    {latest}
+                    <h3>"Verdict history"</h3>
+                    {history_view(data.history)}
+                }
+            })}
+        </section>
+    }
+}
