@@ -54,9 +54,18 @@ pub struct ServeArgs {
     /// Seconds before each scheduled probe gives up.
     #[arg(long, env = "V6WATCH_PROBE_TIMEOUT", default_value_t = 5.0)]
     pub probe_timeout: f64,
-    /// Serve the pages without probing anything (for tests).
+    /// Serve the pages without probing anything (for tests); no alerts are raised either.
     #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
     pub no_scheduler: bool,
+    /// Seconds between looks of the alert detector at new results.
+    #[arg(long, env = "V6WATCH_ALERT_INTERVAL", default_value_t = 5)]
+    pub alert_interval: u64,
+    /// A latency regression: the recent median above this many times its baseline median...
+    #[arg(long, env = "V6WATCH_ALERT_LATENCY_FACTOR", default_value_t = 2.0)]
+    pub alert_latency_factor: f64,
+    /// ...and at least this many milliseconds above it.
+    #[arg(long, env = "V6WATCH_ALERT_LATENCY_MIN_MS", default_value_t = 20.0)]
+    pub alert_latency_min_ms: f64,
 }
 
 #[derive(Debug, Clone, Args)]

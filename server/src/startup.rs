@@ -5,7 +5,7 @@ use crate::auth::{self, throttle::LoginThrottle};
 use crate::cli::ServeArgs;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
-use crate::{check_actions, inventory, selftest};
+use crate::{alert_actions, alerts, check_actions, inventory, selftest};
 use anyhow::Context;
 use app::queries::status::StatusBoard;
 use app::{App, shell};
@@ -95,6 +95,7 @@ pub fn router_with(
         .route("/actions/logout", post(auth::handlers::logout))
         .merge(inventory::routes())
         .merge(check_actions::routes())
+        .merge(alert_actions::routes())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -166,6 +167,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             probe_timeout: probe_timeout + Duration::from_secs(1),
             ..Settings::default()
         };
+        jobs.spawn(alerts::worker::run(
+            pool.clone(),
+            alert_settings(&args)?,
+            cancel.clone(),
+        ));
         let store = Arc::new(SqliteChecks::new(pool.clone()));
         let (wake, cancel) = (wake.clone(), cancel.clone());
         jobs.spawn(async move {
@@ -189,6 +195,25 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     pool.close().await;
     tracing::info!("v6watch stopped");
     Ok(())
+}
+
+/// The alert settings the serve flags ask for.
+fn alert_settings(args: &ServeArgs) -> anyhow::Result<alerts::worker::WorkerSettings> {
+    let mut settings = alerts::worker::WorkerSettings::default();
+    if !(1..=3600).contains(&args.alert_interval) {
+        anyhow::bail!("--alert-interval must be between 1 and 3600 seconds");
+    }
+    settings.interval = Duration::from_secs(args.alert_interval);
+    let latency = &mut settings.rules.latency;
+    if !(args.alert_latency_factor.is_finite() && args.alert_latency_factor >= 1.0) {
+        anyhow::bail!("--alert-latency-factor must be 1 or more");
+    }
+    if !(args.alert_latency_min_ms.is_finite() && args.alert_latency_min_ms >= 0.0) {
+        anyhow::bail!("--alert-latency-min-ms must be 0 or more");
+    }
+    latency.factor = args.alert_latency_factor;
+    latency.min_increase_ms = args.alert_latency_min_ms;
+    Ok(settings)
 }
 
 /// The probe settings the serve flags ask for.

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod checks;
 pub mod containers;
 pub mod hosts;
+pub mod incidents;
 pub mod prefixes;
 pub mod results;
 pub mod services;

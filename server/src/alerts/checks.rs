@@ -56,15 +56,13 @@ impl Detector<'_> {
         if check.transitions.len() >= most {
             let count = check.transitions.len();
             let earlier = check.incident.take();
-            let draft = describe::flapping(
-                &label,
-                info.subject,
-                run.check_id,
-                &info.target,
-                run.at,
-                count,
-                window,
-            );
+            let about = describe::About {
+                label: &label,
+                subject: info.subject,
+                check_id: run.check_id,
+                target: &info.target,
+            };
+            let draft = describe::flapping(about, run.at, count, window);
             let flap = self.open(draft);
             if let Some(earlier) = earlier {
                 self.fold(earlier, flap);

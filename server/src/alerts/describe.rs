@@ -85,15 +85,22 @@ pub fn check_failing(
     }
 }
 
-pub fn flapping(
-    label: &str,
-    subject: Subject,
-    check_id: i64,
-    target: &str,
-    at: i64,
-    transitions: usize,
-    window_ms: i64,
-) -> Draft {
+/// The check an incident is about.
+#[derive(Clone, Copy, Debug)]
+pub struct About<'a> {
+    pub label: &'a str,
+    pub subject: Subject,
+    pub check_id: i64,
+    pub target: &'a str,
+}
+
+pub fn flapping(about: About, at: i64, transitions: usize, window_ms: i64) -> Draft {
+    let About {
+        label,
+        subject,
+        check_id,
+        target,
+    } = about;
     Draft {
         rule: Rule::Flapping,
         severity: Severity::Warning,
@@ -110,16 +117,14 @@ pub fn flapping(
     }
 }
 
-pub fn latency(
-    label: &str,
-    subject: Subject,
-    check_id: i64,
-    target: &str,
-    at: i64,
-    recent: f64,
-    baseline: f64,
-    runs: usize,
-) -> Draft {
+/// Medians in milliseconds over the last `runs` runs and the baseline.
+pub fn latency(about: About, at: i64, recent: f64, baseline: f64, runs: usize) -> Draft {
+    let About {
+        label,
+        subject,
+        check_id,
+        target,
+    } = about;
     Draft {
         rule: Rule::Latency,
         severity: Severity::Warning,

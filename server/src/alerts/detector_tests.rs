@@ -188,7 +188,8 @@ impl Harness {
 #[test]
 fn check_sequences_open_and_resolve_at_their_thresholds() {
     // check scripts, expected notices
-    let cases: Vec<(&str, Vec<(i64, &str)>, Vec<&str>)> = vec![
+    type Case = (&'static str, Vec<(i64, &'static str)>, Vec<&'static str>);
+    let cases: Vec<Case> = vec![
         (
             "fails twice: opens",
             vec![(6, "oxx")],

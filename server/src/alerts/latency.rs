@@ -12,7 +12,7 @@ fn median(values: &[f64]) -> f64 {
     let mid = sorted.len() / 2;
     if sorted.is_empty() {
         0.0
-    } else if sorted.len() % 2 == 0 {
+    } else if sorted.len().is_multiple_of(2) {
         (sorted[mid - 1] + sorted[mid]) / 2.0
     } else {
         sorted[mid]
@@ -55,16 +55,13 @@ impl Detector<'_> {
         match (regressed, state.incident) {
             (true, None) => {
                 let label = self.topology().label(info.subject);
-                let draft = describe::latency(
-                    &label,
-                    info.subject,
-                    run.check_id,
-                    &info.target,
-                    run.at,
-                    recent,
-                    baseline,
-                    rules.recent,
-                );
+                let about = describe::About {
+                    label: &label,
+                    subject: info.subject,
+                    check_id: run.check_id,
+                    target: &info.target,
+                };
+                let draft = describe::latency(about, run.at, recent, baseline, rules.recent);
                 let id = self.open(draft);
                 if let Some(check) = self.state.checks.get_mut(&run.check_id) {
                     check.latency.incident = Some(id);
