@@ -210,7 +210,7 @@ pub fn IncidentPage() -> impl IntoView {
                 {if d.sent.is_empty() {
                     view! { <p class="empty">"None sent (folded, muted, or still waiting for a root cause)."</p> }.into_any()
                 } else {
-                    view! { <ul>{d.sent.into_iter().map(|s| view! { <li>{s.kind} " at " {when(s.at)}</li> }).collect_view()}</ul> }.into_any()
+                    view! { <ul>{d.sent.into_iter().map(|s| view! { <li>{format!("{} at {}", s.kind, when(s.at))}</li> }).collect_view()}</ul> }.into_any()
                 }}
             }
         })}
