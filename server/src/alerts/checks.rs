@@ -64,8 +64,12 @@ impl Detector<'_> {
             };
             let draft = describe::flapping(about, run.at, count, window);
             let flap = self.open(draft);
+            // The flapping message takes over from the earlier incident: no "resolved" for it.
             if let Some(earlier) = earlier {
                 self.fold(earlier, flap);
+                if let Some(open) = self.state.open.get_mut(&earlier) {
+                    open.notified = false;
+                }
                 self.resolve(earlier, run.at);
             }
             if let Some(check) = self.state.checks.get_mut(&run.check_id) {

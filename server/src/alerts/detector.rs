@@ -45,6 +45,7 @@ pub fn detect(prior: &State, input: &Input) -> Output {
     for event in input.verdicts {
         detector.observe_verdict(event);
     }
+    detector.forget_removed(input.now);
     detector.end_quiet_flapping(input.now);
     detector.send_due(input.now);
     Output {
@@ -171,13 +172,14 @@ impl Detector<'_> {
         }
     }
 
-    /// Resolves an incident; sends "resolved" only if its opening was sent.
+    /// Resolves an incident; sends "resolved" only if its opening was sent (also when it was
+    /// folded into a root cause afterwards: what was announced is also closed).
     pub fn resolve(&mut self, id: i64, at: i64) {
         let Some(open) = self.state.open.remove(&id) else {
             return;
         };
         self.changes.push(Change::Resolved { id, at });
-        if open.notified && open.folded_into.is_none() && !open.muted {
+        if open.notified && !open.muted {
             self.notices.push(Notice {
                 incident_id: id,
                 at,
@@ -210,6 +212,33 @@ impl Detector<'_> {
                 into: new_root,
             });
         }
+    }
+
+    /// Resolves the incidents of checks and services no longer in the inventory, and forgets
+    /// their streaks.
+    fn forget_removed(&mut self, now: i64) {
+        let topology = self.input.topology;
+        let gone: Vec<i64> = self
+            .state
+            .open
+            .iter()
+            .filter(|(_, o)| match o.check_id {
+                Some(check) => !topology.checks.contains_key(&check),
+                None => !topology.names.contains_key(&o.subject),
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in gone {
+            self.resolve(id, now);
+        }
+        self.state
+            .checks
+            .retain(|id, _| topology.checks.contains_key(id));
+        self.state.services.retain(|id, _| {
+            topology
+                .names
+                .contains_key(&Subject::new(super::subject::SubjectKind::Service, *id))
+        });
     }
 
     /// Sends the "opened" notices whose grace has passed.

@@ -263,6 +263,53 @@ fn a_service_still_failing_after_its_host_recovers_is_sent_after_the_grace() {
 }
 
 #[test]
+fn an_incident_sent_before_its_host_went_down_is_also_closed() {
+    let mut h = Harness::new(Rules {
+        fold_grace_ms: 0,
+        ..Rules::default()
+    });
+    // The service fails on its own first (sent), then the host goes down (folds it in).
+    h.script(&[(4, "oxxxxxoo"), (1, "oooxxxoo")]);
+    assert_eq!(
+        h.notices,
+        [
+            "opened service 4 down",
+            "opened host 1 down",
+            "resolved service 4 down",
+            "resolved host 1 down",
+        ]
+    );
+}
+
+#[test]
+fn removed_checks_and_services_close_their_incidents() {
+    let mut h = Harness::new(rules());
+    h.script(&[(6, "oxx")]);
+    h.step(
+        &[],
+        &[VerdictEvent {
+            at: h.now,
+            ..event(4, Some(Verdict::Ready), Verdict::Broken, vec![])
+        }],
+    );
+    assert_eq!(
+        h.notices,
+        ["opened host 6 down", "opened service 4 verdict"]
+    );
+    h.topology.checks.remove(&6);
+    h.topology
+        .names
+        .remove(&Subject::new(SubjectKind::Service, 4));
+    h.idle(MINUTE);
+    assert_eq!(
+        h.notices[2..],
+        ["resolved host 6 down", "resolved service 4 verdict"]
+    );
+    let state: State = serde_json::from_str(&h.stored).unwrap();
+    assert!(state.open.is_empty() && !state.checks.contains_key(&6));
+}
+
+#[test]
 fn flapping_folds_into_one_incident_and_ends_when_quiet() {
     let mut h = Harness::new(rules());
     h.script(&[(6, "oxxooxxooxxooxxooxxoo")]);
