@@ -109,6 +109,29 @@ async fn failing_results_give_one_opened_and_recovery_one_resolved_across_restar
 }
 
 #[tokio::test]
+async fn the_first_run_does_not_replay_old_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = open(&dir).await;
+    let check = host_with_check(&pool).await;
+    let mut at = 1_000_000;
+    // A failure long ago, then recent passes: nothing to say about the old one.
+    results(&pool, check, &mut at, "oxxxxx").await;
+    at += 3_600_000;
+    results(&pool, check, &mut at, "oo").await;
+    step(&pool, &WorkerSettings::default(), at).await.unwrap();
+    assert!(outbox(&pool).await.is_empty());
+    let incidents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(incidents, 0);
+    // From then on, new failures count.
+    results(&pool, check, &mut at, "xx").await;
+    step(&pool, &WorkerSettings::default(), at).await.unwrap();
+    assert_eq!(outbox(&pool).await.len(), 1);
+}
+
+#[tokio::test]
 async fn a_muted_host_records_the_incident_without_a_message() {
     let dir = tempfile::tempdir().unwrap();
     let pool = open(&dir).await;

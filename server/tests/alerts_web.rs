@@ -124,7 +124,7 @@ impl TestApp {
             })
             .collect();
         insert_batch(&self.pool, &rows).await.unwrap();
-        step(&self.pool, &WorkerSettings::default(), 2_000_000)
+        step(&self.pool, &WorkerSettings::default(), 1_200_000)
             .await
             .unwrap();
         (host, check)

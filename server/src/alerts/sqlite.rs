@@ -18,22 +18,44 @@ pub struct Persisted {
     pub state: State,
     pub results_after: i64,
     pub verdicts_after: i64,
+    /// The detector has never run on this database.
+    pub first_run: bool,
 }
 
+/// On its first run the detector starts this far back, not at the oldest kept result, so an
+/// upgrade does not replay a week of history as fresh alerts.
+pub const FIRST_RUN_LOOKBACK_MS: i64 = 15 * 60 * 1000;
+
 pub async fn load_state(pool: &SqlitePool) -> anyhow::Result<Persisted> {
-    let row: Option<(i64, i64, String)> =
-        sqlx::query_as("SELECT results_after, verdicts_after, state FROM alert_state WHERE id = 1")
-            .fetch_optional(pool)
-            .await?;
-    let Some((results_after, verdicts_after, state)) = row else {
-        return Ok(Persisted::default());
+    let row: Option<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT results_after, verdicts_after, state, updated_at FROM alert_state WHERE id = 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some((results_after, verdicts_after, state, updated_at)) = row else {
+        return Ok(Persisted {
+            first_run: true,
+            ..Persisted::default()
+        });
     };
     let state = serde_json::from_str(&state).context("reading the stored alert state")?;
     Ok(Persisted {
         state,
         results_after,
         verdicts_after,
+        first_run: updated_at == 0,
     })
+}
+
+/// The newest result and verdict event ids from before `at` (Unix ms).
+pub async fn ids_before(pool: &SqlitePool, at: i64) -> anyhow::Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM results WHERE at < ?1),
+                (SELECT COALESCE(MAX(id), 0) FROM verdict_events WHERE at < ?1)",
+    )
+    .bind(at)
+    .fetch_one(pool)
+    .await?)
 }
 
 type ResultDbRow = (
@@ -273,8 +295,10 @@ pub async fn save(
         .await?;
     }
     sqlx::query(
-        "UPDATE alert_state SET results_after = ?, verdicts_after = ?, state = ?, updated_at = ?
-          WHERE id = 1",
+        "INSERT INTO alert_state (id, results_after, verdicts_after, state, updated_at)
+         VALUES (1, ?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET results_after = ?1, verdicts_after = ?2, state = ?3,
+             updated_at = ?4",
     )
     .bind(results_after)
     .bind(verdicts_after)

@@ -47,7 +47,13 @@ pub async fn step(
     settings: &WorkerSettings,
     now: i64,
 ) -> anyhow::Result<StepOutcome> {
-    let persisted = sqlite::load_state(pool).await?;
+    let mut persisted = sqlite::load_state(pool).await?;
+    if persisted.first_run {
+        let (results, verdicts) =
+            sqlite::ids_before(pool, now - sqlite::FIRST_RUN_LOOKBACK_MS).await?;
+        persisted.results_after = persisted.results_after.max(results);
+        persisted.verdicts_after = persisted.verdicts_after.max(verdicts);
+    }
     let (rows, last_result) =
         sqlite::new_results(pool, persisted.results_after, settings.batch).await?;
     let (events, last_event) =
@@ -73,7 +79,8 @@ pub async fn step(
         || !output.notices.is_empty()
         || last_result.is_some()
         || last_event.is_some()
-        || output.state != persisted.state;
+        || output.state != persisted.state
+        || persisted.first_run;
     if changed {
         sqlite::save(
             pool,
