@@ -188,3 +188,52 @@ async fn a_verdict_event_becomes_one_alert_with_its_changes() {
         "{evidence}"
     );
 }
+
+#[tokio::test]
+async fn a_tunnel_far_end_down_folds_the_hosts_routed_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = open(&dir).await;
+    for sql in [
+        "INSERT INTO hosts (id, name) VALUES (1, 'router'), (2, 'nas')",
+        "INSERT INTO addresses (host_id, address, kind) VALUES (1, '2001:db8:ff::1', 'global'),
+            (2, '2001:db8:10::5', 'global')",
+        "INSERT INTO tunnels (id, name, kind, remote_v6, routed_prefixes)
+            VALUES (7, 'he', 'sit', '2001:db8:ff::1', '2001:db8:10::/48')",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    app::store::checks::sync_from_inventory(&pool)
+        .await
+        .unwrap();
+    let checks: Vec<i64> = sqlx::query_scalar("SELECT id FROM checks ORDER BY subject_id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(checks.len(), 2);
+    let start = 1_000_000;
+    for check in &checks {
+        let mut at = start;
+        results(&pool, *check, &mut at, "oxxx").await;
+    }
+    let settings = WorkerSettings::default();
+    let last = start + 4 * 60_000;
+    step(&pool, &settings, last).await.unwrap();
+    // After the grace, still only the tunnel speaks.
+    step(&pool, &settings, last + 200_000).await.unwrap();
+    let rows = outbox(&pool).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str()),
+        ("opened", "tunnel")
+    );
+    let folded: Vec<(String, Option<i64>)> =
+        sqlx::query_as("SELECT subject_kind, folded_into FROM incidents ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(folded.len(), 2, "{folded:?}");
+    assert!(
+        folded.contains(&("host".to_string(), Some(1))),
+        "{folded:?}"
+    );
+}
