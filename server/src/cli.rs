@@ -69,6 +69,15 @@ pub struct ServeArgs {
     /// Serve the pages without probing, judging or sending alerts (for tests).
     #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
     pub no_scheduler: bool,
+    /// Seconds between looks of the alert detector at new results.
+    #[arg(long, env = "V6WATCH_ALERT_INTERVAL", default_value_t = 5)]
+    pub alert_interval: u64,
+    /// A latency regression: the recent median above this many times its baseline median...
+    #[arg(long, env = "V6WATCH_ALERT_LATENCY_FACTOR", default_value_t = 2.0)]
+    pub alert_latency_factor: f64,
+    /// ...and at least this many milliseconds above it.
+    #[arg(long, env = "V6WATCH_ALERT_LATENCY_MIN_MS", default_value_t = 20.0)]
+    pub alert_latency_min_ms: f64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -2,6 +2,8 @@
 //! form posts, the scheduled jobs (probes, verdicts), alert delivery, and the command-line
 //! commands.
 
+pub mod alert_actions;
+pub mod alerts;
 pub mod auth;
 pub mod channel_actions;
 pub mod check;

@@ -8,7 +8,7 @@ use crate::scheduler::lateness::Lateness;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
 use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
-use crate::{channel_actions, check_actions, inventory, metrics, selftest};
+use crate::{alert_actions, alerts, channel_actions, check_actions, inventory, metrics, selftest};
 use anyhow::Context;
 use app::queries::status::StatusBoard;
 use app::{App, shell};
@@ -130,6 +130,7 @@ pub fn router_with(
         .merge(inventory::routes())
         .merge(check_actions::routes())
         .merge(channel_actions::routes())
+        .merge(alert_actions::routes())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -232,6 +233,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             verdict_settings,
             cancel.clone(),
         ));
+        jobs.spawn(alerts::worker::run(
+            pool.clone(),
+            alert_settings(&args)?,
+            cancel.clone(),
+        ));
         let store = Arc::new(SqliteChecks::new(pool.clone()));
         let (wake, cancel) = (wake.clone(), cancel.clone());
         jobs.spawn(async move {
@@ -255,6 +261,25 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     pool.close().await;
     tracing::info!("v6watch stopped");
     Ok(())
+}
+
+/// The alert settings the serve flags ask for.
+fn alert_settings(args: &ServeArgs) -> anyhow::Result<alerts::worker::WorkerSettings> {
+    let mut settings = alerts::worker::WorkerSettings::default();
+    if !(1..=3600).contains(&args.alert_interval) {
+        anyhow::bail!("--alert-interval must be between 1 and 3600 seconds");
+    }
+    settings.interval = Duration::from_secs(args.alert_interval);
+    let latency = &mut settings.rules.latency;
+    if !(args.alert_latency_factor.is_finite() && args.alert_latency_factor >= 1.0) {
+        anyhow::bail!("--alert-latency-factor must be 1 or more");
+    }
+    if !(args.alert_latency_min_ms.is_finite() && args.alert_latency_min_ms >= 0.0) {
+        anyhow::bail!("--alert-latency-min-ms must be 0 or more");
+    }
+    latency.factor = args.alert_latency_factor;
+    latency.min_increase_ms = args.alert_latency_min_ms;
+    Ok(settings)
 }
 
 /// The probe settings the serve flags ask for.

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod address;
+pub mod alerts;
 pub mod field_errors;
 pub mod names;
 pub mod prefix;

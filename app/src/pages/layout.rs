@@ -1,5 +1,6 @@
 //! The frame around signed-in pages: navigation, the user, sign-out.
 
+use super::alerts::AlertsNavLink;
 use crate::queries::flash::whoami;
 use crate::queries::status::load_self_test;
 use leptos::prelude::*;
@@ -23,6 +24,7 @@ pub fn Layout() -> impl IntoView {
                 <A href="/tunnels">"Tunnels"</A>
                 <A href="/containers">"Containers"</A>
                 <A href="/services">"Services"</A>
+                <AlertsNavLink/>
                 <A href="/channels">"Channels"</A>
             </nav>
             <Suspense>

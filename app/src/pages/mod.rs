@@ -1,5 +1,6 @@
 //! The pages stage: what the browser shows, rendered on the server and hydrated.
 
+mod alerts;
 mod auth;
 mod channels;
 mod containers;
@@ -70,6 +71,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=layout::Layout ssr=SsrMode::Async>
                     <Route path=path!("/") view=overview::OverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/alerts") view=alerts::AlertsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/alerts/:id") view=alerts::IncidentPage ssr=SsrMode::Async/>
                     <Route path=path!("/hosts") view=hosts::HostsPage ssr=SsrMode::Async/>
                     <Route path=path!("/hosts/new") view=hosts::HostFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/hosts/:id") view=hosts::HostPage ssr=SsrMode::Async/>

@@ -151,11 +151,25 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
                     <button type="submit">"Run now"</button>
                 </form>
                 <form method="post" action=format!("/actions/checks/{id}/enabled")>
-                    <input type="hidden" name="back" value=back/>
+                    <input type="hidden" name="back" value=back.clone()/>
                     <input type="hidden" name="enabled" value=if check.enabled { "0" } else { "1" }/>
                     <button type="submit">{if check.enabled { "Disable" } else { "Enable" }}</button>
                 </form>
             </div>
+            <form class="thresholds" method="post" action=format!("/actions/checks/{id}/thresholds")>
+                <input type="hidden" name="back" value=back/>
+                <label>"Alert after "
+                    <input type="number" name="fail_after" min="1" max="100" required
+                        value=check.fail_after.to_string()/>
+                    " failed runs,"</label>
+                " "
+                <label>"resolve after "
+                    <input type="number" name="recover_after" min="1" max="100" required
+                        value=check.recover_after.to_string()/>
+                    " passes"</label>
+                " "
+                <button type="submit">"Save thresholds"</button>
+            </form>
         </section>
     }
 }

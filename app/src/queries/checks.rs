@@ -63,7 +63,14 @@ pub struct CheckPanel {
     pub latest_v4: Option<StoredResult>,
     /// Up to 50 newest results, newest first.
     pub recent: Vec<StoredResult>,
+    /// Alert thresholds: failed runs in a row before an incident, passes before it resolves.
+    pub fail_after: i64,
+    pub recover_after: i64,
 }
+
+/// Alert thresholds of a check without its own (the alert stage's defaults).
+pub const DEFAULT_FAIL_AFTER: i64 = 2;
+pub const DEFAULT_RECOVER_AFTER: i64 = 2;
 
 /// How many results the panel's chart and table show.
 pub const RECENT: i64 = 50;
@@ -104,6 +111,10 @@ pub async fn load_checks(subject: String, id: i64) -> Result<Vec<CheckPanel>, Se
         let latest_v4 = results::latest(&pool, check.id, "v4")
             .await
             .map_err(store_error)?;
+        let (fail_after, recover_after) = crate::store::incidents::thresholds(&pool, check.id)
+            .await
+            .map_err(store_error)?
+            .unwrap_or((DEFAULT_FAIL_AFTER, DEFAULT_RECOVER_AFTER));
         panels.push(CheckPanel {
             id: check.id,
             kind: check.kind,
@@ -113,6 +124,8 @@ pub async fn load_checks(subject: String, id: i64) -> Result<Vec<CheckPanel>, Se
             latest_v6,
             latest_v4,
             recent,
+            fail_after,
+            recover_after,
         });
     }
     Ok(panels)

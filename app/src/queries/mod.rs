@@ -1,6 +1,7 @@
 //! Server functions the pages read through: each runs on the server (during SSR or when the
 //! browser asks) and returns plain serializable data.
 
+pub mod alerts;
 pub mod channels;
 pub mod checks;
 pub mod flash;

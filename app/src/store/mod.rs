@@ -8,6 +8,7 @@ pub mod checks;
 pub mod containers;
 pub mod deliveries;
 pub mod hosts;
+pub mod incidents;
 pub mod metrics;
 pub mod prefixes;
 pub mod results;

@@ -1,0 +1,251 @@
+//! The alerts pages: open and resolved incidents with what changed and the evidence, one
+//! incident in full, maintenance windows, and the header's live unread count.
+
+use super::loaded::{id_param, loaded};
+use crate::queries::alerts::{IncidentRow, MuteRow, load_alerts, load_incident, unread_alerts};
+use crate::queries::flash::take_flash;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// UTC, to the minute.
+fn when(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn iso(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// The incident's state in words (never by colour alone).
+fn state(i: &IncidentRow) -> String {
+    let mut words = vec![if i.resolved_at.is_some() {
+        "resolved"
+    } else {
+        "open"
+    }];
+    if i.folded_into.is_some() {
+        words.push("folded");
+    }
+    if i.muted {
+        words.push("muted");
+    }
+    if i.acknowledged_at.is_some() {
+        words.push("acknowledged");
+    }
+    words.join(" · ")
+}
+
+fn acknowledge_form(id: i64, back: String) -> impl IntoView {
+    view! {
+        <form class="inline" method="post" action=format!("/actions/alerts/{id}/acknowledge")>
+            <input type="hidden" name="back" value=back/>
+            <button type="submit">"Acknowledge"</button>
+        </form>
+    }
+}
+
+fn row(i: IncidentRow) -> impl IntoView {
+    let open = i.resolved_at.is_none();
+    let class = format!(
+        "incident {} {}",
+        i.severity,
+        if open { "open" } else { "resolved" }
+    );
+    let ack =
+        (open && i.acknowledged_at.is_none()).then(|| acknowledge_form(i.id, "/alerts".into()));
+    view! {
+        <tr class=class>
+            <td>{state(&i)}</td>
+            <td><a href=format!("/alerts/{}", i.id)>{i.title.clone()}</a>
+                {i.folded_into.map(|f| view! { " " <small>"(folded into " <a href=format!("/alerts/{f}")>{format!("#{f}")}</a> ")"</small> })}</td>
+            <td><a href=i.subject_path()>{format!("{} {}", i.subject_kind, i.subject_name)}</a></td>
+            <td><code>{i.before.clone()}</code> " → " <code>{i.after.clone()}</code></td>
+            <td><time datetime=iso(i.opened_at)>{when(i.opened_at)}</time></td>
+            <td>{i.resolved_at.map(|r| view! { <time datetime=iso(r)>{when(r)}</time> })}</td>
+            <td>{i.acknowledged_by.clone().map(|by| format!("by {by}"))}{ack}</td>
+        </tr>
+    }
+}
+
+fn table(rows: Vec<IncidentRow>) -> impl IntoView {
+    view! {
+        <table class="list incidents">
+            <thead><tr><th scope="col">"State"</th><th scope="col">"What"</th><th scope="col">"Subject"</th>
+                <th scope="col">"Before → after"</th><th scope="col">"Opened"</th><th scope="col">"Resolved"</th>
+                <th scope="col">"Acknowledged"</th></tr></thead>
+            <tbody>{rows.into_iter().map(row).collect_view()}</tbody>
+        </table>
+    }
+}
+
+fn mutes_list(mutes: Vec<MuteRow>) -> impl IntoView {
+    if mutes.is_empty() {
+        return view! { <p class="empty">"Nothing is muted."</p> }.into_any();
+    }
+    view! {
+        <ul class="mutes">
+            {mutes.into_iter().map(|m| view! {
+                <li>
+                    {format!("{} {}", m.subject_kind, m.subject_name.clone().unwrap_or_else(|| m.subject_id.to_string()))}
+                    " muted until " <time datetime=iso(m.until)>{when(m.until)}</time>
+                    {(!m.note.is_empty()).then(|| format!(" — {}", m.note))}
+                    {(!m.created_by.is_empty()).then(|| format!(" (by {})", m.created_by))}
+                    " "
+                    <form class="inline" method="post" action=format!("/actions/alerts/mutes/{}/delete", m.id)>
+                        <button type="submit" class="link">"End now"</button>
+                    </form>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn MuteForm(subjects: Vec<(String, String)>) -> impl IntoView {
+    let flash = Resource::new(|| (), |_| take_flash("alert-mute".into()));
+    view! {
+        <Suspense>
+            {move || {
+                let subjects = subjects.clone();
+                Suspend::new(async move {
+                    let flash = flash.await.ok().flatten().unwrap_or_default();
+                    let value = |f: &str| flash.values.get(f).cloned().unwrap_or_default();
+                    let error = |f: &str| flash.errors.get(f).map(|e| view! { <span class="error" role="alert">{e.to_string()}</span> });
+                    let chosen = value("subject");
+                    view! {
+                        <form class="mute" method="post" action="/actions/alerts/mutes">
+                            {error("_form")}
+                            <label>"Mute "
+                                <select name="subject" required>
+                                    <option value="">"choose…"</option>
+                                    {subjects.into_iter().map(|(v, label)| {
+                                        let selected = v == chosen;
+                                        view! { <option value=v selected=selected>{label}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            {error("subject")}
+                            " "
+                            <label>"until (UTC) "
+                                <input type="datetime-local" name="until" required value=value("until")/>
+                            </label>
+                            {error("until")}
+                            " "
+                            <label>"note " <input type="text" name="note" maxlength="200" value=value("note")/></label>
+                            {error("note")}
+                            " "
+                            <button type="submit">"Mute"</button>
+                        </form>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AlertsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_alerts());
+    view! {
+        <Title text="Alerts"/>
+        <h1>"Alerts"</h1>
+        {loaded(data, |d| {
+            let (open, resolved): (Vec<_>, Vec<_>) = d.incidents.into_iter().partition(|i| i.resolved_at.is_none());
+            view! {
+                <h2>"Open"</h2>
+                {if open.is_empty() { view! { <p class="empty">"No open incidents."</p> }.into_any() } else { table(open).into_any() }}
+                <h2>"Resolved"</h2>
+                {if resolved.is_empty() { view! { <p class="empty">"None yet."</p> }.into_any() } else { table(resolved).into_any() }}
+                <h2>"Maintenance"</h2>
+                <p>"A muted host or service (and whatever runs on a muted host) still records incidents but sends no message."</p>
+                {mutes_list(d.mutes)}
+                <MuteForm subjects=d.subjects/>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn IncidentPage() -> impl IntoView {
+    let id = id_param();
+    let detail = Resource::new(move || id.get(), |id| load_incident(id.unwrap_or_default()));
+    view! {
+        {loaded(detail, |d| {
+            let i = d.incident;
+            let back = format!("/alerts/{}", i.id);
+            let ack = (i.resolved_at.is_none() && i.acknowledged_at.is_none()).then(|| acknowledge_form(i.id, back));
+            let evidence = i.evidence_lines();
+            view! {
+                <Title text=i.title.clone()/>
+                <p><A href="/alerts">"← All alerts"</A></p>
+                <h1>{i.title.clone()}</h1>
+                <dl class="facts">
+                    <dt>"State"</dt><dd>{state(&i)}</dd>
+                    <dt>"Rule"</dt><dd><code>{i.rule.clone()}</code> " (" {i.severity.clone()} ")"</dd>
+                    <dt>"Subject"</dt><dd><a href=i.subject_path()>{format!("{} {}", i.subject_kind, i.subject_name)}</a>
+                        " — its checks and results"</dd>
+                    <dt>"What changed"</dt><dd><code>{i.before.clone()}</code> " → " <code>{i.after.clone()}</code></dd>
+                    <dt>"Opened"</dt><dd><time datetime=iso(i.opened_at)>{when(i.opened_at)}</time></dd>
+                    <dt>"Resolved"</dt><dd>{i.resolved_at.map_or_else(|| "not yet".to_string(), when)}</dd>
+                    <dt>"Acknowledged"</dt><dd>{match (i.acknowledged_at, i.acknowledged_by.clone()) {
+                        (Some(at), by) => format!("{} by {}", when(at), by.unwrap_or_default()),
+                        _ => "no".to_string(),
+                    }}</dd>
+                    {i.folded_into.map(|f| view! { <dt>"Folded into"</dt><dd><a href=format!("/alerts/{f}")>{format!("incident #{f}")}</a></dd> })}
+                </dl>
+                {ack}
+                <h2>"Evidence"</h2>
+                <ul class="evidence">{evidence.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                {(!d.folded.is_empty()).then(|| view! {
+                    <h2>"Folded into this incident"</h2>
+                    {table(d.folded)}
+                })}
+                <h2>"Messages"</h2>
+                {if d.sent.is_empty() {
+                    view! { <p class="empty">"None sent (folded, muted, or still waiting for a root cause)."</p> }.into_any()
+                } else {
+                    view! { <ul>{d.sent.into_iter().map(|s| view! { <li>{format!("{} at {}", s.kind, when(s.at))}</li> }).collect_view()}</ul> }.into_any()
+                }}
+            }
+        })}
+    }
+}
+
+/// How often the header's count is fetched again in the browser.
+const UNREAD_REFRESH_MS: u64 = 15_000;
+
+/// "Alerts" in the header with the number of incidents opened since the user last looked;
+/// rendered on the server and refreshed in the browser without a reload.
+#[component]
+pub fn AlertsNavLink() -> impl IntoView {
+    let tick = RwSignal::new(0_u32);
+    let unread = Resource::new(move || tick.get(), |_| unread_alerts());
+    Effect::new(move |_| {
+        set_interval(
+            move || tick.update(|t| *t = t.wrapping_add(1)),
+            std::time::Duration::from_millis(UNREAD_REFRESH_MS),
+        );
+    });
+    view! {
+        <A href="/alerts">
+            "Alerts"
+            <Transition>
+                {move || Suspend::new(async move {
+                    let count = unread.await.unwrap_or(0);
+                    (count > 0).then(|| view! {
+                        " " <span class="unread" title="new incidents since you last looked">
+                            {count.to_string()}
+                            <span class="visually-hidden">" unread"</span>
+                        </span>
+                    })
+                })}
+            </Transition>
+        </A>
+    }
+}

@@ -1,0 +1,145 @@
+//! Incidents, maintenance windows and the unread count, as the alerts pages and the header
+//! show them.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One stored incident.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct IncidentRow {
+    pub id: i64,
+    /// `down`, `degraded`, `flapping`, `verdict` or `latency`.
+    pub rule: String,
+    pub severity: String,
+    pub subject_kind: String,
+    pub subject_id: i64,
+    pub subject_name: String,
+    pub check_id: Option<i64>,
+    /// Unix ms.
+    pub opened_at: i64,
+    pub resolved_at: Option<i64>,
+    pub title: String,
+    pub before: String,
+    pub after: String,
+    /// JSON array of evidence lines.
+    pub evidence: String,
+    pub folded_into: Option<i64>,
+    pub muted: bool,
+    pub acknowledged_at: Option<i64>,
+    pub acknowledged_by: Option<String>,
+}
+
+impl IncidentRow {
+    pub fn evidence_lines(&self) -> Vec<String> {
+        serde_json::from_str(&self.evidence).unwrap_or_default()
+    }
+
+    /// The subject's page on the dashboard (where its checks and results are).
+    pub fn subject_path(&self) -> String {
+        match self.subject_kind.as_str() {
+            "host" | "tunnel" | "container" | "service" => {
+                format!("/{}s/{}", self.subject_kind, self.subject_id)
+            }
+            _ => "/".into(),
+        }
+    }
+}
+
+/// A maintenance window in force.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct MuteRow {
+    pub id: i64,
+    pub subject_kind: String,
+    pub subject_id: i64,
+    pub subject_name: Option<String>,
+    pub until: i64,
+    pub note: String,
+    pub created_by: String,
+}
+
+/// A message the incident put in the outbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct SentRow {
+    pub kind: String,
+    pub at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertsPageData {
+    /// Open first (newest first), then resolved.
+    pub incidents: Vec<IncidentRow>,
+    pub mutes: Vec<MuteRow>,
+    /// What can be muted: (`host:3`, `Host nas`).
+    pub subjects: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncidentDetail {
+    pub incident: IncidentRow,
+    /// The incidents folded into this one.
+    pub folded: Vec<IncidentRow>,
+    pub sent: Vec<SentRow>,
+}
+
+#[cfg(feature = "ssr")]
+async fn session_user() -> Result<Option<i64>, ServerFnError> {
+    let session: tower_sessions::Session = leptos_axum::extract().await?;
+    Ok(session
+        .get::<i64>(crate::SESSION_USER_ID)
+        .await
+        .ok()
+        .flatten())
+}
+
+/// The alerts page; viewing it marks every incident so far as seen.
+#[server]
+pub async fn load_alerts() -> Result<AlertsPageData, ServerFnError> {
+    use super::context::{pool, store_error};
+    use crate::store::incidents;
+    let pool = pool()?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let data = AlertsPageData {
+        incidents: incidents::list(&pool, 200).await.map_err(store_error)?,
+        mutes: incidents::active_mutes(&pool, now)
+            .await
+            .map_err(store_error)?,
+        subjects: incidents::mutable_subjects(&pool)
+            .await
+            .map_err(store_error)?,
+    };
+    if let Some(user) = session_user().await? {
+        incidents::mark_seen(&pool, user)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(data)
+}
+
+#[server]
+pub async fn load_incident(id: i64) -> Result<IncidentDetail, ServerFnError> {
+    use super::context::{pool, store_error};
+    use crate::store::incidents;
+    let pool = pool()?;
+    Ok(IncidentDetail {
+        incident: incidents::get(&pool, id).await.map_err(store_error)?,
+        folded: incidents::folded_into(&pool, id)
+            .await
+            .map_err(store_error)?,
+        sent: incidents::sent(&pool, id).await.map_err(store_error)?,
+    })
+}
+
+/// Incidents opened since the signed-in user last viewed /alerts.
+#[server]
+pub async fn unread_alerts() -> Result<i64, ServerFnError> {
+    use super::context::{pool, store_error};
+    let Some(user) = session_user().await? else {
+        return Ok(0);
+    };
+    crate::store::incidents::unread(&pool()?, user)
+        .await
+        .map_err(store_error)
+}

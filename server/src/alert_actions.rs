@@ -1,0 +1,120 @@
+//! The alert stage's controls from the pages: acknowledge an incident, mute a host or service
+//! until a time (and end a mute), and a check's alert thresholds. Form posts that store and
+//! redirect (303); a rejected form goes back to its page with a message per field.
+
+use crate::inventory::flash_back;
+use crate::scheduler::unix_ms;
+use crate::state::AppState;
+use app::SESSION_USERNAME;
+use app::domain::FieldErrors;
+use app::domain::alerts::{parse_mute, parse_thresholds};
+use app::inventory::FormValues;
+use app::store::{StoreError, incidents};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use tower_sessions::Session;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/actions/alerts/{id}/acknowledge", post(acknowledge))
+        .route("/actions/alerts/mutes", post(mute))
+        .route("/actions/alerts/mutes/{id}/delete", post(end_mute))
+        .route("/actions/checks/{id}/thresholds", post(thresholds))
+}
+
+/// Only local paths: never a redirect to another site.
+fn back_to(back: Option<&String>, default: &str) -> String {
+    match back {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.clone(),
+        _ => default.to_string(),
+    }
+}
+
+fn failed(err: StoreError) -> Response {
+    match err {
+        StoreError::NotFound => (StatusCode::NOT_FOUND, "not found").into_response(),
+        other => {
+            tracing::error!(error = %other, "alert action failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not save; see the server log",
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn username(session: &Session) -> String {
+    session
+        .get::<String>(SESSION_USERNAME)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<FormValues>,
+) -> Response {
+    let by = username(&session).await;
+    match incidents::acknowledge(&state.pool, id, &by, unix_ms()).await {
+        Ok(()) => Redirect::to(&back_to(form.get("back"), "/alerts")).into_response(),
+        Err(err) => failed(err),
+    }
+}
+
+pub async fn mute(
+    State(state): State<AppState>,
+    session: Session,
+    Form(values): Form<FormValues>,
+) -> Response {
+    let now = unix_ms();
+    let input = match parse_mute(&values, now) {
+        Ok(input) => input,
+        Err(errors) => return flash_back(&session, "alert-mute", "/alerts", values, errors).await,
+    };
+    let by = username(&session).await;
+    match incidents::create_mute(&state.pool, &input, &by, now).await {
+        Ok(_) => Redirect::to("/alerts").into_response(),
+        Err(StoreError::Conflict { field, message }) => {
+            let mut errors = FieldErrors::new();
+            errors.add(field, message);
+            flash_back(&session, "alert-mute", "/alerts", values, errors).await
+        }
+        Err(err) => failed(err),
+    }
+}
+
+pub async fn end_mute(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match incidents::delete_mute(&state.pool, id).await {
+        Ok(()) => Redirect::to("/alerts").into_response(),
+        Err(err) => failed(err),
+    }
+}
+
+/// The browser's own checks (min, max, required) stop bad input before it is sent, so a
+/// rejected post gets a plain message rather than a flashed form.
+pub async fn thresholds(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(values): Form<FormValues>,
+) -> Response {
+    let back = back_to(values.get("back"), "/");
+    let Ok((fail, recover)) = parse_thresholds(&values) else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Thresholds are whole numbers from 1 to 100. Go back and correct them.",
+        )
+            .into_response();
+    };
+    match incidents::set_thresholds(&state.pool, id, fail, recover).await {
+        Ok(()) => Redirect::to(&back).into_response(),
+        Err(err) => failed(err),
+    }
+}

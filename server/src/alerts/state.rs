@@ -1,0 +1,72 @@
+//! The detector's persisted state: streaks per check, verdict baselines per service, and the
+//! open incidents. Stored as JSON in `alert_state` with the read cursors.
+
+use super::incident::{Rule, Severity};
+use super::subject::Subject;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    /// The id the next incident gets.
+    pub next_incident: i64,
+    pub checks: BTreeMap<i64, CheckState>,
+    pub services: BTreeMap<i64, ServiceState>,
+    pub open: BTreeMap<i64, OpenIncident>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckState {
+    pub fails: u32,
+    pub passes: u32,
+    /// Only a check that has passed can regress.
+    pub seen_ok: bool,
+    /// Past the failure threshold and not yet recovered.
+    pub failing: bool,
+    /// Whether IPv4 worked on the newest run.
+    pub v4_ok: Option<bool>,
+    /// The open down/degraded incident.
+    pub incident: Option<i64>,
+    /// Times of the opens and resolves within the flapping window.
+    pub transitions: Vec<i64>,
+    pub flapping: Option<i64>,
+    pub latency: LatencyState,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LatencyState {
+    pub recent: Vec<f64>,
+    pub baseline: Vec<f64>,
+    pub incident: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServiceState {
+    pub incident: Option<i64>,
+    /// The verdict before the open incident's first worsening (as `ready`...).
+    pub baseline: Option<verdict::Verdict>,
+    /// Dependency hosts that broke during the open incident and have not recovered.
+    pub broken_hosts: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenIncident {
+    pub subject: Subject,
+    pub rule: Rule,
+    pub severity: Severity,
+    pub check_id: Option<i64>,
+    pub opened_at: i64,
+    pub title: String,
+    pub folded_into: Option<i64>,
+    pub muted: bool,
+    /// Its "opened" notice went out.
+    pub notified: bool,
+    /// Not sent before this time (Unix ms), to let a root cause fold it in first.
+    pub notify_after: i64,
+    pub body: String,
+    pub details: serde_json::Value,
+}

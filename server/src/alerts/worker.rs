@@ -1,0 +1,129 @@
+//! The alert loop: [`step`] reads what is new since the persisted cursors, runs the detector
+//! and stores the outcome in one transaction; [`run`] repeats it on an interval until
+//! cancelled.
+
+use super::detector::{Input, detect};
+use super::observation::group_runs;
+use super::rules::Rules;
+use super::sqlite;
+use crate::scheduler::unix_ms;
+use sqlx::SqlitePool;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// How often new results are looked at.
+    pub interval: Duration,
+    /// Most rows read per step (the loop steps again at once while more are waiting).
+    pub batch: i64,
+    pub rules: Rules,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            interval: Duration::from_secs(5),
+            batch: 5000,
+            rules: Rules::default(),
+        }
+    }
+}
+
+/// What one step did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StepOutcome {
+    pub results: usize,
+    pub verdicts: usize,
+    pub changes: usize,
+    pub notices: usize,
+    /// The batch was full: more rows may be waiting.
+    pub more: bool,
+}
+
+/// One unit of work at time `now` (Unix ms).
+pub async fn step(
+    pool: &SqlitePool,
+    settings: &WorkerSettings,
+    now: i64,
+) -> anyhow::Result<StepOutcome> {
+    let mut persisted = sqlite::load_state(pool).await?;
+    if persisted.first_run {
+        let (results, verdicts) =
+            sqlite::ids_before(pool, now - sqlite::FIRST_RUN_LOOKBACK_MS).await?;
+        persisted.results_after = persisted.results_after.max(results);
+        persisted.verdicts_after = persisted.verdicts_after.max(verdicts);
+    }
+    let (rows, last_result) =
+        sqlite::new_results(pool, persisted.results_after, settings.batch).await?;
+    let (events, last_event) =
+        sqlite::new_verdicts(pool, persisted.verdicts_after, settings.batch).await?;
+    let more = rows.len() as i64 >= settings.batch
+        || last_event.is_some_and(|_| events.len() as i64 >= settings.batch);
+    let results = rows.len();
+    let runs = group_runs(rows);
+    let topology = sqlite::topology(pool).await?;
+    let mutes = sqlite::mutes(pool, now).await?;
+    let output = detect(
+        &persisted.state,
+        &Input {
+            now,
+            runs: &runs,
+            verdicts: &events,
+            topology: &topology,
+            rules: &settings.rules,
+            mutes: &mutes,
+        },
+    );
+    let changed = !output.changes.is_empty()
+        || !output.notices.is_empty()
+        || last_result.is_some()
+        || last_event.is_some()
+        || output.state != persisted.state
+        || persisted.first_run;
+    if changed {
+        sqlite::save(
+            pool,
+            &output,
+            last_result.unwrap_or(persisted.results_after),
+            last_event.unwrap_or(persisted.verdicts_after),
+            now,
+        )
+        .await?;
+    }
+    Ok(StepOutcome {
+        results,
+        verdicts: events.len(),
+        changes: output.changes.len(),
+        notices: output.notices.len(),
+        more,
+    })
+}
+
+/// Steps every `interval` until `cancel`.
+pub async fn run(pool: SqlitePool, settings: WorkerSettings, cancel: CancellationToken) {
+    loop {
+        let more = match step(&pool, &settings, unix_ms()).await {
+            Ok(outcome) => {
+                if outcome.notices > 0 {
+                    tracing::info!(notices = outcome.notices, "alert notices queued");
+                }
+                outcome.more
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "alert step failed");
+                false
+            }
+        };
+        if more {
+            if cancel.is_cancelled() {
+                break;
+            }
+            continue;
+        }
+        tokio::select! {
+            () = cancel.cancelled() => break,
+            () = tokio::time::sleep(settings.interval) => {}
+        }
+    }
+}
