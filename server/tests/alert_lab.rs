@@ -1,10 +1,17 @@
 //! End to end in the lab (`V6WATCH_LAB=1`): a service on the IPv6-only web host stops
-//! answering and comes back; the real scheduler and alert loop put exactly one "opened" and
-//! exactly one "resolved" message in the outbox.
+//! answering and comes back; the real scheduler, alert loop and delivery stage put exactly
+//! one "opened" and exactly one "resolved" message in the outbox, and deliver each exactly
+//! once to a webhook receiver and an SMTP server started here.
 
 #[path = "../../probes/tests/lab/mod.rs"]
 mod lab;
+// The delivery tests' receivers; this test uses some of them.
+#[allow(dead_code)]
+#[path = "delivery/helpers.rs"]
+mod helpers;
 
+use app::channels::{ChannelInput, SecretChange, SmtpSecurity, Target};
+use helpers::{Receiver, SmtpServer};
 use lab::Lab;
 use probes::Prober;
 use sqlx::SqlitePool;
@@ -14,6 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use v6watch::alerts::worker::{self, WorkerSettings};
+use v6watch::delivery::{self, Courier};
 use v6watch::scheduler::{self, Settings, sqlite::SqliteChecks};
 
 /// In this test's port range: nothing else on the lab uses it.
@@ -54,6 +62,51 @@ async fn outbox(pool: &SqlitePool) -> Vec<String> {
         .fetch_all(pool)
         .await
         .unwrap()
+}
+
+/// An e-mail channel to the test's SMTP server (plain, on this namespace's loopback).
+async fn mail_channel(pool: &SqlitePool, port: u16) {
+    let input = ChannelInput {
+        name: "mail".into(),
+        enabled: true,
+        target: Target::Email {
+            host: "127.0.0.1".into(),
+            port,
+            security: SmtpSecurity::Plain,
+            username: None,
+            password: SecretChange::Keep,
+            from: "v6watch@example.test".into(),
+            to: vec!["me@example.test".into()],
+        },
+    };
+    app::store::channels::create(pool, &input).await.unwrap();
+}
+
+/// Waits (up to `limit`) until `count` webhooks and mails have arrived; returns the
+/// webhooks' kinds and the mails' subjects.
+async fn delivered(
+    hook: &Receiver,
+    smtp: &SmtpServer,
+    count: usize,
+    limit: Duration,
+) -> (Vec<String>, Vec<String>) {
+    let start = Instant::now();
+    loop {
+        let kinds: Vec<String> = hook
+            .received()
+            .iter()
+            .map(|r| r.json()["kind"].as_str().unwrap_or_default().to_string())
+            .collect();
+        let subjects: Vec<String> = smtp
+            .mails()
+            .iter()
+            .map(|m| m.header("Subject").unwrap_or_default())
+            .collect();
+        if (kinds.len() >= count && subjects.len() >= count) || start.elapsed() > limit {
+            return (kinds, subjects);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
 
 /// Waits (up to `limit`) until the outbox holds `kinds`.
@@ -135,6 +188,21 @@ fn a_service_that_stops_answering_over_ipv6_gives_one_alert_and_one_recovery() {
         };
         alert_settings.rules.fold_grace_ms = 1_000;
         let alerts = tokio::spawn(worker::run(pool.clone(), alert_settings, cancel.clone()));
+        // Receivers on the client namespace's loopback, one channel each.
+        let hook = Receiver::start().await;
+        helpers::webhook_channel(&pool, "hook", &hook.url).await;
+        let smtp = SmtpServer::start(false).await;
+        mail_channel(&pool, smtp.port).await;
+        let courier = Arc::new(Courier::new(delivery::Settings {
+            poll: Duration::from_millis(250),
+            ..delivery::Settings::default()
+        }));
+        let dispatcher = tokio::spawn(delivery::dispatcher::run(
+            pool.clone(),
+            courier,
+            Arc::new(Notify::new()),
+            cancel.clone(),
+        ));
 
         // Working first: a regression needs a check that passed.
         let start = Instant::now();
@@ -155,15 +223,31 @@ fn a_service_that_stops_answering_over_ipv6_gives_one_alert_and_one_recovery() {
                 .await
                 .unwrap();
         assert_eq!((rule.as_str(), subject.as_str()), ("down", "service"));
+        let (kinds, subjects) = delivered(&hook, &smtp, 1, Duration::from_secs(20)).await;
+        assert_eq!(kinds, ["opened"], "webhook");
+        assert_eq!(subjects.len(), 1, "mails: {subjects:?}");
+        assert!(subjects[0].contains("site"), "{subjects:?}");
 
         let _server = serve(&lab_for_restart, &site_path);
         wait_for(&pool, &["opened", "resolved"], Duration::from_secs(60)).await;
         // Another few runs: nothing more is sent.
         tokio::time::sleep(Duration::from_secs(12)).await;
         assert_eq!(outbox(&pool).await, ["opened", "resolved"]);
+        let (kinds, subjects) = delivered(&hook, &smtp, 2, Duration::from_secs(20)).await;
+        assert_eq!(
+            kinds,
+            ["opened", "resolved"],
+            "webhook: exactly one of each"
+        );
+        assert_eq!(
+            subjects.len(),
+            2,
+            "mails: exactly one of each: {subjects:?}"
+        );
 
         cancel.cancel();
         let _ = scheduler.await;
         let _ = alerts.await;
+        let _ = dispatcher.await;
     });
 }

@@ -279,6 +279,11 @@ impl SmtpServer {
         }
     }
 
+    /// Every message received so far.
+    pub fn mails(&self) -> Vec<Mail> {
+        self.mails.lock().unwrap().clone()
+    }
+
     pub async fn wait_for_mail(&self) -> Mail {
         let wait = async {
             loop {
