@@ -54,6 +54,7 @@ async fn the_mail_arrives_with_subject_addresses_body_and_link() {
         .unwrap();
     assert_eq!(answer.code, Some(250));
     let mail = server.wait_for_mail().await;
+    assert_eq!(server.mails().len(), 1, "one attempt sends one message");
     assert_eq!(mail.login, None);
     assert_eq!(mail.from, "v6watch@example.test");
     assert_eq!(mail.to, ["me@example.test", "ops@example.test"]);
