@@ -1,0 +1,133 @@
+import { test, expect, Page } from '@playwright/test';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+// Runs after inventory.spec.ts (files run in name order, one worker): the admin account
+// exists by then, but signing in creates it if this file runs alone.
+test.describe.configure({ mode: 'serial' });
+
+const admin = { user: 'admin', password: 'correct horse battery' };
+
+async function signIn(page: Page) {
+  await page.goto('/login');
+  if (page.url().endsWith('/setup')) {
+    await page.getByLabel('User name').fill(admin.user);
+    await page.getByLabel('Password', { exact: true }).fill(admin.password);
+    await page.getByLabel('Password again').fill(admin.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+  } else {
+    await page.getByLabel('User name').fill(admin.user);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+}
+
+type Hit = { headers: http.IncomingHttpHeaders; body: string };
+
+/** A web server on this machine's IPv6 loopback that records what it gets. */
+async function listen(port = 0): Promise<{ server: http.Server; port: number; hits: Hit[] }> {
+  const hits: Hit[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      hits.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>up</title><p>up</p>');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '::1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, hits };
+}
+
+async function close(server: http.Server) {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+test('a webhook channel keeps its secret and logs its test alert', async ({ page }) => {
+  const receiver = await listen();
+  await signIn(page);
+  await page.goto('/channels/new');
+  await page.getByLabel('Name', { exact: true }).fill('lab hook');
+  await page.getByLabel('Kind').selectOption('webhook');
+  await page.getByLabel('Format').selectOption('generic');
+  await page.getByLabel('URL').fill(`http://[::1]:${receiver.port}/hook`);
+  await page.getByLabel('Secret token').fill('s3cret-token-value');
+  await page.getByLabel('Enabled').check();
+  await page.getByRole('button', { name: 'Save channel' }).click();
+  await expect(page.getByRole('heading', { name: 'lab hook' })).toBeVisible();
+  await expect(page.getByText('stored (not shown)')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Send a test alert' }).click();
+  await expect(page.locator('#test-outcome')).toBeVisible();
+  await expect(page.locator('#deliveries')).toContainText('sent');
+  expect(receiver.hits).toHaveLength(1);
+  expect(receiver.hits[0].headers['authorization']).toBe('Bearer s3cret-token-value');
+  expect(JSON.parse(receiver.hits[0].body).kind).toBe('test');
+
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page.getByLabel('Secret token')).toHaveValue('');
+  expect(await page.content()).not.toContain('s3cret-token-value');
+  await close(receiver.server);
+});
+
+test('a service that stops answering over IPv6 opens one alert, and it resolves', async ({ page }) => {
+  test.setTimeout(240_000);
+  let web = await listen();
+  const port = web.port;
+  await signIn(page);
+
+  await page.goto('/hosts/new');
+  await page.getByLabel('Name', { exact: true }).fill('loopback-lab');
+  await page.getByRole('button', { name: 'Save host' }).click();
+  await expect(page.getByRole('heading', { name: 'loopback-lab' })).toBeVisible();
+
+  await page.goto('/services/new');
+  await page.getByLabel('Name', { exact: true }).fill('e2e-web');
+  await page.getByLabel('Runs on').selectOption({ label: 'host loopback-lab' });
+  await page.getByLabel('Kind').selectOption('http');
+  await page.getByLabel('Target').fill(`http://[::1]:${port}/`);
+  await page.getByRole('button', { name: 'Save service' }).click();
+  await expect(page.getByRole('heading', { name: 'e2e-web' })).toBeVisible();
+  const servicePage = page.url();
+
+  // One failed run opens an alert and one pass resolves it.
+  const check = page.locator('section.check').first();
+  await check.locator('input[name="fail_after"]').fill('1');
+  await check.locator('input[name="recover_after"]').fill('1');
+  await check.getByRole('button', { name: 'Save thresholds' }).click();
+
+  const ipv6State = () => page.locator('section.check').first().locator('tbody tr').first();
+  await expect(async () => {
+    await page.goto(servicePage);
+    await expect(ipv6State()).toContainText('OK', { timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+
+  await close(web.server);
+  await page.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
+  await expect(async () => {
+    await page.goto(servicePage);
+    await expect(ipv6State()).toContainText('FAILED', { timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+
+  await expect(async () => {
+    await page.goto('/alerts');
+    await expect(page.locator('.incident.open')).toContainText('e2e-web', { timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(page.locator('.incident.open')).toHaveCount(1);
+  await page.screenshot({ path: '../docs/screenshot-alerts.png', fullPage: true });
+
+  web = await listen(port);
+  await page.goto(servicePage);
+  await page.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
+  await expect(async () => {
+    await page.goto('/alerts');
+    await expect(page.locator('.incident.resolved')).toContainText('e2e-web', { timeout: 1000 });
+  }).toPass({ timeout: 90_000 });
+  await expect(page.locator('.incident.open')).toHaveCount(0);
+  await page.goto(servicePage);
+  await page.screenshot({ path: '../docs/screenshot-service.png', fullPage: true });
+  await close(web.server);
+});
