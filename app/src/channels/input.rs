@@ -200,13 +200,7 @@ fn parse_username(input: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> FormValues {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::inventory::form::test_form as form;
 
     #[test]
     fn a_webhook_needs_an_http_url_and_keeps_an_empty_secret() {

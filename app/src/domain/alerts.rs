@@ -78,13 +78,7 @@ pub fn parse_thresholds(values: &FormValues) -> Result<(i64, i64), FieldErrors> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> FormValues {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::inventory::form::test_form as form;
 
     #[test]
     fn mutes_need_a_subject_and_a_future_time() {

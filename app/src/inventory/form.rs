@@ -7,6 +7,15 @@ use std::net::IpAddr;
 /// Field name → submitted text, exactly as the browser sent it.
 pub type FormValues = BTreeMap<String, String>;
 
+/// Form values from literal pairs, for tests.
+#[cfg(test)]
+pub fn test_form(pairs: &[(&str, &str)]) -> FormValues {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 pub fn value<'a>(values: &'a FormValues, field: &str) -> &'a str {
     values.get(field).map(String::as_str).unwrap_or("")
 }

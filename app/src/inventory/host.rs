@@ -96,13 +96,7 @@ impl HostInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> FormValues {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::inventory::form::test_form as form;
 
     #[test]
     fn a_good_host_form_validates() {

@@ -170,13 +170,7 @@ impl ServiceInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> FormValues {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::inventory::form::test_form as form;
 
     #[test]
     fn services_validate_their_target_by_kind() {

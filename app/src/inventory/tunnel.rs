@@ -178,13 +178,7 @@ impl TunnelInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> FormValues {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::inventory::form::test_form as form;
 
     #[test]
     fn a_6in4_tunnel_validates() {
