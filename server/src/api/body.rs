@@ -2,13 +2,12 @@
 //! submits, so the forms' validation runs unchanged and names the same fields. A list becomes
 //! one item per line (tags: comma-separated), a number its decimal text, null an empty field.
 
-use super::reply::{error, invalid};
+use super::reply::Refusal;
 use app::domain::FieldErrors;
 use app::inventory::FormValues;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
 use serde_json::Value;
 
 /// How a JSON field maps onto its form field.
@@ -57,26 +56,26 @@ pub fn form_values(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
     fields: &[(&str, Shape)],
-) -> Result<FormValues, Response> {
+) -> Result<FormValues, Refusal> {
     let body = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => error(
+        StatusCode::PAYLOAD_TOO_LARGE => Refusal::Message(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("the body is larger than {} bytes", super::MAX_BODY_BYTES),
         ),
-        status => error(status, "could not read the body"),
+        status => Refusal::Message(status, "could not read the body".into()),
     })?;
     if !is_json(headers) {
-        return Err(error(
+        return Err(Refusal::Message(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send JSON with Content-Type: application/json",
+            "send JSON with Content-Type: application/json".into(),
         ));
     }
     let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")))?;
+        .map_err(|e| Refusal::Message(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")))?;
     let Value::Object(object) = value else {
-        return Err(error(
+        return Err(Refusal::Message(
             StatusCode::BAD_REQUEST,
-            "the body must be a JSON object",
+            "the body must be a JSON object".into(),
         ));
     };
     let mut values = FormValues::new();
@@ -95,7 +94,7 @@ pub fn form_values(
     if errors.is_empty() {
         Ok(values)
     } else {
-        Err(invalid(errors))
+        Err(Refusal::Invalid(errors))
     }
 }
 
@@ -103,6 +102,7 @@ pub fn form_values(
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use axum::response::IntoResponse;
 
     const HOST: &[(&str, Shape)] = &[
         ("name", Shape::Text),
@@ -121,7 +121,7 @@ mod tests {
 
     fn parse(body: &str) -> Result<FormValues, StatusCode> {
         form_values(&json_headers(), Ok(Bytes::from(body.to_string())), HOST)
-            .map_err(|r| r.status())
+            .map_err(|r| r.into_response().status())
     }
 
     #[test]
@@ -149,7 +149,7 @@ mod tests {
         );
         let plain = form_values(&HeaderMap::new(), Ok(Bytes::from_static(b"{}")), HOST);
         assert_eq!(
-            plain.map_err(|r| r.status()),
+            plain.map_err(|r| r.into_response().status()),
             Err(StatusCode::UNSUPPORTED_MEDIA_TYPE)
         );
     }

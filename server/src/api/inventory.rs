@@ -4,7 +4,7 @@
 //! rules, field names and messages are the forms'. Nothing is stored unless all of it is valid.
 
 use super::body::{Shape, form_values};
-use super::reply::{error, invalid, ok, store_failed};
+use super::reply::{Refusal, error, ok, store_failed};
 use app::domain::FieldErrors;
 use app::inventory::FormValues;
 use app::store::{self, StoreError};
@@ -113,11 +113,11 @@ async fn write<I, R: Serialize>(
     validate: fn(&FormValues) -> Result<I, FieldErrors>,
     store: impl AsyncFnOnce(I) -> Result<i64, StoreError>,
     read: impl AsyncFnOnce(i64) -> Result<R, StoreError>,
-) -> Result<(i64, R), Response> {
+) -> Result<(i64, R), Refusal> {
     let values = form_values(headers, body, fields)?;
-    let input = validate(&values).map_err(invalid)?;
-    let id = store(input).await.map_err(store_failed)?;
-    let record = read(id).await.map_err(store_failed)?;
+    let input = validate(&values).map_err(Refusal::Invalid)?;
+    let id = store(input).await.map_err(Refusal::Store)?;
+    let record = read(id).await.map_err(Refusal::Store)?;
     Ok((id, record))
 }
 
@@ -208,7 +208,7 @@ macro_rules! resource {
                 .await;
                 match written {
                     Ok((id, record)) => created(stringify!($module), id, record),
-                    Err(response) => response,
+                    Err(refusal) => refusal.into_response(),
                 }
             }
 
@@ -233,7 +233,7 @@ macro_rules! resource {
                 .await;
                 match written {
                     Ok((_, record)) => ok(record),
-                    Err(response) => response,
+                    Err(refusal) => refusal.into_response(),
                 }
             }
 

@@ -9,6 +9,27 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 
+/// A refused request, before it becomes a response.
+#[derive(Debug)]
+pub enum Refusal {
+    /// `{"error": message}` with this status.
+    Message(StatusCode, String),
+    /// 422 with a message per field.
+    Invalid(FieldErrors),
+    /// What the store said.
+    Store(StoreError),
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Message(status, message) => error(status, message),
+            Refusal::Invalid(errors) => invalid(errors),
+            Refusal::Store(err) => store_failed(err),
+        }
+    }
+}
+
 pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
