@@ -78,6 +78,7 @@ pub fn TokenRevokePage() -> impl IntoView {
         <Title text="Revoke token"/>
         {loaded(token, |t| view! {
             <ConfirmDelete
+                verb="Revoke"
                 what=format!("token {}", t.name)
                 action=format!("/actions/tokens/{}/revoke", t.id)
                 cancel="/tokens".into()
