@@ -8,7 +8,10 @@ use crate::scheduler::lateness::Lateness;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
 use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
-use crate::{alert_actions, alerts, channel_actions, check_actions, inventory, metrics, selftest};
+use crate::{
+    alert_actions, alerts, api, channel_actions, check_actions, inventory, metrics, selftest,
+    token_actions,
+};
 use anyhow::Context;
 use app::queries::status::StatusBoard;
 use app::{App, shell};
@@ -131,6 +134,8 @@ pub fn router_with(
         .merge(check_actions::routes())
         .merge(channel_actions::routes())
         .merge(alert_actions::routes())
+        .merge(token_actions::routes())
+        .merge(api::routes(state.clone()))
         .leptos_routes_with_context(
             &state,
             routes,

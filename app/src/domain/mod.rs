@@ -4,6 +4,7 @@
 pub mod account;
 pub mod address;
 pub mod alerts;
+pub mod api_token;
 pub mod field_errors;
 pub mod names;
 pub mod prefix;

@@ -248,10 +248,14 @@ pub fn ConfirmDelete(
     action: String,
     cancel: String,
     consequences: Vec<String>,
+    /// The action's word; "Delete" unless given.
+    #[prop(optional)]
+    verb: Option<&'static str>,
 ) -> impl IntoView {
+    let verb = verb.unwrap_or("Delete");
     view! {
         <section class="confirm" aria-labelledby="confirm-title">
-            <h1 id="confirm-title">"Delete " {what.clone()} "?"</h1>
+            <h1 id="confirm-title">{verb} " " {what.clone()} "?"</h1>
             {if consequences.is_empty() {
                 view! { <p>"Nothing else depends on it."</p> }.into_any()
             } else {
@@ -264,7 +268,7 @@ pub fn ConfirmDelete(
                     .into_any()
             }}
             <form method="post" action=action>
-                <button type="submit" class="danger">"Delete " {what}</button>
+                <button type="submit" class="danger">{verb} " " {what}</button>
                 <a href=cancel>"Cancel"</a>
             </form>
         </section>

@@ -26,6 +26,7 @@ pub fn Layout() -> impl IntoView {
                 <A href="/services">"Services"</A>
                 <AlertsNavLink/>
                 <A href="/channels">"Channels"</A>
+                <A href="/tokens">"Tokens"</A>
             </nav>
             <Suspense>
                 {move || Suspend::new(async move {

@@ -12,6 +12,7 @@ mod overview;
 mod plan;
 mod results;
 mod services;
+mod tokens;
 mod tunnels;
 mod verdicts;
 
@@ -103,6 +104,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/channels/:id") view=channels::ChannelPage ssr=SsrMode::Async/>
                     <Route path=path!("/channels/:id/edit") view=channels::ChannelFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/channels/:id/delete") view=channels::ChannelDeletePage ssr=SsrMode::Async/>
+                    <Route path=path!("/tokens") view=tokens::TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tokens/:id/revoke") view=tokens::TokenRevokePage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -9,6 +9,7 @@ pub mod inventory;
 pub mod overview;
 pub mod plan;
 pub mod status;
+pub mod tokens;
 pub mod verdicts;
 
 #[cfg(feature = "ssr")]

@@ -2,6 +2,7 @@
 //! Migrations in `migrations/` are the only schema.
 
 pub mod addresses;
+pub mod api_tokens;
 pub mod changes;
 pub mod channels;
 pub mod checks;

@@ -72,6 +72,24 @@ pub async fn recent(pool: &SqlitePool, check_id: i64, limit: i64) -> Result<Vec<
     .await?)
 }
 
+/// A check's results at or after `since` (Unix ms), newest first, at most `limit`.
+pub async fn since(
+    pool: &SqlitePool,
+    check_id: i64,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<StoredResult>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM results WHERE check_id = ? AND at >= ?
+         ORDER BY at DESC, id DESC LIMIT ?"
+    ))
+    .bind(check_id)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
 /// The newest result of a check for one family (`v6` or `v4`).
 pub async fn latest(
     pool: &SqlitePool,

@@ -1,5 +1,5 @@
-//! Every page needs a session, except sign-in, first-run setup, static assets and
-//! `/healthz`. Before the admin account exists, everything leads to setup.
+//! Every page needs a session, except sign-in, first-run setup, static assets,
+//! `/healthz` and the JSON API (which needs a bearer token instead). Before the admin account exists, everything leads to setup.
 
 use crate::state::AppState;
 use app::SESSION_USER_ID;
@@ -33,7 +33,8 @@ pub async fn require_session(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_string();
-    if is_public(&path) {
+    // The API answers to its bearer tokens alone (`api::bearer`), never to a session.
+    if is_public(&path) || crate::api::is_api(&path) {
         return next.run(request).await;
     }
     let is_metrics = path == crate::metrics::PATH;

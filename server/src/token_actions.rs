@@ -1,0 +1,81 @@
+//! The API tokens page's form posts: create a token (shown once on the next page, through
+//! the session; only its hash is stored) and revoke one.
+
+use crate::api::bearer;
+use crate::inventory::flash_back;
+use crate::scheduler::unix_ms;
+use crate::state::AppState;
+use app::SESSION_USERNAME;
+use app::domain::api_token::TokenInput;
+use app::inventory::FormValues;
+use app::inventory::form::Choice;
+use app::queries::tokens::{NEW_TOKEN_KEY, NewToken};
+use app::store::{StoreError, api_tokens};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use tower_sessions::Session;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/actions/tokens", post(create))
+        .route("/actions/tokens/{id}/revoke", post(revoke))
+}
+
+fn failed(err: StoreError) -> Response {
+    tracing::error!(error = %err, "API token action failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "could not save; see the server log",
+    )
+        .into_response()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Form(values): Form<FormValues>,
+) -> Response {
+    let input = match TokenInput::validate(&values) {
+        Ok(input) => input,
+        Err(errors) => return flash_back(&session, "token-new", "/tokens", values, errors).await,
+    };
+    let token = bearer::new_token();
+    let by = session
+        .get::<String>(SESSION_USERNAME)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let stored = api_tokens::create(
+        &state.pool,
+        &api_tokens::NewToken {
+            name: &input.name,
+            token_hash: &bearer::hash(&token),
+            scope: input.scope.code(),
+            created_by: &by,
+            created_at: unix_ms(),
+        },
+    )
+    .await;
+    if let Err(err) = stored {
+        return failed(err);
+    }
+    let shown = NewToken {
+        name: input.name,
+        token,
+    };
+    if let Err(err) = session.insert(NEW_TOKEN_KEY, shown).await {
+        tracing::error!(error = %err, "could not keep the new token for its one showing");
+    }
+    Redirect::to("/tokens").into_response()
+}
+
+pub async fn revoke(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match api_tokens::revoke(&state.pool, id, unix_ms()).await {
+        Ok(()) | Err(StoreError::NotFound) => Redirect::to("/tokens").into_response(),
+        Err(err) => failed(err),
+    }
+}

@@ -1,0 +1,8 @@
+//! The JSON API end to end over HTTP: tokens made on the `/tokens` page (shown once), bearer
+//! authentication and scopes, the inventory written with the forms' validation, and reads of
+//! checks, results, verdicts and incidents.
+
+mod inventory;
+mod reads;
+mod support;
+mod tokens;
