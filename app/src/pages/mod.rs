@@ -7,6 +7,7 @@ mod containers;
 mod form;
 mod hosts;
 mod layout;
+mod live;
 mod loaded;
 mod overview;
 mod plan;
