@@ -5,6 +5,7 @@ pub mod account;
 pub mod address;
 pub mod alerts;
 pub mod field_errors;
+pub mod listing;
 pub mod names;
 pub mod prefix;
 pub mod tags;

@@ -4,6 +4,7 @@ mod alerts;
 mod auth;
 mod channels;
 mod containers;
+mod filters;
 mod form;
 mod hosts;
 mod layout;

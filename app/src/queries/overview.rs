@@ -245,9 +245,8 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
     use super::context::{pool, store_error};
     use crate::store;
     let pool = pool()?;
-    let [hosts, prefixes, tunnels, containers, services] = store::inventory_counts(&pool)
-        .await
-        .map_err(store_error)?;
+    let [hosts, prefixes, tunnels, containers, services] =
+        store::inventory_counts(&pool).await.map_err(store_error)?;
     let failing_v6 = store::results::failing_v6_count(&pool)
         .await
         .map_err(store_error)?;
@@ -270,9 +269,10 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
     let at = |ago_hours: i64| {
         let pool = pool.clone();
         async move {
-            let (ready, judged) = store::health::readiness_at(&pool, now_ms() - ago_hours * 3_600_000)
-                .await
-                .map_err(store_error)?;
+            let (ready, judged) =
+                store::health::readiness_at(&pool, now_ms() - ago_hours * 3_600_000)
+                    .await
+                    .map_err(store_error)?;
             Ok::<_, ServerFnError>(Readiness {
                 ready: ready.max(0) as usize,
                 judged: judged.max(0) as usize,
@@ -284,11 +284,39 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
         week_ago: at(24 * 7).await?,
     };
     let tiles = vec![
-        tile("Hosts", "/hosts", "host", hosts, &states, &services_by_verdict),
+        tile(
+            "Hosts",
+            "/hosts",
+            "host",
+            hosts,
+            &states,
+            &services_by_verdict,
+        ),
         // A tunnel has no checks of its own: its far end is a host's echo check.
-        tile("Tunnels", "/tunnels", "tunnel", tunnels, &states, &services_by_verdict),
-        tile("Containers", "/containers", "container", containers, &states, &services_by_verdict),
-        tile("Services", "/services", "service", services, &states, &services_by_verdict),
+        tile(
+            "Tunnels",
+            "/tunnels",
+            "tunnel",
+            tunnels,
+            &states,
+            &services_by_verdict,
+        ),
+        tile(
+            "Containers",
+            "/containers",
+            "container",
+            containers,
+            &states,
+            &services_by_verdict,
+        ),
+        tile(
+            "Services",
+            "/services",
+            "service",
+            services,
+            &states,
+            &services_by_verdict,
+        ),
     ];
     let open_alerts = store::incidents::open(&pool, 20)
         .await

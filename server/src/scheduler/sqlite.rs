@@ -2,8 +2,8 @@
 
 use super::schedule::CheckDef;
 use super::{CheckStore, Loaded, NewResult};
-use anyhow::Context;
 use crate::events::{Changed, EventBus};
+use anyhow::Context;
 use app::store::{checks, results};
 use probes::ProbeSpec;
 use sqlx::SqlitePool;
