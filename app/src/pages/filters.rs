@@ -108,14 +108,10 @@ pub fn SortHeader(
             "ascending"
         }
     });
-    let arrow = match sort {
-        Some("descending") => " ↓",
-        Some(_) => " ↑",
-        None => "",
-    };
+    let arrow = sort.map(|s| if s == "descending" { " ↓" } else { " ↑" });
     view! {
         <th scope="col" aria-sort=sort>
-            <a href=query.sort_link(key, active) class="sort">{label}<span aria-hidden="true">{arrow}</span></a>
+            <a href=query.sort_link(key, active) class="sort">{label}{arrow.map(|a| view! { <span aria-hidden="true">{a}</span> })}</a>
         </th>
     }
 }
