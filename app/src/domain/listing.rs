@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::net::IpAddr;
 
+/// A sortable column: its key in the query string and how it orders two rows.
+pub type SortKey<'a, T> = (&'a str, fn(&T, &T) -> Ordering);
+
 /// What the user asked the list to show.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListQuery {
@@ -101,7 +104,7 @@ impl ListQuery {
 
     /// Sorts `rows` by the column `key` names (one of `keys`, else the first), ascending or
     /// descending; ties keep their order.
-    pub fn sort<T>(&self, rows: &mut [T], keys: &[(&str, fn(&T, &T) -> Ordering)]) {
+    pub fn sort<T>(&self, rows: &mut [T], keys: &[SortKey<'_, T>]) {
         let Some((_, compare)) = keys
             .iter()
             .find(|(k, _)| *k == self.sort)
@@ -248,7 +251,7 @@ mod tests {
     #[test]
     fn sorting_follows_the_asked_column_and_direction_and_links_flip_it() {
         type Row = (&'static str, i32);
-        let keys: [(&str, fn(&Row, &Row) -> Ordering); 2] = [
+        let keys: [SortKey<'_, Row>; 2] = [
             ("name", |a, b| by_text(a.0, b.0)),
             ("n", |a, b| a.1.cmp(&b.1)),
         ];

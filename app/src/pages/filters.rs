@@ -101,12 +101,10 @@ pub fn SortHeader(
     keys: &'static [&'static str],
 ) -> impl IntoView {
     let active = query.active_sort(keys) == Some(key);
-    let sort = active.then(|| {
-        if query.desc {
-            "descending"
-        } else {
-            "ascending"
-        }
+    let sort = active.then_some(if query.desc {
+        "descending"
+    } else {
+        "ascending"
     });
     let arrow = sort.map(|s| if s == "descending" { " ↓" } else { " ↑" });
     view! {
