@@ -309,3 +309,82 @@ async fn a_calm_overview_says_nothing_is_failing() {
     );
     assert!(hosts_tile.contains("all fine over IPv6"), "{hosts_tile}");
 }
+
+#[tokio::test]
+async fn the_verdict_store_and_the_alert_loop_announce_what_they_stored() {
+    use v6watch::events::Changed;
+    use v6watch::verdicts::VerdictStore;
+    use v6watch::verdicts::sqlite::SqliteVerdicts;
+
+    let app = spawn().await;
+    app.set_up().await;
+    let mut heard = app.events.subscribe();
+
+    let (host, check) = app.host("pi", "2001:db8:7::1").await;
+    let service: i64 = sqlx::query_scalar(
+        "INSERT INTO services (name, kind, target, host_id) VALUES ('cloud', 'http', 'http://cloud.lab.test/', ?) RETURNING id",
+    )
+    .bind(host)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let verdicts = SqliteVerdicts::new(app.pool.clone()).publishing(app.events.clone());
+    verdicts
+        .save(
+            service,
+            verdict::ServiceVerdict {
+                target: "http://cloud.lab.test/".into(),
+                verdict: verdict::Verdict::Ready,
+                reason: None,
+                addresses: vec!["2001:db8:7::80".into()],
+                final_url: None,
+                nat64: false,
+                dependencies: vec![],
+                truncated: false,
+                checked_at: None,
+                detail: "answered 200 over IPv6".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(next(&mut heard).await, Changed::Verdict);
+
+    // A check that passed fails twice: the running alert loop opens an incident and says so.
+    let now = v6watch::scheduler::unix_ms();
+    let mut batch = results(check, "2001:db8:7::1", "oxx", None);
+    for (i, row) in batch.iter_mut().enumerate() {
+        row.at = now - 120_000 + i as i64 * 30_000;
+    }
+    app::store::results::insert_batch(&app.pool, &batch)
+        .await
+        .unwrap();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let settings = WorkerSettings {
+        interval: Duration::from_millis(100),
+        ..WorkerSettings::default()
+    };
+    let alerts = tokio::spawn(v6watch::alerts::worker::run(
+        app.pool.clone(),
+        settings,
+        app.events.clone(),
+        cancel.clone(),
+    ));
+    assert_eq!(next(&mut heard).await, Changed::Incidents);
+    cancel.cancel();
+    alerts.await.unwrap();
+    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents WHERE resolved_at IS NULL")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(open, 1);
+}
+
+async fn next(
+    rx: &mut tokio::sync::broadcast::Receiver<v6watch::events::Event>,
+) -> v6watch::events::Changed {
+    tokio::time::timeout(Duration::from_secs(20), rx.recv())
+        .await
+        .expect("an event within the limit")
+        .unwrap()
+        .changed
+}

@@ -185,11 +185,14 @@ fn tile(t: Tile) -> impl IntoView {
     if t.unknown() > 0 && t.total > 0 {
         parts.push(format!("{} not checked", t.unknown()));
     }
+    if !t.checked {
+        parts.clear();
+    }
     let health = t.health();
     view! {
         <li class=format!("tile {}", health_class(health))>
             <a href=t.href.clone()><span class="count">{t.total}</span>" "<span class="label">{t.label.clone()}</span></a>
-            {(t.total > 0).then(|| view! { " " <HealthBadge health/> })}
+            {(t.total > 0 && t.checked).then(|| view! { " " <HealthBadge health/> })}
             {(!parts.is_empty()).then(|| view! { <span class="states">{parts.join(" · ")}</span> })}
         </li>
     }

@@ -53,6 +53,8 @@ pub struct Tile {
     pub label: String,
     pub href: String,
     pub total: i64,
+    /// False for tunnels: they have no checks of their own (a far end is a host's address).
+    pub checked: bool,
     pub failing: i64,
     /// Degraded or partial.
     pub amber: i64,
@@ -228,6 +230,7 @@ pub fn tile(
         label: label.into(),
         href: href.into(),
         total,
+        checked: subject_kind != "tunnel",
         failing: count(|h| h == Health::Failing),
         amber: count(|h| matches!(h, Health::Degraded | Health::Partial)),
         fine: count(|h| h == Health::Fine),
