@@ -388,3 +388,63 @@ async fn next(
         .unwrap()
         .changed
 }
+
+fn judged(verdict: verdict::Verdict) -> verdict::ServiceVerdict {
+    verdict::ServiceVerdict {
+        target: "http://cloud.lab.test/".into(),
+        verdict,
+        reason: (verdict == verdict::Verdict::Broken).then_some(probes::Reason::Timeout),
+        addresses: vec!["2001:db8:7::80".into()],
+        final_url: None,
+        nat64: false,
+        dependencies: vec![],
+        truncated: false,
+        checked_at: None,
+        detail: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn the_readiness_figure_comes_with_its_value_a_day_and_a_week_ago() {
+    use verdict::Verdict::{Broken, Ready};
+    let app = spawn().await;
+    app.set_up().await;
+    let (host, _) = app.host("web", "2001:db8:7::1").await;
+    let mut ids = Vec::new();
+    for name in ["blog", "cloud"] {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO services (name, kind, target, host_id) VALUES (?, 'http', 'http://x.lab.test/', ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(host)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    let now = v6watch::scheduler::unix_ms();
+    let day = 24 * 3_600_000;
+    // blog: broken eight days ago, ready since two days ago; cloud: judged only today.
+    for (id, at, verdict) in [
+        (ids[0], now - 8 * day, Broken),
+        (ids[0], now - 2 * day, Ready),
+        (ids[1], now - 60_000, Broken),
+    ] {
+        app::store::verdicts::save(&app.pool, id, at, &judged(verdict))
+            .await
+            .unwrap();
+    }
+    let page = app.page("/").await;
+    assert!(page.contains("50 % ready (1 of 2)"), "{page}");
+    let trend = page
+        .split(r#"id="readiness-trend""#)
+        .nth(1)
+        .expect("a trend line")
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        trend.contains("24 h ago: 100 % ready (1 of 1); 7 days ago: 0 % ready (0 of 1)."),
+        "{trend}"
+    );
+}
