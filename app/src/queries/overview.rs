@@ -340,3 +340,93 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
         trend,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(kind: &str, id: i64, name: &str, v6: Option<bool>, v4: Option<bool>) -> CheckState {
+        CheckState {
+            check_id: id * 10,
+            kind: "icmp".into(),
+            subject_kind: kind.into(),
+            subject_id: id,
+            subject_name: name.into(),
+            v6_ok: v6,
+            v6_reason: v6.map(|ok| if ok { "ok" } else { "no_route" }.into()),
+            v6_at: v6.map(|_| 1),
+            v4_ok: v4,
+        }
+    }
+
+    fn badge(id: i64, name: &str, verdict: Option<&str>) -> ServiceBadge {
+        ServiceBadge {
+            service_id: id,
+            name: name.into(),
+            kind: "http".into(),
+            target: "http://x.lab.test/".into(),
+            verdict: verdict.map(Into::into),
+            reason: (verdict == Some("broken")).then(|| "timeout".into()),
+            at: Some(1),
+        }
+    }
+
+    #[test]
+    fn problems_come_worst_first_and_fine_things_are_left_out() {
+        let states = [
+            state("container", 1, "web", Some(false), Some(true)),
+            state("host", 2, "pi", Some(false), None),
+            state("host", 3, "nas", Some(true), Some(true)),
+            state("host", 4, "new", None, None),
+        ];
+        let badges = [
+            badge(5, "blog", Some("partial")),
+            badge(6, "cloud", Some("broken")),
+            badge(7, "wiki", Some("ready")),
+        ];
+        let list = problems(&states, &badges);
+        let names: Vec<_> = list.iter().map(|p| (p.name.as_str(), p.health)).collect();
+        assert_eq!(
+            names,
+            [
+                ("pi", Health::Failing),
+                ("cloud", Health::Failing),
+                ("web", Health::Degraded),
+                ("blog", Health::Partial),
+            ]
+        );
+        assert_eq!(list[0].href, "/hosts/2");
+        assert_eq!(list[0].reason, "no_route");
+        assert_eq!(list[1].reason, "timeout");
+        assert!(list[2].what.contains("IPv4 works"));
+    }
+
+    #[test]
+    fn a_tile_counts_each_thing_once_by_its_worst_check_or_verdict() {
+        let states = [
+            state("host", 1, "a", Some(true), None),
+            state("host", 1, "a", Some(false), Some(true)),
+            state("host", 2, "b", Some(true), None),
+            state("service", 9, "cloud", Some(true), None),
+        ];
+        let hosts = tile("Hosts", "/hosts", "host", 3, &states, &[]);
+        assert_eq!(
+            (hosts.failing, hosts.amber, hosts.fine, hosts.unknown()),
+            (0, 1, 1, 1)
+        );
+        assert_eq!(hosts.health(), Health::Degraded);
+        let services = tile(
+            "Services",
+            "/services",
+            "service",
+            1,
+            &states,
+            &[badge(9, "cloud", Some("broken"))],
+        );
+        assert_eq!((services.failing, services.fine), (1, 0));
+        assert_eq!(services.health(), Health::Failing);
+        let tunnels = tile("Tunnels", "/tunnels", "tunnel", 2, &states, &[]);
+        assert!(!tunnels.checked);
+        assert_eq!(tunnels.health(), Health::Unknown);
+    }
+}
