@@ -11,6 +11,7 @@ pub mod check;
 pub mod check_actions;
 pub mod cli;
 pub mod delivery;
+pub mod events;
 pub mod inventory;
 pub mod metrics;
 pub mod scheduler;

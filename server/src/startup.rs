@@ -4,6 +4,7 @@
 use crate::auth::{self, throttle::LoginThrottle};
 use crate::cli::ServeArgs;
 use crate::delivery::{self, Courier};
+use crate::events::{self, EventBus};
 use crate::scheduler::lateness::Lateness;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
@@ -66,6 +67,8 @@ pub struct Wiring {
     pub metrics_token: Option<Arc<str>>,
     /// The delivery stage's settings, for test alerts from the channel pages.
     pub courier: Arc<Courier>,
+    /// What the background jobs just stored; pages listen on `GET /events`.
+    pub events: EventBus,
 }
 
 impl Default for Wiring {
@@ -76,6 +79,7 @@ impl Default for Wiring {
             lateness: Arc::default(),
             metrics_token: None,
             courier: Arc::new(Courier::new(delivery::Settings::default())),
+            events: EventBus::default(),
         }
     }
 }
@@ -93,6 +97,7 @@ pub fn router_with(
         lateness,
         metrics_token,
         courier,
+        events,
     } = wiring;
     let leptos_options = LeptosOptions::builder()
         .output_name("v6watch")
@@ -107,6 +112,7 @@ pub fn router_with(
         lateness,
         metrics_token,
         courier,
+        events,
     };
 
     let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
@@ -127,6 +133,7 @@ pub fn router_with(
     Router::new()
         .route("/healthz", get(healthz))
         .route(metrics::PATH, get(metrics::metrics))
+        .route(events::stream::PATH, get(events::stream::events))
         .route("/actions/setup", post(auth::handlers::setup))
         .route("/actions/login", post(auth::handlers::login))
         .route("/actions/logout", post(auth::handlers::logout))
@@ -203,10 +210,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map(Arc::from),
         ..Wiring::default()
     };
-    let (wake, board, courier) = (
+    let (wake, board, courier, bus) = (
         wiring.wake.clone(),
         wiring.board.clone(),
         wiring.courier.clone(),
+        wiring.events.clone(),
     );
     let cancel = CancellationToken::new();
     let mut jobs = tokio::task::JoinSet::new();
@@ -234,16 +242,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let verdict_settings = verdict_settings(&args, probe_timeout)?;
         jobs.spawn(verdicts::run(
             judge,
-            Arc::new(SqliteVerdicts::new(pool.clone())),
+            Arc::new(SqliteVerdicts::new(pool.clone()).publishing(bus.clone())),
             verdict_settings,
             cancel.clone(),
         ));
         jobs.spawn(alerts::worker::run(
             pool.clone(),
             alert_settings(&args)?,
+            bus.clone(),
             cancel.clone(),
         ));
-        let store = Arc::new(SqliteChecks::new(pool.clone()));
+        let store = Arc::new(SqliteChecks::new(pool.clone()).publishing(bus.clone()));
         let (wake, cancel) = (wake.clone(), cancel.clone());
         jobs.spawn(async move {
             scheduler::run(prober, store, settings, wake, cancel).await;

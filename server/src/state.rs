@@ -3,6 +3,7 @@
 
 use crate::auth::throttle::LoginThrottle;
 use crate::delivery::Courier;
+use crate::events::EventBus;
 use crate::scheduler::lateness::Lateness;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -23,4 +24,6 @@ pub struct AppState {
     pub metrics_token: Option<Arc<str>>,
     /// Sends test alerts from the channel pages.
     pub courier: Arc<Courier>,
+    /// What the background jobs just stored, for `GET /events`.
+    pub events: EventBus,
 }

@@ -187,7 +187,12 @@ fn a_service_that_stops_answering_over_ipv6_gives_one_alert_and_one_recovery() {
             ..WorkerSettings::default()
         };
         alert_settings.rules.fold_grace_ms = 1_000;
-        let alerts = tokio::spawn(worker::run(pool.clone(), alert_settings, cancel.clone()));
+        let alerts = tokio::spawn(worker::run(
+            pool.clone(),
+            alert_settings,
+            v6watch::events::EventBus::default(),
+            cancel.clone(),
+        ));
         // Receivers on the client namespace's loopback, one channel each.
         let hook = Receiver::start().await;
         helpers::webhook_channel(&pool, "hook", &hook.url).await;

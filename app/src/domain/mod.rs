@@ -6,6 +6,7 @@ pub mod address;
 pub mod alerts;
 pub mod api_token;
 pub mod field_errors;
+pub mod listing;
 pub mod names;
 pub mod prefix;
 pub mod tags;

@@ -9,13 +9,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// UTC, to the minute.
-fn when(at_ms: i64) -> String {
+pub(super) fn when(at_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(at_ms)
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_default()
 }
 
-fn iso(at_ms: i64) -> String {
+pub(super) fn iso(at_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(at_ms)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
@@ -225,7 +225,8 @@ const UNREAD_REFRESH_MS: u64 = 15_000;
 #[component]
 pub fn AlertsNavLink() -> impl IntoView {
     let tick = RwSignal::new(0_u32);
-    let unread = Resource::new(move || tick.get(), |_| unread_alerts());
+    let live = super::live::use_live();
+    let unread = Resource::new(move || (tick.get(), live()), |_| unread_alerts());
     Effect::new(move |_| {
         set_interval(
             move || tick.update(|t| *t = t.wrapping_add(1)),

@@ -1,12 +1,14 @@
 //! Container pages: list, detail, create/edit, delete.
 
+use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
 };
 use super::hosts::AddressList;
 use super::loaded::{id_param, loaded};
 use crate::domain::FieldErrors;
-use crate::inventory::{ContainerInput, ContainerRuntime, FormValues, NetworkMode};
+use crate::domain::listing::{ListQuery, by_address, by_text};
+use crate::inventory::{Container, ContainerInput, ContainerRuntime, FormValues, NetworkMode};
 use crate::queries::inventory::{list_containers, load_choices, load_container};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,31 +17,84 @@ fn container_check(values: &FormValues) -> FieldErrors {
     ContainerInput::validate(values).err().unwrap_or_default()
 }
 
+/// Sortable columns of the containers list, default first.
+const CONTAINER_SORTS: &[&str] = &["name", "runtime", "host", "network", "address"];
+
+/// The containers the query asks for, in its order.
+fn listed_containers(mut containers: Vec<Container>, q: &ListQuery) -> Vec<Container> {
+    containers.retain(|c| {
+        let addresses = c.addresses.iter().map(|a| a.address.as_str());
+        q.text_matches(
+            [c.name.as_str(), c.host_name.as_str()]
+                .into_iter()
+                .chain(addresses.clone()),
+        ) && q.kind_matches(&c.runtime)
+            && q.prefix_matches(addresses)
+    });
+    q.sort(
+        &mut containers,
+        &[
+            ("name", |a, b| by_text(&a.name, &b.name)),
+            ("runtime", |a, b| by_text(&a.runtime, &b.runtime)),
+            ("host", |a, b| by_text(&a.host_name, &b.host_name)),
+            ("network", |a, b| by_text(&a.network_mode, &b.network_mode)),
+            ("address", |a, b| {
+                by_address(
+                    a.addresses.first().map(|x| x.address.as_str()),
+                    b.addresses.first().map(|x| x.address.as_str()),
+                )
+            }),
+        ],
+    );
+    containers
+}
+
 #[component]
 pub fn ContainersPage() -> impl IntoView {
-    let containers = Resource::new(|| (), |_| list_containers());
+    let query = use_list_query();
+    let containers = Resource::new(
+        move || query.get(),
+        |q| async move {
+            let all = list_containers().await?;
+            let total = all.len();
+            Ok::<_, ServerFnError>((listed_containers(all, &q), total, q))
+        },
+    );
     view! {
         <Title text="Containers"/>
         <div class="page-head"><h1>"Containers"</h1><a class="button primary" href="/containers/new">"Add container"</a></div>
-        {loaded(containers, |containers| if containers.is_empty() {
+        {loaded(containers, |(containers, total, q)| if total == 0 {
             view! { <p class="empty">"No containers yet."</p> }.into_any()
         } else {
+            let header = |label, key| view! { <SortHeader label key query=q.clone() keys=CONTAINER_SORTS/> };
+            let runtimes = Choices { label: "Runtime", name: "kind", options: choice_options::<ContainerRuntime>() };
             view! {
-                <table class="list" id="containers">
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Runtime"</th><th scope="col">"Host"</th><th scope="col">"Network"</th><th scope="col">"Addresses"</th><th scope="col">"Ports"</th></tr></thead>
-                    <tbody>
-                        {containers.into_iter().map(|c| view! {
-                            <tr>
-                                <td><a href=format!("/containers/{}", c.id)>{c.name}</a></td>
-                                <td>{c.runtime}</td>
-                                <td><a href=format!("/hosts/{}", c.host_id)>{c.host_name}</a></td>
-                                <td>{c.network_mode}</td>
-                                <td><AddressList addresses=c.addresses/></td>
-                                <td>{c.published_ports.join(", ")}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <FilterForm query=q.clone() path="/containers" search_hint="name, host or address" choices=vec![runtimes]/>
+                <Shown shown=containers.len() total what="containers" query=q.clone()/>
+                <div class="table-scroll">
+                    <table class="list" id="containers">
+                        <thead><tr>
+                            {header("Name", "name")}
+                            {header("Runtime", "runtime")}
+                            {header("Host", "host")}
+                            {header("Network", "network")}
+                            {header("Addresses", "address")}
+                            <th scope="col">"Ports"</th>
+                        </tr></thead>
+                        <tbody>
+                            {containers.into_iter().map(|c| view! {
+                                <tr>
+                                    <td><a href=format!("/containers/{}", c.id)>{c.name}</a></td>
+                                    <td>{c.runtime}</td>
+                                    <td><a href=format!("/hosts/{}", c.host_id)>{c.host_name}</a></td>
+                                    <td>{c.network_mode}</td>
+                                    <td><AddressList addresses=c.addresses/></td>
+                                    <td>{c.published_ports.join(", ")}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             }.into_any()
         })}
     }

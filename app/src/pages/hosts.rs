@@ -1,9 +1,11 @@
 //! Host pages: list, detail, create/edit, delete.
 
+use super::filters::{FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{ConfirmDelete, InventoryForm, TextArea, TextField, starting_values};
 use super::loaded::{id_param, loaded};
 use crate::domain::FieldErrors;
-use crate::inventory::{Address, FormValues, HostInput};
+use crate::domain::listing::{ListQuery, by_address, by_text};
+use crate::inventory::{Address, FormValues, Host, HostInput};
 use crate::queries::inventory::{list_hosts, load_host};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,29 +29,83 @@ pub fn AddressList(addresses: Vec<Address>) -> impl IntoView {
     }
 }
 
+/// Sortable columns of the hosts list, default first.
+const HOST_SORTS: &[&str] = &["name", "dns", "address", "tags"];
+
+/// The hosts the query asks for, in its order.
+fn listed_hosts(mut hosts: Vec<Host>, q: &ListQuery) -> Vec<Host> {
+    hosts.retain(|h| {
+        let addresses = h.addresses.iter().map(|a| a.address.as_str());
+        q.text_matches(
+            [h.name.as_str(), h.dns_name.as_deref().unwrap_or_default()]
+                .into_iter()
+                .chain(addresses.clone()),
+        ) && q.tag_matches(&h.tags)
+            && q.prefix_matches(addresses)
+    });
+    q.sort(
+        &mut hosts,
+        &[
+            ("name", |a, b| by_text(&a.name, &b.name)),
+            ("dns", |a, b| {
+                by_text(
+                    a.dns_name.as_deref().unwrap_or_default(),
+                    b.dns_name.as_deref().unwrap_or_default(),
+                )
+            }),
+            ("address", |a, b| {
+                by_address(
+                    a.addresses.first().map(|x| x.address.as_str()),
+                    b.addresses.first().map(|x| x.address.as_str()),
+                )
+            }),
+            ("tags", |a, b| by_text(&a.tags.join(","), &b.tags.join(","))),
+        ],
+    );
+    hosts
+}
+
 #[component]
 pub fn HostsPage() -> impl IntoView {
-    let hosts = Resource::new(|| (), |_| list_hosts());
+    let query = use_list_query();
+    let hosts = Resource::new(
+        move || query.get(),
+        |q| async move {
+            let all = list_hosts().await?;
+            let total = all.len();
+            Ok::<_, ServerFnError>((listed_hosts(all, &q), total, q))
+        },
+    );
     view! {
         <Title text="Hosts"/>
         <div class="page-head"><h1>"Hosts"</h1><a class="button primary" href="/hosts/new">"Add host"</a></div>
-        {loaded(hosts, |hosts| if hosts.is_empty() {
+        {loaded(hosts, |(hosts, total, q)| if total == 0 {
             view! { <p class="empty">"No hosts yet."</p> }.into_any()
         } else {
+            let header = |label, key| view! { <SortHeader label key query=q.clone() keys=HOST_SORTS/> };
             view! {
-                <table class="list" id="hosts">
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"DNS name"</th><th scope="col">"Addresses"</th><th scope="col">"Tags"</th></tr></thead>
-                    <tbody>
-                        {hosts.into_iter().map(|h| view! {
-                            <tr>
-                                <td><a href=format!("/hosts/{}", h.id)>{h.name}</a></td>
-                                <td>{h.dns_name.unwrap_or_default()}</td>
-                                <td><AddressList addresses=h.addresses/></td>
-                                <td>{h.tags.join(", ")}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <FilterForm query=q.clone() path="/hosts" search_hint="name, DNS name or address" tag=true/>
+                <Shown shown=hosts.len() total what="hosts" query=q.clone()/>
+                <div class="table-scroll">
+                    <table class="list" id="hosts">
+                        <thead><tr>
+                            {header("Name", "name")}
+                            {header("DNS name", "dns")}
+                            {header("Addresses", "address")}
+                            {header("Tags", "tags")}
+                        </tr></thead>
+                        <tbody>
+                            {hosts.into_iter().map(|h| view! {
+                                <tr>
+                                    <td><a href=format!("/hosts/{}", h.id)>{h.name}</a></td>
+                                    <td>{h.dns_name.unwrap_or_default()}</td>
+                                    <td><AddressList addresses=h.addresses/></td>
+                                    <td>{h.tags.join(", ")}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             }.into_any()
         })}
     }

@@ -8,6 +8,7 @@ use leptos_router::components::{A, Outlet};
 
 #[component]
 pub fn Layout() -> impl IntoView {
+    super::live::provide_live();
     let user = Resource::new(|| (), |_| whoami());
     let self_test = Resource::new(|| (), |_| load_self_test());
     view! {

@@ -1,15 +1,17 @@
 //! Service pages: list (with verdict badges), detail (with the IPv6-only verdict and its
 //! evidence), create/edit, delete.
 
+use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
 };
 use super::loaded::{id_param, loaded};
 use super::verdicts::{VerdictBadge, VerdictPanel};
 use crate::domain::FieldErrors;
-use crate::inventory::{FormValues, ServiceInput, ServiceKind};
+use crate::domain::listing::{ListQuery, by_text};
+use crate::inventory::{FormValues, Service, ServiceInput, ServiceKind};
 use crate::queries::inventory::{get_service, list_services, load_choices};
-use crate::queries::verdicts::list_badges;
+use crate::queries::verdicts::{ServiceBadge, list_badges};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -25,42 +27,129 @@ fn owner_link(s: &crate::inventory::Service) -> String {
     }
 }
 
+/// Sortable columns of the services list, default first.
+const SERVICE_SORTS: &[&str] = &["name", "verdict", "kind", "target", "owner"];
+
+/// A service with its verdict, as the list shows it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Row {
+    service: Service,
+    verdict: Option<String>,
+}
+
+fn verdict_rank(verdict: Option<&str>) -> u8 {
+    match verdict {
+        Some("broken") => 0,
+        Some("partial") => 1,
+        Some("ready") => 2,
+        _ => 3,
+    }
+}
+
+/// The services the query asks for, in its order.
+fn listed_services(services: Vec<Service>, badges: &[ServiceBadge], q: &ListQuery) -> Vec<Row> {
+    let mut rows: Vec<Row> = services
+        .into_iter()
+        .map(|service| Row {
+            verdict: badges
+                .iter()
+                .find(|b| b.service_id == service.id)
+                .and_then(|b| b.verdict.clone()),
+            service,
+        })
+        .filter(|r| {
+            let s = &r.service;
+            q.text_matches([s.name.as_str(), s.target.as_str(), s.owner_name.as_str()])
+                && q.kind_matches(&s.kind)
+                && q.verdict_matches(r.verdict.as_deref())
+                && q.prefix_matches([s.target.as_str()])
+        })
+        .collect();
+    q.sort(
+        &mut rows,
+        &[
+            ("name", |a, b| by_text(&a.service.name, &b.service.name)),
+            ("verdict", |a, b| {
+                verdict_rank(a.verdict.as_deref()).cmp(&verdict_rank(b.verdict.as_deref()))
+            }),
+            ("kind", |a, b| by_text(&a.service.kind, &b.service.kind)),
+            ("target", |a, b| {
+                by_text(&a.service.target, &b.service.target)
+            }),
+            ("owner", |a, b| {
+                by_text(&a.service.owner_name, &b.service.owner_name)
+            }),
+        ],
+    );
+    rows
+}
+
+fn verdict_choices() -> Vec<(String, String)> {
+    [
+        ("broken", "broken"),
+        ("partial", "partial"),
+        ("ready", "ready"),
+        ("unjudged", "not judged"),
+    ]
+    .into_iter()
+    .map(|(code, label)| (code.to_string(), label.to_string()))
+    .collect()
+}
+
 #[component]
 pub fn ServicesPage() -> impl IntoView {
+    let query = use_list_query();
     let services = Resource::new(
-        || (),
-        |_| async { Ok::<_, ServerFnError>((list_services().await?, list_badges().await?)) },
+        move || query.get(),
+        |q| async move {
+            let all = list_services().await?;
+            let badges = list_badges().await?;
+            let total = all.len();
+            Ok::<_, ServerFnError>((listed_services(all, &badges, &q), total, q))
+        },
     );
     view! {
         <Title text="Services"/>
         <div class="page-head"><h1>"Services"</h1><a class="button primary" href="/services/new">"Add service"</a></div>
-        {loaded(services, |(services, badges)| if services.is_empty() {
+        {loaded(services, |(rows, total, q)| if total == 0 {
             view! { <p class="empty">"No services yet."</p> }.into_any()
         } else {
+            let header = |label, key| view! { <SortHeader label key query=q.clone() keys=SERVICE_SORTS/> };
+            let kinds = Choices { label: "Kind", name: "kind", options: choice_options::<ServiceKind>() };
+            let verdicts = Choices { label: "IPv6-only verdict", name: "verdict", options: verdict_choices() };
             view! {
-                <table class="list" id="services">
-                    <thead><tr><th scope="col">"IPv6-only"</th><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Target"</th><th scope="col">"Runs on"</th></tr></thead>
-                    <tbody>
-                        {services.into_iter().map(|s| {
-                            let owner = owner_link(&s);
-                            let verdict = badges.iter().find(|b| b.service_id == s.id).and_then(|b| b.verdict.clone());
-                            let judged = s.kind == "http";
-                            view! {
-                                <tr>
-                                    <td>{if judged || verdict.is_some() {
-                                        view! { <VerdictBadge verdict/> }.into_any()
-                                    } else {
-                                        view! { <span class="muted">"—"</span> }.into_any()
-                                    }}</td>
-                                    <td><a href=format!("/services/{}", s.id)>{s.name}</a></td>
-                                    <td>{s.kind}</td>
-                                    <td><code>{s.target}</code>{s.port.map(|p| format!(" port {p}"))}</td>
-                                    <td><a href=owner>{s.owner_name}</a></td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <FilterForm query=q.clone() path="/services" search_hint="name, target or where it runs" choices=vec![kinds, verdicts]/>
+                <Shown shown=rows.len() total what="services" query=q.clone()/>
+                <div class="table-scroll">
+                    <table class="list" id="services">
+                        <thead><tr>
+                            {header("IPv6-only", "verdict")}
+                            {header("Name", "name")}
+                            {header("Kind", "kind")}
+                            {header("Target", "target")}
+                            {header("Runs on", "owner")}
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|Row { service: s, verdict }| {
+                                let owner = owner_link(&s);
+                                let judged = s.kind == "http";
+                                view! {
+                                    <tr>
+                                        <td>{if judged || verdict.is_some() {
+                                            view! { <VerdictBadge verdict/> }.into_any()
+                                        } else {
+                                            view! { <span class="muted">"—"</span> }.into_any()
+                                        }}</td>
+                                        <td><a href=format!("/services/{}", s.id)>{s.name}</a></td>
+                                        <td>{s.kind}</td>
+                                        <td><code>{s.target}</code>{s.port.map(|p| format!(" port {p}"))}</td>
+                                        <td><a href=owner>{s.owner_name}</a></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             }.into_any()
         })}
     }

@@ -1,11 +1,13 @@
 //! Tunnel pages: list, detail, create/edit, delete.
 
+use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
 };
 use super::loaded::{id_param, loaded};
 use crate::domain::FieldErrors;
-use crate::inventory::{FormValues, TunnelInput, TunnelKind};
+use crate::domain::listing::{ListQuery, by_address, by_text};
+use crate::inventory::{FormValues, Tunnel, TunnelInput, TunnelKind};
 use crate::queries::inventory::{get_tunnel, list_tunnels, load_choices};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,30 +20,97 @@ fn or_dash(v: Option<String>) -> String {
     v.unwrap_or_else(|| "—".into())
 }
 
+/// Sortable columns of the tunnels list, default first.
+const TUNNEL_SORTS: &[&str] = &["name", "kind", "host", "remote"];
+
+/// The tunnels the query asks for, in its order. "In prefix" matches the tunnel's own
+/// addresses, endpoints and routed prefixes.
+fn listed_tunnels(mut tunnels: Vec<Tunnel>, q: &ListQuery) -> Vec<Tunnel> {
+    tunnels.retain(|t| {
+        let addresses = [
+            &t.local_v6,
+            &t.remote_v6,
+            &t.local_endpoint,
+            &t.remote_endpoint,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(t.routed_prefixes.iter().map(String::as_str));
+        q.text_matches(
+            [
+                t.name.as_str(),
+                t.broker.as_str(),
+                t.host_name.as_deref().unwrap_or_default(),
+            ]
+            .into_iter()
+            .chain(addresses.clone()),
+        ) && q.kind_matches(&t.kind)
+            && q.prefix_matches(addresses)
+    });
+    q.sort(
+        &mut tunnels,
+        &[
+            ("name", |a, b| by_text(&a.name, &b.name)),
+            ("kind", |a, b| by_text(&a.kind, &b.kind)),
+            ("host", |a, b| {
+                by_text(
+                    a.host_name.as_deref().unwrap_or_default(),
+                    b.host_name.as_deref().unwrap_or_default(),
+                )
+            }),
+            ("remote", |a, b| {
+                by_address(a.remote_endpoint.as_deref(), b.remote_endpoint.as_deref())
+            }),
+        ],
+    );
+    tunnels
+}
+
 #[component]
 pub fn TunnelsPage() -> impl IntoView {
-    let tunnels = Resource::new(|| (), |_| list_tunnels());
+    let query = use_list_query();
+    let tunnels = Resource::new(
+        move || query.get(),
+        |q| async move {
+            let all = list_tunnels().await?;
+            let total = all.len();
+            Ok::<_, ServerFnError>((listed_tunnels(all, &q), total, q))
+        },
+    );
     view! {
         <Title text="Tunnels"/>
         <div class="page-head"><h1>"Tunnels"</h1><a class="button primary" href="/tunnels/new">"Add tunnel"</a></div>
-        {loaded(tunnels, |tunnels| if tunnels.is_empty() {
+        {loaded(tunnels, |(tunnels, total, q)| if total == 0 {
             view! { <p class="empty">"No tunnels yet."</p> }.into_any()
         } else {
+            let header = |label, key| view! { <SortHeader label key query=q.clone() keys=TUNNEL_SORTS/> };
+            let kinds = Choices { label: "Kind", name: "kind", options: choice_options::<TunnelKind>() };
             view! {
-                <table class="list" id="tunnels">
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Host"</th><th scope="col">"Remote endpoint"</th><th scope="col">"Routed prefixes"</th></tr></thead>
-                    <tbody>
-                        {tunnels.into_iter().map(|t| view! {
-                            <tr>
-                                <td><a href=format!("/tunnels/{}", t.id)>{t.name}</a></td>
-                                <td>{t.kind}</td>
-                                <td>{or_dash(t.host_name)}</td>
-                                <td><code>{or_dash(t.remote_endpoint)}</code></td>
-                                <td>{t.routed_prefixes.join(", ")}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <FilterForm query=q.clone() path="/tunnels" search_hint="name, broker, host or address" choices=vec![kinds]/>
+                <Shown shown=tunnels.len() total what="tunnels" query=q.clone()/>
+                <div class="table-scroll">
+                    <table class="list" id="tunnels">
+                        <thead><tr>
+                            {header("Name", "name")}
+                            {header("Kind", "kind")}
+                            {header("Host", "host")}
+                            {header("Remote endpoint", "remote")}
+                            <th scope="col">"Routed prefixes"</th>
+                        </tr></thead>
+                        <tbody>
+                            {tunnels.into_iter().map(|t| view! {
+                                <tr>
+                                    <td><a href=format!("/tunnels/{}", t.id)>{t.name}</a></td>
+                                    <td>{t.kind}</td>
+                                    <td>{or_dash(t.host_name)}</td>
+                                    <td><code>{or_dash(t.remote_endpoint)}</code></td>
+                                    <td>{t.routed_prefixes.join(", ")}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             }.into_any()
         })}
     }

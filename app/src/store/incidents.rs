@@ -21,6 +21,17 @@ pub async fn list(pool: &SqlitePool, limit: i64) -> Result<Vec<IncidentRow>> {
     .await?)
 }
 
+/// Open incidents that are not folded into another, critical first, newest first.
+pub async fn open(pool: &SqlitePool, limit: i64) -> Result<Vec<IncidentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM incidents WHERE resolved_at IS NULL AND folded_into IS NULL
+          ORDER BY severity = 'critical' DESC, opened_at DESC, id DESC LIMIT ?"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<IncidentRow> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM incidents WHERE id = ?"))
         .bind(id)

@@ -6,6 +6,7 @@ use super::detector::{Input, detect};
 use super::observation::group_runs;
 use super::rules::Rules;
 use super::sqlite;
+use crate::events::{Changed, EventBus};
 use crate::scheduler::unix_ms;
 use sqlx::SqlitePool;
 use std::time::Duration;
@@ -100,11 +101,19 @@ pub async fn step(
     })
 }
 
-/// Steps every `interval` until `cancel`.
-pub async fn run(pool: SqlitePool, settings: WorkerSettings, cancel: CancellationToken) {
+/// Steps every `interval` until `cancel`; tells `events` when incidents changed.
+pub async fn run(
+    pool: SqlitePool,
+    settings: WorkerSettings,
+    events: EventBus,
+    cancel: CancellationToken,
+) {
     loop {
         let more = match step(&pool, &settings, unix_ms()).await {
             Ok(outcome) => {
+                if outcome.changes > 0 {
+                    events.publish(Changed::Incidents);
+                }
                 if outcome.notices > 0 {
                     tracing::info!(notices = outcome.notices, "alert notices queued");
                 }

@@ -70,6 +70,10 @@ pub async fn require_session(
     if is_metrics {
         return crate::metrics::unauthorized();
     }
+    if path == crate::events::stream::PATH {
+        // A listening page gets a plain refusal, not a sign-in page it cannot show.
+        return (StatusCode::UNAUTHORIZED, "Sign in to follow live updates.").into_response();
+    }
     let allowed = if needs_setup {
         is_setup(&path)
     } else {

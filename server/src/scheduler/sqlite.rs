@@ -2,6 +2,7 @@
 
 use super::schedule::CheckDef;
 use super::{CheckStore, Loaded, NewResult};
+use crate::events::{Changed, EventBus};
 use anyhow::Context;
 use app::store::{checks, results};
 use probes::ProbeSpec;
@@ -15,6 +16,8 @@ pub struct SqliteChecks {
     pool: SqlitePool,
     /// Parsed specs by their JSON, so a reload does not parse 10,000 specs again.
     parsed: Mutex<HashMap<String, Arc<ProbeSpec>>>,
+    /// Told after each stored batch.
+    events: Option<EventBus>,
 }
 
 impl SqliteChecks {
@@ -22,7 +25,14 @@ impl SqliteChecks {
         SqliteChecks {
             pool,
             parsed: Mutex::new(HashMap::new()),
+            events: None,
         }
+    }
+
+    /// Publishes [`Changed::Results`] on `events` after each stored batch.
+    pub fn publishing(mut self, events: EventBus) -> Self {
+        self.events = Some(events);
+        self
     }
 
     fn spec(&self, json: &str) -> Option<Arc<ProbeSpec>> {
@@ -75,6 +85,9 @@ impl CheckStore for SqliteChecks {
         results::insert_batch(&self.pool, &batch)
             .await
             .context("writing results")?;
+        if let Some(events) = &self.events {
+            events.publish(Changed::Results);
+        }
         Ok(())
     }
 }

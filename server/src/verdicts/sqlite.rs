@@ -1,6 +1,7 @@
 //! Verdict stage, scheduled: the services to judge and the verdicts in the SQLite store.
 
 use super::{VerdictStore, Wanted};
+use crate::events::{Changed, EventBus};
 use crate::scheduler::unix_ms;
 use anyhow::Context;
 use app::store::verdicts;
@@ -10,11 +11,19 @@ use verdict::ServiceVerdict;
 /// The real [`VerdictStore`].
 pub struct SqliteVerdicts {
     pool: SqlitePool,
+    /// Told after each stored verdict.
+    events: Option<EventBus>,
 }
 
 impl SqliteVerdicts {
     pub fn new(pool: SqlitePool) -> Self {
-        SqliteVerdicts { pool }
+        SqliteVerdicts { pool, events: None }
+    }
+
+    /// Publishes [`Changed::Verdict`] on `events` after each stored verdict.
+    pub fn publishing(mut self, events: EventBus) -> Self {
+        self.events = Some(events);
+        self
     }
 }
 
@@ -30,8 +39,12 @@ impl VerdictStore for SqliteVerdicts {
     }
 
     async fn save(&self, service_id: i64, verdict: ServiceVerdict) -> anyhow::Result<Option<i64>> {
-        verdicts::save(&self.pool, service_id, unix_ms(), &verdict)
+        let saved = verdicts::save(&self.pool, service_id, unix_ms(), &verdict)
             .await
-            .context("writing a verdict")
+            .context("writing a verdict")?;
+        if let Some(events) = &self.events {
+            events.publish(Changed::Verdict);
+        }
+        Ok(saved)
     }
 }

@@ -1,0 +1,97 @@
+//! Live updates: once hydrated, the signed-in frame listens on `GET /events` (server-sent
+//! events) and bumps a counter when results, verdicts or incidents were stored; pages that
+//! read it fetch their data again. Without JavaScript nothing listens and pages stay whole.
+
+use leptos::prelude::*;
+
+/// Counts the changes heard so far (at most one a second); 0 while rendering on the server.
+#[derive(Clone, Copy)]
+pub struct Live(ReadSignal<u32>);
+
+impl Live {
+    /// The count, tracked: a resource keyed on it fetches again after each change.
+    pub fn get(self) -> u32 {
+        self.0.get()
+    }
+}
+
+/// Starts listening (in the browser) and makes [`Live`] available below.
+pub fn provide_live() {
+    let changes = RwSignal::new(0_u32);
+    provide_context(Live(changes.read_only()));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| listen::connect(changes, false));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = changes;
+}
+
+/// The live counter, or a constant 0 on a page outside the signed-in frame.
+pub fn use_live() -> impl Fn() -> u32 + Copy + Send + Sync + 'static {
+    let live = use_context::<Live>();
+    move || live.map_or(0, Live::get)
+}
+
+#[cfg(feature = "hydrate")]
+mod listen {
+    use leptos::prelude::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::time::Duration;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    use web_sys::{Event, EventSource, MessageEvent};
+
+    /// Changes arriving closer together than this cause one read, not a burst.
+    const DEBOUNCE: Duration = Duration::from_secs(1);
+    /// The browser retries a broken stream by itself; a refused one (signed out, server
+    /// restarting) is opened again after this.
+    const RETRY: Duration = Duration::from_secs(10);
+
+    fn bump(changes: RwSignal<u32>) {
+        changes.try_update(|n| *n = n.wrapping_add(1));
+    }
+
+    pub fn connect(changes: RwSignal<u32>, reconnecting: bool) {
+        let Ok(source) = EventSource::new("/events") else {
+            set_timeout(move || connect(changes, true), RETRY);
+            return;
+        };
+
+        let pending = Rc::new(Cell::new(false));
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
+            if pending.replace(true) {
+                return;
+            }
+            let pending = pending.clone();
+            set_timeout(
+                move || {
+                    pending.set(false);
+                    bump(changes);
+                },
+                DEBOUNCE,
+            );
+        });
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+
+        // Whatever happened while the stream was down is read once it is back.
+        let opened_before = Cell::new(reconnecting);
+        let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
+            if opened_before.replace(true) {
+                bump(changes);
+            }
+        });
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        on_open.forget();
+
+        let closed = source.clone();
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
+            if closed.ready_state() == EventSource::CLOSED {
+                closed.set_onerror(None);
+                set_timeout(move || connect(changes, true), RETRY);
+            }
+        });
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+    }
+}

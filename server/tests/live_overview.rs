@@ -1,0 +1,450 @@
+//! The overview people keep open, over HTTP: `GET /events` refuses strangers and streams a
+//! change as soon as the scheduler's store has written a batch of results; the overview
+//! lists problems first (worst first, each with its reason and link), then the open alerts
+//! and tiles with IPvFoo-style badges.
+
+use app::store::results::NewResult;
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use std::net::SocketAddr;
+use std::time::Duration;
+use v6watch::alerts::worker::{WorkerSettings, step};
+use v6watch::events::EventBus;
+use v6watch::scheduler::CheckStore;
+use v6watch::scheduler::sqlite::SqliteChecks;
+use v6watch::startup::{Wiring, router_with};
+
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    pool: sqlx::SqlitePool,
+    events: EventBus,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = app::store::open(&dir.path().join("v6watch.db"))
+        .await
+        .unwrap();
+    let events = EventBus::default();
+    let wiring = Wiring {
+        events: events.clone(),
+        ..Wiring::default()
+    };
+    let router = router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        base: format!("http://{addr}"),
+        client,
+        pool,
+        events,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn page(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        r.text().await.unwrap()
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn set_up(&self) {
+        let r = self
+            .post(
+                "/actions/setup",
+                &[
+                    ("username", "admin"),
+                    ("password", "correct horse battery"),
+                    ("confirm", "correct horse battery"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+
+    /// A host with one address; returns its id and its echo check's id.
+    async fn host(&self, name: &str, address: &str) -> (i64, i64) {
+        let r = self
+            .post("/actions/hosts", &[("name", name), ("addresses", address)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let id: i64 = r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        app::store::checks::sync_from_inventory(&self.pool)
+            .await
+            .unwrap();
+        let check = sqlx::query_scalar(
+            "SELECT id FROM checks WHERE subject_kind = 'host' AND subject_id = ? LIMIT 1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap();
+        (id, check)
+    }
+}
+
+/// `runs` over IPv6 (o ok, x failed), one a minute, with optionally an IPv4 run each time.
+fn results(check: i64, address: &str, runs: &str, v4_ok: Option<bool>) -> Vec<NewResult> {
+    let mut rows = Vec::new();
+    for (i, c) in runs.chars().enumerate() {
+        let at = 1_000_000 + i as i64 * 60_000;
+        rows.push(NewResult {
+            check_id: check,
+            at,
+            family: "v6",
+            address: Some(address.into()),
+            reason: if c == 'o' { "ok" } else { "no_route" }.into(),
+            ok: c == 'o',
+            latency_ms: None,
+            lateness_ms: None,
+            detail: "[]".into(),
+        });
+        if let Some(ok) = v4_ok {
+            rows.push(NewResult {
+                check_id: check,
+                at,
+                family: "v4",
+                address: Some("192.0.2.1".into()),
+                reason: if ok { "ok" } else { "timeout" }.into(),
+                ok,
+                latency_ms: None,
+                lateness_ms: None,
+                detail: "[]".into(),
+            });
+        }
+    }
+    rows
+}
+
+#[tokio::test]
+async fn events_need_a_session_and_stream_a_change_once_results_are_stored() {
+    let app = spawn().await;
+    app.set_up().await;
+    let stranger = reqwest::Client::new();
+    let refused = stranger
+        .get(format!("{}/events", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+
+    let (_, check) = app.host("nas", "2001:db8:5::1").await;
+    // As a browser asks: compressed, the stream would be held back in the encoder.
+    let r = app
+        .client
+        .get(format!("{}/events", app.base))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/event-stream");
+    assert!(r.headers().get("content-encoding").is_none());
+    let mut stream = r;
+
+    // The scheduler's store writes a batch, as the running scheduler does.
+    let store = SqliteChecks::new(app.pool.clone()).publishing(app.events.clone());
+    store
+        .save(results(check, "2001:db8:5::1", "x", None))
+        .await
+        .unwrap();
+
+    let mut seen = String::new();
+    let heard = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(chunk) = stream.chunk().await.unwrap() {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("\n\n") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(heard.is_ok(), "no event within the limit: {seen:?}");
+    assert!(
+        seen.contains(r#"data: {"seq":1,"changed":"results"}"#),
+        "{seen:?}"
+    );
+    assert!(seen.contains("id: 1"), "{seen:?}");
+}
+
+#[tokio::test]
+async fn the_overview_lists_problems_first_worst_first_then_open_alerts_and_badged_tiles() {
+    let app = spawn().await;
+    app.set_up().await;
+    let (fine, fine_check) = app.host("aaa-fine", "2001:db8:1::1").await;
+    let (degraded, degraded_check) = app.host("mmm-degraded", "2001:db8:2::1").await;
+    let (down, down_check) = app.host("zzz-down", "2001:db8:3::1").await;
+    let mut batch = results(fine_check, "2001:db8:1::1", "ooo", Some(true));
+    batch.extend(results(degraded_check, "2001:db8:2::1", "oxx", Some(true)));
+    batch.extend(results(down_check, "2001:db8:3::1", "oxx", Some(false)));
+    app::store::results::insert_batch(&app.pool, &batch)
+        .await
+        .unwrap();
+    step(&app.pool, &WorkerSettings::default(), 1_200_000)
+        .await
+        .unwrap();
+    let _ = fine;
+
+    let page = app.page("/").await;
+    let at = |needle: &str| {
+        page.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing: {page}"))
+    };
+    // Problems come first, before the counts and the readiness figure.
+    assert!(at(r#"id="problems""#) < at(r#"id="failing-v6""#));
+    assert!(at(r#"id="problems""#) < at(r#"class="tiles""#));
+    assert!(at(r#"id="problems""#) < at(r#"id="readiness""#));
+    let problems = page
+        .split(r#"id="problems""#)
+        .nth(1)
+        .unwrap()
+        .split("</ul>")
+        .next()
+        .unwrap();
+    // Worst first: failing over IPv6 with IPv4 down too, then degraded (IPv4 still works).
+    let down_at = problems
+        .find(&format!(r#"href="/hosts/{down}""#))
+        .expect(problems);
+    let degraded_at = problems
+        .find(&format!(r#"href="/hosts/{degraded}""#))
+        .expect(problems);
+    assert!(down_at < degraded_at, "{problems}");
+    assert!(!problems.contains("aaa-fine"), "{problems}");
+    assert!(problems.contains("no_route"), "reason code: {problems}");
+    assert!(problems.contains("IPv4 works"), "{problems}");
+    assert!(
+        problems.contains("failing over IPv6"),
+        "badge words: {problems}"
+    );
+    assert!(page.contains("✗ 2 check(s) failing over IPv6."), "{page}");
+
+    // The open incidents link to their pages.
+    let alerts = page
+        .split(r#"id="open-alerts""#)
+        .nth(1)
+        .expect("open alerts")
+        .split("</ul>")
+        .next()
+        .unwrap();
+    assert!(alerts.contains(r#"href="/alerts/"#), "{alerts}");
+    assert!(alerts.contains("zzz-down"), "{alerts}");
+
+    // The hosts tile counts by state and carries the red 4 with its words.
+    let tiles = page
+        .split(r#"class="tiles""#)
+        .nth(1)
+        .unwrap()
+        .split("</ul>")
+        .next()
+        .unwrap();
+    let hosts_tile = tiles.split("<li").find(|t| t.contains(">Hosts<")).unwrap();
+    assert!(hosts_tile.contains(">3<"), "{hosts_tile}");
+    assert!(
+        hosts_tile.contains("1 failing · 1 degraded or partial · 1 fine"),
+        "{hosts_tile}"
+    );
+    assert!(
+        hosts_tile.contains(r#"class="verdict broken""#),
+        "{hosts_tile}"
+    );
+}
+
+#[tokio::test]
+async fn a_calm_overview_says_nothing_is_failing() {
+    let app = spawn().await;
+    app.set_up().await;
+    let (_, check) = app.host("router", "2001:db8:1::1").await;
+    app::store::results::insert_batch(&app.pool, &results(check, "2001:db8:1::1", "o", Some(true)))
+        .await
+        .unwrap();
+    let page = app.page("/").await;
+    assert!(page.contains("Nothing is failing."), "{page}");
+    assert!(!page.contains(r#"id="open-alerts""#), "{page}");
+    let tiles = page.split(r#"class="tiles""#).nth(1).unwrap();
+    let hosts_tile = tiles.split("<li").find(|t| t.contains(">Hosts<")).unwrap();
+    assert!(
+        hosts_tile.contains(r#"class="verdict ready""#),
+        "{hosts_tile}"
+    );
+    assert!(hosts_tile.contains("all fine over IPv6"), "{hosts_tile}");
+}
+
+#[tokio::test]
+async fn the_verdict_store_and_the_alert_loop_announce_what_they_stored() {
+    use v6watch::events::Changed;
+    use v6watch::verdicts::VerdictStore;
+    use v6watch::verdicts::sqlite::SqliteVerdicts;
+
+    let app = spawn().await;
+    app.set_up().await;
+    let mut heard = app.events.subscribe();
+
+    let (host, check) = app.host("pi", "2001:db8:7::1").await;
+    let service: i64 = sqlx::query_scalar(
+        "INSERT INTO services (name, kind, target, host_id) VALUES ('cloud', 'http', 'http://cloud.lab.test/', ?) RETURNING id",
+    )
+    .bind(host)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let verdicts = SqliteVerdicts::new(app.pool.clone()).publishing(app.events.clone());
+    verdicts
+        .save(
+            service,
+            verdict::ServiceVerdict {
+                target: "http://cloud.lab.test/".into(),
+                verdict: verdict::Verdict::Ready,
+                reason: None,
+                addresses: vec!["2001:db8:7::80".into()],
+                final_url: None,
+                nat64: false,
+                dependencies: vec![],
+                truncated: false,
+                checked_at: None,
+                detail: "answered 200 over IPv6".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(next(&mut heard).await, Changed::Verdict);
+
+    // A check that passed fails twice: the running alert loop opens an incident and says so.
+    let now = v6watch::scheduler::unix_ms();
+    let mut batch = results(check, "2001:db8:7::1", "oxx", None);
+    for (i, row) in batch.iter_mut().enumerate() {
+        row.at = now - 120_000 + i as i64 * 30_000;
+    }
+    app::store::results::insert_batch(&app.pool, &batch)
+        .await
+        .unwrap();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let settings = WorkerSettings {
+        interval: Duration::from_millis(100),
+        ..WorkerSettings::default()
+    };
+    let alerts = tokio::spawn(v6watch::alerts::worker::run(
+        app.pool.clone(),
+        settings,
+        app.events.clone(),
+        cancel.clone(),
+    ));
+    assert_eq!(next(&mut heard).await, Changed::Incidents);
+    cancel.cancel();
+    alerts.await.unwrap();
+    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents WHERE resolved_at IS NULL")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(open, 1);
+}
+
+async fn next(
+    rx: &mut tokio::sync::broadcast::Receiver<v6watch::events::Event>,
+) -> v6watch::events::Changed {
+    tokio::time::timeout(Duration::from_secs(20), rx.recv())
+        .await
+        .expect("an event within the limit")
+        .unwrap()
+        .changed
+}
+
+fn judged(verdict: verdict::Verdict) -> verdict::ServiceVerdict {
+    verdict::ServiceVerdict {
+        target: "http://cloud.lab.test/".into(),
+        verdict,
+        reason: (verdict == verdict::Verdict::Broken).then_some(probes::Reason::Timeout),
+        addresses: vec!["2001:db8:7::80".into()],
+        final_url: None,
+        nat64: false,
+        dependencies: vec![],
+        truncated: false,
+        checked_at: None,
+        detail: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn the_readiness_figure_comes_with_its_value_a_day_and_a_week_ago() {
+    use verdict::Verdict::{Broken, Ready};
+    let app = spawn().await;
+    app.set_up().await;
+    let (host, _) = app.host("web", "2001:db8:7::1").await;
+    let mut ids = Vec::new();
+    for name in ["blog", "cloud"] {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO services (name, kind, target, host_id) VALUES (?, 'http', 'http://x.lab.test/', ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(host)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    let now = v6watch::scheduler::unix_ms();
+    let day = 24 * 3_600_000;
+    // blog: broken eight days ago, ready since two days ago; cloud: judged only today.
+    for (id, at, verdict) in [
+        (ids[0], now - 8 * day, Broken),
+        (ids[0], now - 2 * day, Ready),
+        (ids[1], now - 60_000, Broken),
+    ] {
+        app::store::verdicts::save(&app.pool, id, at, &judged(verdict))
+            .await
+            .unwrap();
+    }
+    let page = app.page("/").await;
+    assert!(page.contains("50 % ready (1 of 2)"), "{page}");
+    let trend = page
+        .split(r#"id="readiness-trend""#)
+        .nth(1)
+        .expect("a trend line")
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        trend.contains("24 h ago: 100 % ready (1 of 1); 7 days ago: 0 % ready (0 of 1)."),
+        "{trend}"
+    );
+}
