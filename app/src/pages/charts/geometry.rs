@@ -32,6 +32,17 @@ impl Plot {
         }
     }
 
+    /// How a time label at `x` is anchored so it never runs off the chart's edge.
+    pub fn anchor(&self, x: f64) -> &'static str {
+        if x < self.left + 30.0 {
+            "start"
+        } else if x > self.right() - 30.0 {
+            "end"
+        } else {
+            "middle"
+        }
+    }
+
     pub fn bottom(&self) -> f64 {
         self.top + self.height
     }

@@ -68,7 +68,7 @@ fn x_axis(plot: Plot, ticks: Vec<Tick>) -> impl IntoView {
         <line class="axis" x1=n(plot.left) x2=n(plot.right()) y1=n(plot.bottom()) y2=n(plot.bottom())/>
         {ticks.into_iter().map(|t| view! {
             <line class="axis" x1=n(t.at) x2=n(t.at) y1=n(plot.bottom()) y2=n(plot.bottom() + 4.0)/>
-            <text class="tick x" x=n(t.at) y=n(plot.bottom() + 16.0) text-anchor="middle">{t.label}</text>
+            <text class="tick x" x=n(t.at) y=n(plot.bottom() + 16.0) text-anchor=plot.anchor(t.at)>{t.label}</text>
         }).collect_view()}
     }
 }

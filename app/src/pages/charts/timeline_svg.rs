@@ -58,10 +58,12 @@ pub fn VerdictTimeline(timeline: Timeline) -> impl IntoView {
                 moment(s.from, with_date),
                 moment(s.to, with_date)
             );
-            let class = format!("span {}", s.verdict.as_deref().unwrap_or("unjudged"));
+            let kind = s.verdict.as_deref().unwrap_or("unjudged");
+            let class = format!("span {kind}");
+            let label_class = format!("span-label {kind}");
             let label = (width >= LABEL_MIN_WIDTH).then(|| {
                 view! {
-                    <text class="span-label" x=n(x + width / 2.0) y=n(plot.top + plot.height / 2.0 + 4.0)
+                    <text class=label_class x=n(x + width / 2.0) y=n(plot.top + plot.height / 2.0 + 4.0)
                         text-anchor="middle">{what}</text>
                 }
             });
@@ -78,7 +80,7 @@ pub fn VerdictTimeline(timeline: Timeline) -> impl IntoView {
         .map(|t| {
             view! {
                 <line class="axis" x1=n(t.at) x2=n(t.at) y1=n(plot.bottom()) y2=n(plot.bottom() + 4.0)/>
-                <text class="tick x" x=n(t.at) y=n(plot.bottom() + 16.0) text-anchor="middle">{t.label}</text>
+                <text class="tick x" x=n(t.at) y=n(plot.bottom() + 16.0) text-anchor=plot.anchor(t.at)>{t.label}</text>
             }
         })
         .collect_view();
