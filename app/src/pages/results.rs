@@ -82,7 +82,8 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
     let label = heading.clone();
     let chart = view! {
         <HistoryCharts history=check.history.clone() id=format!("check-{id}") name=heading.clone()/>
-    };
+    }
+    .into_any();
     view! {
         <section class="check" aria-label=label>
             <h3>{heading} " " <small>{format!("every {} s", check.interval_secs)}

@@ -106,7 +106,7 @@ fn marker(history: &History, family: Family, p: &Point) -> impl IntoView + use<>
 }
 
 /// The latency chart of one check.
-fn latency_chart(history: &History, id: &str, name: &str) -> impl IntoView + use<> {
+fn latency_chart(history: &History, id: &str, name: &str) -> AnyView {
     let layout = geometry::latency(history);
     let plot = layout.plot;
     let (title_id, desc_id) = (format!("{id}-latency-title"), format!("{id}-latency-desc"));
@@ -154,10 +154,11 @@ fn latency_chart(history: &History, id: &str, name: &str) -> impl IntoView + use
             })}
         </svg>
     }
+    .into_any()
 }
 
 /// The loss chart of one check: a bar per bucket and family with failed runs.
-fn loss_chart(history: &History, id: &str, name: &str) -> impl IntoView + use<> {
+fn loss_chart(history: &History, id: &str, name: &str) -> AnyView {
     let layout = geometry::loss(history);
     let plot = layout.plot;
     let (title_id, desc_id) = (format!("{id}-loss-title"), format!("{id}-loss-desc"));
@@ -200,6 +201,7 @@ fn loss_chart(history: &History, id: &str, name: &str) -> impl IntoView + use<> 
             {x_axis(plot, layout.x_ticks)}
         </svg>
     }
+    .into_any()
 }
 
 /// A legend entry's sample of the line and marker.
@@ -219,7 +221,7 @@ fn swatch(family: Family) -> impl IntoView {
 }
 
 /// Uptime per family for the range, as large figures.
-fn uptime(history: &History) -> impl IntoView + use<> {
+fn uptime(history: &History) -> AnyView {
     let rows = Family::ALL
         .iter()
         .map(|f| {
@@ -239,11 +241,11 @@ fn uptime(history: &History) -> impl IntoView + use<> {
             }
         })
         .collect_view();
-    view! { <dl class="uptime">{rows}</dl> }
+    view! { <dl class="uptime">{rows}</dl> }.into_any()
 }
 
 /// The numbers behind the charts, for readers who cannot see them.
-fn data_table(history: &History) -> impl IntoView + use<> {
+fn data_table(history: &History) -> AnyView {
     let rows = (0..history.window.count)
         .filter(|i| {
             Family::ALL
@@ -275,6 +277,7 @@ fn data_table(history: &History) -> impl IntoView + use<> {
             </table>
         </details>
     }
+    .into_any()
 }
 
 /// Uptime, latency and loss of one check over one range. `id` makes the element ids unique
@@ -312,4 +315,5 @@ pub fn HistoryCharts(history: History, id: String, name: String) -> impl IntoVie
             {data_table(&history)}
         </div>
     }
+    .into_any()
 }

@@ -98,4 +98,5 @@ pub fn VerdictTimeline(timeline: Timeline) -> impl IntoView {
             <figcaption class="legend-note">{desc}</figcaption>
         </figure>
     }
+    .into_any()
 }
