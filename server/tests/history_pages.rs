@@ -206,7 +206,7 @@ async fn a_host_page_charts_its_address_check_over_the_chosen_range() {
         r#"role="img" aria-labelledby="check-{check}-latency-title check-{check}-latency-desc""#
     )));
     assert!(chart.contains("over the last 7 days"), "{chart}");
-    // 84 buckets, 3 of them without data: 81 points per family, the gap hatched.
+    // 84 buckets, 3 of them without data: 81 points per family, the gap greyed.
     assert_eq!(chart.matches(r#"class="pt v6""#).count(), 81, "{chart}");
     assert_eq!(chart.matches(r#"class="pt v4""#).count(), 81);
     assert_eq!(chart.matches(r#"class="nodata""#).count(), 1);

@@ -8,9 +8,9 @@ use super::range::{Range, Window};
 /// The width of every chart's viewBox; CSS scales it to the page.
 pub const WIDTH: f64 = 640.0;
 pub const LATENCY_HEIGHT: f64 = 200.0;
-pub const LOSS_HEIGHT: f64 = 84.0;
+pub const LOSS_HEIGHT: f64 = 110.0;
 /// Room for the time labels under a plot.
-pub const AXIS: f64 = 22.0;
+pub const AXIS: f64 = 24.0;
 const PAD: f64 = 6.0;
 
 /// The plot area inside a chart of `height`.
@@ -275,11 +275,16 @@ pub fn latency(history: &History) -> LatencyLayout {
 
 pub fn loss(history: &History) -> LossLayout {
     let plot = Plot::new(LOSS_HEIGHT);
+    // The axis is 0 %; its label would sit among the bars.
     let y_ticks = [0.0, 50.0, 100.0]
         .into_iter()
         .map(|v| Tick {
             at: plot.y_of(v, 100.0),
-            label: format!("{v:.0} %"),
+            label: if v > 0.0 {
+                format!("{v:.0} %")
+            } else {
+                String::new()
+            },
         })
         .collect();
     let mut bars = Vec::new();

@@ -50,14 +50,30 @@ fn bucket_title(history: &History, family: Family, i: usize, b: &Bucket) -> Stri
     )
 }
 
-/// Horizontal grid lines with their labels inside the plot, so they need no margin.
-fn y_grid(plot: Plot, ticks: Vec<Tick>) -> impl IntoView {
+/// Horizontal grid lines, drawn under the data.
+fn y_grid(plot: Plot, ticks: &[Tick]) -> impl IntoView + use<> {
+    ticks
+        .iter()
+        .map(|t| {
+            view! { <line class="grid" x1=n(plot.left) x2=n(plot.right()) y1=n(t.at) y2=n(t.at)/> }
+        })
+        .collect_view()
+}
+
+/// The grid lines' labels inside the plot (so they need no margin), drawn over the data with
+/// a halo: above their line, or below it at the very top where there is no room above.
+fn y_labels(plot: Plot, ticks: Vec<Tick>) -> impl IntoView {
     ticks
         .into_iter()
+        .filter(|t| !t.label.is_empty())
         .map(|t| {
+            let (y, baseline) = if t.at - plot.top < 14.0 {
+                (t.at + 3.0, "hanging")
+            } else {
+                (t.at - 3.0, "auto")
+            };
             view! {
-                <line class="grid" x1=n(plot.left) x2=n(plot.right()) y1=n(t.at) y2=n(t.at)/>
-                <text class="tick y" x=n(plot.left + 3.0) y=n((t.at - 3.0).max(plot.top + 10.0))>{t.label}</text>
+                <text class="tick y" x=n(plot.left + 3.0) y=n(y) dominant-baseline=baseline>{t.label}</text>
             }
         })
         .collect_view()
@@ -68,12 +84,12 @@ fn x_axis(plot: Plot, ticks: Vec<Tick>) -> impl IntoView {
         <line class="axis" x1=n(plot.left) x2=n(plot.right()) y1=n(plot.bottom()) y2=n(plot.bottom())/>
         {ticks.into_iter().map(|t| view! {
             <line class="axis" x1=n(t.at) x2=n(t.at) y1=n(plot.bottom()) y2=n(plot.bottom() + 4.0)/>
-            <text class="tick x" x=n(t.at) y=n(plot.bottom() + 16.0) text-anchor=plot.anchor(t.at)>{t.label}</text>
+            <text class="tick x" x=n(t.at) y=n(plot.bottom() + 17.0) text-anchor=plot.anchor(t.at)>{t.label}</text>
         }).collect_view()}
     }
 }
 
-/// Hatched stretches where nothing ran: the lines stop there rather than invent data.
+/// Grey stripes where nothing ran: the lines stop there rather than invent data.
 fn gap_view(plot: Plot, gaps: Vec<Gap>) -> impl IntoView {
     gaps.into_iter()
         .map(|(x, width)| {
@@ -145,8 +161,9 @@ fn latency_chart(history: &History, id: &str, name: &str) -> AnyView {
             <title id=title_id>{title}</title>
             <desc id=desc_id>{summary(history)}</desc>
             {gap_view(plot, layout.gaps)}
-            {y_grid(plot, layout.y_ticks)}
+            {y_grid(plot, &layout.y_ticks)}
             {series}
+            {y_labels(plot, layout.y_ticks)}
             {x_axis(plot, layout.x_ticks)}
             {empty.then(|| view! {
                 <text class="no-runs" x=n(plot.left + plot.width / 2.0) y=n(plot.top + plot.height / 2.0)
@@ -196,8 +213,9 @@ fn loss_chart(history: &History, id: &str, name: &str) -> AnyView {
             <title id=title_id>{title}</title>
             <desc id=desc_id>{desc}</desc>
             {gap_view(plot, layout.gaps)}
-            {y_grid(plot, layout.y_ticks)}
+            {y_grid(plot, &layout.y_ticks)}
             {bars}
+            {y_labels(plot, layout.y_ticks)}
             {x_axis(plot, layout.x_ticks)}
         </svg>
     }
@@ -303,7 +321,7 @@ pub fn HistoryCharts(history: History, id: String, name: String) -> impl IntoVie
                         <li>{swatch(Family::V6)} "IPv6: solid line, circles"</li>
                         <li>{swatch(Family::V4)} "IPv4: dashed line, squares"</li>
                         <li><span class="band-sample" aria-hidden="true"></span> "band: slowest to fastest run"</li>
-                        <li><span class="nodata-sample" aria-hidden="true"></span> "hatched: no data"</li>
+                        <li><span class="nodata-sample" aria-hidden="true"></span> "grey stripe: no data"</li>
                     </ul>
                 </figcaption>
             </figure>

@@ -1,4 +1,4 @@
-//! The charts as HTML: a marker per bucket with data, hatching where there is none, the
+//! The charts as HTML: a marker per bucket with data, a grey stripe where there is none, the
 //! summary and uptime in words, and names escaped.
 
 use super::buckets::{Sample, bucket};
@@ -28,7 +28,7 @@ fn runs(range: Range, buckets: &[usize], family: Family, ok_every: usize) -> Vec
 }
 
 #[test]
-fn every_bucket_with_runs_gets_a_marker_and_missing_data_is_hatched() {
+fn every_bucket_with_runs_gets_a_marker_and_missing_data_is_greyed() {
     let mut samples = runs(Range::Hour, &[0, 1, 2, 10, 11], Family::V6, 1);
     samples.extend(runs(Range::Hour, &[0, 1], Family::V4, 1));
     let page = render(bucket(Range::Hour, NOW, &samples, &[]), "2001:db8::1");
@@ -48,7 +48,7 @@ fn every_bucket_with_runs_gets_a_marker_and_missing_data_is_hatched() {
         3 + 2,
         "and the legend's two"
     );
-    // Buckets 3-9 and 12-59 have no run: hatched in both charts.
+    // Buckets 3-9 and 12-59 have no run: a grey stripe in both charts.
     assert_eq!(page.matches(r#"class="nodata""#).count(), 2 * 2, "{page}");
     assert!(page.contains("<title>no data</title>"));
     assert!(page.contains(r#"role="img""#));

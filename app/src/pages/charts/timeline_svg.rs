@@ -80,7 +80,7 @@ pub fn VerdictTimeline(timeline: Timeline) -> impl IntoView {
         .map(|t| {
             view! {
                 <line class="axis" x1=n(t.at) x2=n(t.at) y1=n(plot.bottom()) y2=n(plot.bottom() + 4.0)/>
-                <text class="tick x" x=n(t.at) y=n(plot.bottom() + 16.0) text-anchor=plot.anchor(t.at)>{t.label}</text>
+                <text class="tick x" x=n(t.at) y=n(plot.bottom() + 17.0) text-anchor=plot.anchor(t.at)>{t.label}</text>
             }
         })
         .collect_view();
