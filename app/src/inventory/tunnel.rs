@@ -73,6 +73,16 @@ pub struct Tunnel {
 }
 
 impl Tunnel {
+    /// The routed prefix holding `address`, if any: a host with that address sits behind
+    /// this tunnel. Unreadable addresses and prefixes hold nothing.
+    pub fn prefix_holding(&self, address: &str) -> Option<&str> {
+        let address: IpAddr = address.parse().ok()?;
+        self.routed_prefixes
+            .iter()
+            .find(|p| p.parse::<IpNet>().is_ok_and(|net| net.contains(&address)))
+            .map(String::as_str)
+    }
+
     pub fn form_values(&self) -> FormValues {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         FormValues::from([
@@ -248,6 +258,41 @@ mod tests {
             let errors = TunnelInput::validate(&form(pairs)).unwrap_err();
             let got = errors.get(field).unwrap_or_default();
             assert!(got.contains(message), "{field}: {got:?} in {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_routed_prefix_holds_the_addresses_inside_it() {
+        let tunnel = Tunnel {
+            id: 1,
+            name: "he".into(),
+            kind: "6in4".into(),
+            broker: String::new(),
+            local_endpoint: None,
+            remote_endpoint: None,
+            local_v6: None,
+            remote_v6: None,
+            mtu: None,
+            routed_prefixes: vec![
+                "2001:db8:2::/48".into(),
+                "bogus".into(),
+                "2001:db8:9::/64".into(),
+            ],
+            host_id: None,
+            host_name: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        let cases = [
+            ("2001:db8:2:5::10", Some("2001:db8:2::/48")),
+            ("2001:db8:9::1", Some("2001:db8:9::/64")),
+            ("2001:db8:9:1::1", None),
+            ("2001:db8:3::1", None),
+            ("192.0.2.1", None),
+            ("not an address", None),
+        ];
+        for (address, want) in cases {
+            assert_eq!(tunnel.prefix_holding(address), want, "{address}");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Container pages: list, detail, create/edit, delete.
 
+use super::charts::{RangePicker, range_param};
 use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
@@ -103,13 +104,15 @@ pub fn ContainersPage() -> impl IntoView {
 #[component]
 pub fn ContainerPage() -> impl IntoView {
     let id = id_param();
+    let range = range_param();
     let detail = Resource::new(
         move || id.get(),
         |id| load_container(id.unwrap_or_default()),
     );
     view! {
-        {loaded(detail, |d| {
+        {loaded(detail, move |d| {
             let c = d.container;
+            let path = format!("/containers/{}", c.id);
             view! {
                 <Title text=c.name.clone()/>
                 <div class="page-head">
@@ -119,15 +122,25 @@ pub fn ContainerPage() -> impl IntoView {
                 </div>
                 <dl class="facts">
                     <dt>"Runtime"</dt><dd>{c.runtime}</dd>
-                    <dt>"Host"</dt><dd><a href=format!("/hosts/{}", c.host_id)>{c.host_name}</a></dd>
+                    <dt>"Host"</dt><dd><a href=format!("/hosts/{}", c.host_id)>{c.host_name.clone()}</a></dd>
                     <dt>"Network mode"</dt><dd>{c.network_mode}</dd>
                     <dt>"Published ports"</dt><dd>{c.published_ports.join(", ")}</dd>
                     <dt>"Notes"</dt><dd class="notes">{c.notes}</dd>
                 </dl>
                 <h2>"Addresses"</h2>
                 <AddressList addresses=c.addresses/>
-                <h2>"Services"</h2>
-                <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a></li> }).collect_view()}</ul>
+                <section class="related" aria-labelledby="related-title">
+                    <h2 id="related-title">"Related"</h2>
+                    <p>"Runs on host " <a href=format!("/hosts/{}", c.host_id)>{c.host_name}</a></p>
+                    <h3>"Services"</h3>
+                    {if d.services.is_empty() {
+                        view! { <p class="empty">"None."</p> }.into_any()
+                    } else {
+                        view! { <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a> " " <code>{s.target}</code></li> }).collect_view()}</ul> }.into_any()
+                    }}
+                </section>
+                <RangePicker path=path.clone() range/>
+                <super::results::ResultsPanel subject="container" id=c.id back=path range/>
             }
         })}
     }

@@ -1,5 +1,6 @@
 //! Host pages: list, detail, create/edit, delete.
 
+use super::charts::{RangePicker, range_param};
 use super::filters::{FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{ConfirmDelete, InventoryForm, TextArea, TextField, starting_values};
 use super::loaded::{id_param, loaded};
@@ -114,10 +115,12 @@ pub fn HostsPage() -> impl IntoView {
 #[component]
 pub fn HostPage() -> impl IntoView {
     let id = id_param();
+    let range = range_param();
     let detail = Resource::new(move || id.get(), |id| load_host(id.unwrap_or_default()));
     view! {
-        {loaded(detail, |d| {
+        {loaded(detail, move |d| {
             let h = d.host;
+            let path = format!("/hosts/{}", h.id);
             view! {
                 <Title text=h.name.clone()/>
                 <div class="page-head">
@@ -133,13 +136,40 @@ pub fn HostPage() -> impl IntoView {
                 </dl>
                 <h2>"Addresses"</h2>
                 <AddressList addresses=h.addresses/>
-                <h2>"Tunnels terminated here"</h2>
-                <ul>{d.tunnels.into_iter().map(|t| view! { <li><a href=format!("/tunnels/{}", t.id)>{t.name}</a> " (" {t.kind} ")"</li> }).collect_view()}</ul>
-                <h2>"Containers"</h2>
-                <ul>{d.containers.into_iter().map(|c| view! { <li><a href=format!("/containers/{}", c.id)>{c.name}</a> " (" {c.runtime} ")"</li> }).collect_view()}</ul>
-                <h2>"Services"</h2>
-                <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a> " " <code>{s.target}</code></li> }).collect_view()}</ul>
-                <super::results::ResultsPanel subject="host" id=h.id back=format!("/hosts/{}", h.id)/>
+                <section class="related" aria-labelledby="related-title">
+                    <h2 id="related-title">"Related"</h2>
+                    <h3>"Behind tunnels"</h3>
+                    {if d.behind.is_empty() {
+                        view! { <p class="empty">"No tunnel routes a prefix holding this host's addresses."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul id="behind-tunnels">{d.behind.into_iter().map(|r| view! {
+                                <li><a href=format!("/tunnels/{}", r.tunnel_id)>{r.tunnel_name}</a>
+                                    " routes " <code>{r.prefix}</code> ", which holds " <code>{r.address}</code></li>
+                            }).collect_view()}</ul>
+                        }.into_any()
+                    }}
+                    <h3>"Tunnels terminated here"</h3>
+                    {if d.tunnels.is_empty() {
+                        view! { <p class="empty">"None."</p> }.into_any()
+                    } else {
+                        view! { <ul>{d.tunnels.into_iter().map(|t| view! { <li><a href=format!("/tunnels/{}", t.id)>{t.name}</a> " (" {t.kind} ")"</li> }).collect_view()}</ul> }.into_any()
+                    }}
+                    <h3>"Containers"</h3>
+                    {if d.containers.is_empty() {
+                        view! { <p class="empty">"None."</p> }.into_any()
+                    } else {
+                        view! { <ul>{d.containers.into_iter().map(|c| view! { <li><a href=format!("/containers/{}", c.id)>{c.name}</a> " (" {c.runtime} ")"</li> }).collect_view()}</ul> }.into_any()
+                    }}
+                    <h3>"Services"</h3>
+                    {if d.services.is_empty() {
+                        view! { <p class="empty">"None."</p> }.into_any()
+                    } else {
+                        view! { <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a> " " <code>{s.target}</code></li> }).collect_view()}</ul> }.into_any()
+                    }}
+                </section>
+                <RangePicker path=path.clone() range/>
+                <super::results::ResultsPanel subject="host" id=h.id back=path range/>
             }
         })}
     }

@@ -3,6 +3,7 @@
 mod alerts;
 mod auth;
 mod channels;
+pub mod charts;
 mod containers;
 mod filters;
 mod form;

@@ -1,5 +1,6 @@
 //! The results panel: what the scheduled probes of a host, container or service found.
 
+use super::charts::{HistoryCharts, Range};
 use super::loaded::loaded;
 use crate::queries::checks::{CheckPanel, StoredResult, load_checks};
 use leptos::prelude::*;
@@ -48,54 +49,6 @@ fn latest(label: &'static str, result: Option<StoredResult>) -> impl IntoView {
     }
 }
 
-/// The last results' latency as a small SVG bar chart drawn here (oldest left). A failed run
-/// is a full-height hatched bar marked with an ✗ in its title, not only by colour.
-fn chart(recent: &[StoredResult]) -> impl IntoView + use<> {
-    let runs: Vec<&StoredResult> = recent.iter().filter(|r| r.family == "v6").rev().collect();
-    let max = runs
-        .iter()
-        .filter_map(|r| r.latency_ms)
-        .fold(1.0_f64, f64::max);
-    let (width, height, bar) = (300.0, 60.0, 6.0);
-    let bars = runs
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let x = i as f64 * bar;
-            let (h, class, title) = match (r.ok, r.latency_ms) {
-                (true, Some(l)) => (
-                    (l / max * (height - 2.0)).max(1.0),
-                    "bar ok",
-                    format!("{} ✓ {:.1} ms", when(r.at), l),
-                ),
-                (true, None) => (1.0, "bar ok", format!("{} ✓", when(r.at))),
-                (false, _) => (height, "bar fail", format!("{} ✗ {}", when(r.at), r.reason)),
-            };
-            view! {
-                <rect class=class x=format!("{x:.1}") y=format!("{:.1}", height - h)
-                    width=format!("{:.1}", bar - 1.0) height=format!("{h:.1}")>
-                    <title>{title}</title>
-                </rect>
-            }
-        })
-        .collect_view();
-    let failed = runs.iter().filter(|r| !r.ok).count();
-    let summary = format!(
-        "IPv6 latency of the last {} runs, slowest {:.1} ms; {} failed",
-        runs.len(),
-        max,
-        failed
-    );
-    let label = summary.clone();
-    view! {
-        <svg class="latency" role="img" aria-label=label viewBox=format!("0 0 {width} {height}")
-            width=width height=height xmlns="http://www.w3.org/2000/svg">
-            <title>{summary}</title>
-            {bars}
-        </svg>
-    }
-}
-
 fn evidence(result: &StoredResult) -> impl IntoView + use<> {
     let family = if result.family == "v6" {
         "IPv6"
@@ -127,7 +80,10 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
         .collect();
     let heading = format!("{} {}", check.kind.to_uppercase(), check.target);
     let label = heading.clone();
-    let chart = chart(&check.recent);
+    let chart = view! {
+        <HistoryCharts history=check.history.clone() id=format!("check-{id}") name=heading.clone()/>
+    }
+    .into_any();
     view! {
         <section class="check" aria-label=label>
             <h3>{heading} " " <small>{format!("every {} s", check.interval_secs)}
@@ -142,7 +98,7 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
             </table>
             {chart}
             <details>
-                <summary>"Evidence"</summary>
+                <summary>"Evidence of the last run"</summary>
                 <ul class="evidence">{newest.iter().map(evidence).collect_view()}</ul>
             </details>
             <div class="check-actions">
@@ -174,10 +130,19 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
     }
 }
 
-/// The checks of one subject (`host`, `container` or `service`) with their results.
+/// The checks of one subject (`host`, `container` or `service`) with their results and their
+/// history over `range`.
 #[component]
-pub fn ResultsPanel(subject: &'static str, id: i64, back: String) -> impl IntoView {
-    let panels = Resource::new(move || id, move |id| load_checks(subject.to_string(), id));
+pub fn ResultsPanel(
+    subject: &'static str,
+    id: i64,
+    back: String,
+    range: Memo<Range>,
+) -> impl IntoView {
+    let panels = Resource::new(
+        move || (id, range.get()),
+        move |(id, range)| load_checks(subject.to_string(), id, range.code().to_string()),
+    );
     view! {
         <h2>"Checks and results"</h2>
         {loaded(panels, move |panels| {

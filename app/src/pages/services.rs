@@ -1,6 +1,7 @@
 //! Service pages: list (with verdict badges), detail (with the IPv6-only verdict and its
 //! evidence), create/edit, delete.
 
+use super::charts::{RangePicker, range_param};
 use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
@@ -158,10 +159,12 @@ pub fn ServicesPage() -> impl IntoView {
 #[component]
 pub fn ServicePage() -> impl IntoView {
     let id = id_param();
+    let range = range_param();
     let service = Resource::new(move || id.get(), |id| get_service(id.unwrap_or_default()));
     view! {
-        {loaded(service, |s| {
+        {loaded(service, move |s| {
             let owner = owner_link(&s);
+            let path = format!("/services/{}", s.id);
             let judged = s.kind == "http";
             view! {
                 <Title text=s.name.clone()/>
@@ -179,8 +182,9 @@ pub fn ServicePage() -> impl IntoView {
                 </dl>
                 <h2>"Declared dependencies"</h2>
                 <ul>{s.dependencies.into_iter().map(|d| view! { <li><code>{d}</code></li> }).collect_view()}</ul>
-                <VerdictPanel id=s.id judged/>
-                <super::results::ResultsPanel subject="service" id=s.id back=format!("/services/{}", s.id)/>
+                <RangePicker path=path.clone() range/>
+                <VerdictPanel id=s.id judged range/>
+                <super::results::ResultsPanel subject="service" id=s.id back=path range/>
             }
         })}
     }

@@ -1,5 +1,6 @@
 //! Tunnel pages: list, detail, create/edit, delete.
 
+use super::charts::{HistoryCharts, Range, RangePicker, range_param};
 use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
@@ -8,7 +9,8 @@ use super::loaded::{id_param, loaded};
 use crate::domain::FieldErrors;
 use crate::domain::listing::{ListQuery, by_address, by_text};
 use crate::inventory::{FormValues, Tunnel, TunnelInput, TunnelKind};
-use crate::queries::inventory::{get_tunnel, list_tunnels, load_choices};
+use crate::queries::history::load_history;
+use crate::queries::inventory::{FarEnd, get_tunnel, list_tunnels, load_choices, load_tunnel};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -116,32 +118,85 @@ pub fn TunnelsPage() -> impl IntoView {
     }
 }
 
+/// The far end's echo check over the page's range, or why there is none.
+#[component]
+fn FarEndPanel(
+    far_end: Option<FarEnd>,
+    remote_v6: Option<String>,
+    range: Memo<Range>,
+) -> impl IntoView {
+    let Some(far) = far_end else {
+        let note = match remote_v6 {
+            Some(address) => format!(
+                "No host in the inventory has the remote IPv6 address {address}: add it to a host to watch the tunnel's far end."
+            ),
+            None => "Set the remote IPv6 tunnel address, and add it to a host, to watch the tunnel's far end.".to_string(),
+        };
+        return view! { <p class="empty" id="far-end-note">{note}</p> }.into_any();
+    };
+    let check_id = far.check_id;
+    let history = Resource::new(
+        move || range.get(),
+        move |range| load_history(check_id, range.code().to_string()),
+    );
+    let name = format!("ICMP {}", far.address);
+    view! {
+        <p>"Echo check of " <code>{far.address.clone()}</code> ", an address of host "
+            <a href=format!("/hosts/{}", far.host_id)>{far.host_name.clone()}</a> "."</p>
+        {loaded(history, move |history| view! {
+            <HistoryCharts history id=format!("check-{check_id}") name=name.clone()/>
+        })}
+    }
+    .into_any()
+}
+
 #[component]
 pub fn TunnelPage() -> impl IntoView {
     let id = id_param();
-    let tunnel = Resource::new(move || id.get(), |id| get_tunnel(id.unwrap_or_default()));
+    let range = range_param();
+    let detail = Resource::new(move || id.get(), |id| load_tunnel(id.unwrap_or_default()));
     view! {
-        {loaded(tunnel, |t| view! {
-            <Title text=t.name.clone()/>
-            <div class="page-head">
-                <h1>{t.name.clone()}</h1>
-                <a class="button" href=format!("/tunnels/{}/edit", t.id)>"Edit"</a>
-                <a class="button danger" href=format!("/tunnels/{}/delete", t.id)>"Delete"</a>
-            </div>
-            <dl class="facts">
-                <dt>"Kind"</dt><dd>{t.kind}</dd>
-                <dt>"Broker / provider"</dt><dd>{t.broker}</dd>
-                <dt>"Terminated on"</dt><dd>{match (t.host_id, t.host_name) {
-                    (Some(id), Some(name)) => view! { <a href=format!("/hosts/{id}")>{name}</a> }.into_any(),
-                    _ => view! { <span>"—"</span> }.into_any(),
-                }}</dd>
-                <dt>"Local endpoint"</dt><dd><code>{or_dash(t.local_endpoint)}</code></dd>
-                <dt>"Remote endpoint"</dt><dd><code>{or_dash(t.remote_endpoint)}</code></dd>
-                <dt>"Local IPv6"</dt><dd><code>{or_dash(t.local_v6)}</code></dd>
-                <dt>"Remote IPv6"</dt><dd><code>{or_dash(t.remote_v6)}</code></dd>
-                <dt>"MTU"</dt><dd>{t.mtu.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Routed prefixes"</dt><dd>{t.routed_prefixes.join(", ")}</dd>
-            </dl>
+        {loaded(detail, move |d| {
+            let t = d.tunnel;
+            let path = format!("/tunnels/{}", t.id);
+            view! {
+                <Title text=t.name.clone()/>
+                <div class="page-head">
+                    <h1>{t.name.clone()}</h1>
+                    <a class="button" href=format!("/tunnels/{}/edit", t.id)>"Edit"</a>
+                    <a class="button danger" href=format!("/tunnels/{}/delete", t.id)>"Delete"</a>
+                </div>
+                <dl class="facts">
+                    <dt>"Kind"</dt><dd>{t.kind}</dd>
+                    <dt>"Broker / provider"</dt><dd>{t.broker}</dd>
+                    <dt>"Terminated on"</dt><dd>{match (t.host_id, t.host_name) {
+                        (Some(id), Some(name)) => view! { <a href=format!("/hosts/{id}")>{name}</a> }.into_any(),
+                        _ => view! { <span>"—"</span> }.into_any(),
+                    }}</dd>
+                    <dt>"Local endpoint"</dt><dd><code>{or_dash(t.local_endpoint)}</code></dd>
+                    <dt>"Remote endpoint"</dt><dd><code>{or_dash(t.remote_endpoint)}</code></dd>
+                    <dt>"Local IPv6"</dt><dd><code>{or_dash(t.local_v6)}</code></dd>
+                    <dt>"Remote IPv6"</dt><dd><code>{or_dash(t.remote_v6.clone())}</code></dd>
+                    <dt>"MTU"</dt><dd>{t.mtu.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Routed prefixes"</dt><dd>{t.routed_prefixes.join(", ")}</dd>
+                </dl>
+                <section class="related" aria-labelledby="related-title">
+                    <h2 id="related-title">"Hosts routed through it"</h2>
+                    {if d.routed.is_empty() {
+                        view! { <p class="empty">"No host has an address in its routed prefixes."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul id="routed-hosts">{d.routed.into_iter().map(|r| view! {
+                                <li><a href=format!("/hosts/{}", r.host_id)>{r.host_name}</a>
+                                    " " <code>{r.address}</code> " in " <code>{r.prefix}</code></li>
+                            }).collect_view()}</ul>
+                        }.into_any()
+                    }}
+                </section>
+                <h2>"Far end"</h2>
+                <RangePicker path range/>
+                <FarEndPanel far_end=d.far_end remote_v6=t.remote_v6 range/>
+            }
         })}
     }
 }

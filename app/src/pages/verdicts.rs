@@ -3,7 +3,9 @@
 //! readers), and a service's evidence panel: each dependency host, its addresses, verdict,
 //! reason and the URLs that pulled it in, then the verdict history.
 
+use super::charts::{Range, VerdictTimeline};
 use super::loaded::loaded;
+use crate::queries::history::load_verdict_timeline;
 use crate::queries::verdicts::{DependencyRow, HistoryRow, VerdictDetail, load_service_verdicts};
 use leptos::prelude::*;
 
@@ -190,10 +192,15 @@ fn history_view(history: Vec<HistoryRow>) -> impl IntoView {
     .into_any()
 }
 
-/// The verdict section of a service page. `judged` is false for kinds that get no verdict.
+/// The verdict section of a service page, with its timeline over `range`. `judged` is false
+/// for kinds that get no verdict.
 #[component]
-pub fn VerdictPanel(id: i64, judged: bool) -> impl IntoView {
+pub fn VerdictPanel(id: i64, judged: bool, range: Memo<Range>) -> impl IntoView {
     let data = Resource::new(move || id, load_service_verdicts);
+    let timeline = Resource::new(
+        move || (id, range.get()),
+        |(id, range)| load_verdict_timeline(id, range.code().to_string()),
+    );
     view! {
         <section class="verdict-panel" aria-labelledby="verdict-title">
             <h2 id="verdict-title">"IPv6-only verdict"</h2>
@@ -203,12 +210,14 @@ pub fn VerdictPanel(id: i64, judged: bool) -> impl IntoView {
                     None if judged => view! { <p class="empty">"Not judged yet: the first verdict comes within a minute of adding the service."</p> }.into_any(),
                     None => view! { <p class="empty">"Only HTTP(S) services get a verdict."</p> }.into_any(),
                 };
-                view! {
-                    {latest}
-                    <h3>"Verdict history"</h3>
-                    {history_view(data.history)}
-                }
+                view! { {latest} }
             })}
+            {judged.then(|| view! {
+                <h3>"Verdict over time"</h3>
+                {loaded(timeline, |timeline| view! { <VerdictTimeline timeline/> })}
+            })}
+            <h3>"Verdict history"</h3>
+            {loaded(data, |data| history_view(data.history))}
         </section>
     }
 }

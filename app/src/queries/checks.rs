@@ -1,5 +1,6 @@
 //! Checks and their results, as the host, service and overview pages show them.
 
+use crate::pages::charts::History;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -61,8 +62,8 @@ pub struct CheckPanel {
     pub enabled: bool,
     pub latest_v6: Option<StoredResult>,
     pub latest_v4: Option<StoredResult>,
-    /// Up to 50 newest results, newest first.
-    pub recent: Vec<StoredResult>,
+    /// Latency, loss and uptime over the page's range.
+    pub history: History,
     /// Alert thresholds: failed runs in a row before an incident, passes before it resolves.
     pub fail_after: i64,
     pub recover_after: i64,
@@ -71,9 +72,6 @@ pub struct CheckPanel {
 /// Alert thresholds of a check without its own (the alert stage's defaults).
 pub const DEFAULT_FAIL_AFTER: i64 = 2;
 pub const DEFAULT_RECOVER_AFTER: i64 = 2;
-
-/// How many results the panel's chart and table show.
-pub const RECENT: i64 = 50;
 
 #[cfg(feature = "ssr")]
 fn target_of(spec: &str) -> String {
@@ -87,12 +85,20 @@ fn target_of(spec: &str) -> String {
     }
 }
 
-/// The checks of a host, container or service (`subject`), each with its newest results.
+/// The checks of a host, container or service (`subject`), each with its newest results and
+/// its history over `range` (`1h`, `24h`, `7d`, `30d`; anything else is 24 hours).
 #[server]
-pub async fn load_checks(subject: String, id: i64) -> Result<Vec<CheckPanel>, ServerFnError> {
+pub async fn load_checks(
+    subject: String,
+    id: i64,
+    range: String,
+) -> Result<Vec<CheckPanel>, ServerFnError> {
     use super::context::{pool, store_error};
+    use crate::pages::charts::Range;
     use crate::store::{checks, results};
     let pool = pool()?;
+    let range = Range::parse(Some(&range));
+    let now = chrono::Utc::now().timestamp_millis();
     let subject = match subject.as_str() {
         "host" | "container" | "service" => subject,
         _ => return Err(ServerFnError::new("not found")),
@@ -102,7 +108,7 @@ pub async fn load_checks(subject: String, id: i64) -> Result<Vec<CheckPanel>, Se
         .await
         .map_err(store_error)?
     {
-        let recent = results::recent(&pool, check.id, RECENT)
+        let history = super::history::read_history(&pool, check.id, range, now)
             .await
             .map_err(store_error)?;
         let latest_v6 = results::latest(&pool, check.id, "v6")
@@ -123,7 +129,7 @@ pub async fn load_checks(subject: String, id: i64) -> Result<Vec<CheckPanel>, Se
             enabled: check.enabled,
             latest_v6,
             latest_v4,
-            recent,
+            history,
             fail_after,
             recover_after,
         });

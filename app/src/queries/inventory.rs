@@ -15,8 +15,68 @@ pub struct HostDetail {
     pub host: Host,
     pub containers: Vec<Container>,
     pub services: Vec<Service>,
+    /// Tunnels this host terminates.
     pub tunnels: Vec<Tunnel>,
+    /// Tunnels this host sits behind.
+    pub behind: Vec<Routing>,
     pub dependents: HostDependents,
+}
+
+/// A host address inside a tunnel's routed prefix: the host sits behind the tunnel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Routing {
+    pub tunnel_id: i64,
+    pub tunnel_name: String,
+    pub host_id: i64,
+    pub host_name: String,
+    pub address: String,
+    pub prefix: String,
+}
+
+/// How a tunnel's far end is watched: the echo check of its remote IPv6 address, which a
+/// host in the inventory holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FarEnd {
+    pub check_id: i64,
+    pub host_id: i64,
+    pub host_name: String,
+    pub address: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TunnelDetail {
+    pub tunnel: Tunnel,
+    /// The hosts routed through it, one row per host (its first address inside).
+    pub routed: Vec<Routing>,
+    pub far_end: Option<FarEnd>,
+}
+
+/// Which of `hosts` (id, name, address) sit behind which of `tunnels`: the first address of
+/// each host inside a tunnel's routed prefixes, once per tunnel and host.
+pub fn routings(tunnels: &[Tunnel], hosts: &[(i64, String, String)]) -> Vec<Routing> {
+    let mut out: Vec<Routing> = Vec::new();
+    for tunnel in tunnels {
+        for (host_id, host_name, address) in hosts {
+            let Some(prefix) = tunnel.prefix_holding(address) else {
+                continue;
+            };
+            if out
+                .iter()
+                .any(|r| r.tunnel_id == tunnel.id && r.host_id == *host_id)
+            {
+                continue;
+            }
+            out.push(Routing {
+                tunnel_id: tunnel.id,
+                tunnel_name: tunnel.name.clone(),
+                host_id: *host_id,
+                host_name: host_name.clone(),
+                address: address.clone(),
+                prefix: prefix.to_string(),
+            });
+        }
+    }
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,8 +100,16 @@ pub async fn list_hosts() -> Result<Vec<Host>, ServerFnError> {
 #[server]
 pub async fn load_host(id: i64) -> Result<HostDetail, ServerFnError> {
     let pool = pool()?;
+    let host = store::hosts::get(&pool, id).await.map_err(store_error)?;
+    let addresses: Vec<(i64, String, String)> = host
+        .addresses
+        .iter()
+        .map(|a| (host.id, host.name.clone(), a.address.clone()))
+        .collect();
+    let all_tunnels = store::tunnels::list(&pool).await.map_err(store_error)?;
     Ok(HostDetail {
-        host: store::hosts::get(&pool, id).await.map_err(store_error)?,
+        behind: routings(&all_tunnels, &addresses),
+        host,
         containers: store::containers::on_host(&pool, id)
             .await
             .map_err(store_error)?,
@@ -77,6 +145,38 @@ pub async fn list_tunnels() -> Result<Vec<Tunnel>, ServerFnError> {
 #[server]
 pub async fn get_tunnel(id: i64) -> Result<Tunnel, ServerFnError> {
     store::tunnels::get(&pool()?, id).await.map_err(store_error)
+}
+
+/// A tunnel with the hosts routed through it and its far end's echo check, if any.
+#[server]
+pub async fn load_tunnel(id: i64) -> Result<TunnelDetail, ServerFnError> {
+    let pool = pool()?;
+    let tunnel = store::tunnels::get(&pool, id).await.map_err(store_error)?;
+    let hosts = store::addresses::of_hosts(&pool)
+        .await
+        .map_err(store_error)?;
+    let routed = routings(std::slice::from_ref(&tunnel), &hosts);
+    let far_end = match tunnel
+        .remote_v6
+        .as_deref()
+        .and_then(|a| a.parse::<std::net::IpAddr>().ok())
+    {
+        Some(address) => store::checks::echo_of_host_address(&pool, address)
+            .await
+            .map_err(store_error)?
+            .map(|(check_id, host_id, host_name)| FarEnd {
+                check_id,
+                host_id,
+                host_name,
+                address: address.to_string(),
+            }),
+        None => None,
+    };
+    Ok(TunnelDetail {
+        tunnel,
+        routed,
+        far_end,
+    })
 }
 
 #[server]

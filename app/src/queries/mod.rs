@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod channels;
 pub mod checks;
 pub mod flash;
+pub mod history;
 pub mod inventory;
 pub mod overview;
 pub mod plan;

@@ -80,6 +80,17 @@ pub async fn of(pool: &SqlitePool, owner: Owner) -> Result<Vec<Address>> {
     Ok(rows.into_iter().map(to_address).collect())
 }
 
+/// Every host address as (host id, host name, address), by host name: which hosts a
+/// tunnel's routed prefixes hold.
+pub async fn of_hosts(pool: &SqlitePool) -> Result<Vec<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, h.name, a.address FROM addresses a JOIN hosts h ON h.id = a.host_id
+          ORDER BY h.name COLLATE NOCASE, a.id",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
 /// Every address in the inventory with the name of what holds it, for the address plan.
 pub async fn all_placed(pool: &SqlitePool) -> Result<Vec<PlacedAddress>> {
     Ok(sqlx::query_as(

@@ -240,6 +240,21 @@ pub async fn of_subject(
     .await?)
 }
 
+/// The echo check of a host address, with the host's id and name: how a tunnel's far end is
+/// watched when its remote IPv6 address belongs to a host in the inventory.
+pub async fn echo_of_host_address(
+    pool: &SqlitePool,
+    address: IpAddr,
+) -> Result<Option<(i64, i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, h.id, h.name FROM checks c JOIN hosts h ON h.id = c.subject_id
+          WHERE c.subject_kind = 'host' AND c.spec = ? ORDER BY c.id LIMIT 1",
+    )
+    .bind(SpecJson::Icmp { address }.to_json())
+    .fetch_optional(pool)
+    .await?)
+}
+
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Check> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM checks WHERE id = ?"))
         .bind(id)

@@ -3,6 +3,7 @@
 //! Raw results are kept [`RAW_RETENTION_MS`]; hourly rollups [`ROLLUP_RETENTION_SECS`].
 
 use super::Result;
+use crate::pages::charts::buckets::{Family, HourRollup, Sample};
 use crate::queries::checks::StoredResult;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
@@ -138,6 +139,75 @@ pub async fn rollups(pool: &SqlitePool, check_id: i64) -> Result<Vec<Rollup>> {
     .bind(check_id)
     .fetch_all(pool)
     .await?)
+}
+
+/// At most this many runs are read for one chart: a check probed every 5 s has 34,560 in a
+/// day (both families). Beyond it the oldest are left out.
+pub const CHART_RUNS_LIMIT: i64 = 100_000;
+
+/// The runs of a check from `from` up to `to` (Unix ms, half-open), newest first: what a chart
+/// needs of each, through the `results_check_at` index.
+pub async fn runs_between(
+    pool: &SqlitePool,
+    check_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Sample>> {
+    let rows: Vec<(i64, String, bool, Option<f64>)> = sqlx::query_as(
+        "SELECT at, family, ok, latency_ms FROM results
+          WHERE check_id = ? AND at >= ? AND at < ? ORDER BY at DESC LIMIT ?",
+    )
+    .bind(check_id)
+    .bind(from)
+    .bind(to)
+    .bind(CHART_RUNS_LIMIT)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(at, family, ok, latency_ms)| {
+            Some(Sample {
+                at,
+                family: Family::parse(&family)?,
+                ok,
+                latency_ms,
+            })
+        })
+        .collect())
+}
+
+/// The hourly rollups of a check for the hours starting from `from` up to `to` (Unix ms,
+/// half-open), through the table's primary key.
+pub async fn rollups_between(
+    pool: &SqlitePool,
+    check_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<HourRollup>> {
+    let rows: Vec<Rollup> = sqlx::query_as(
+        "SELECT check_id, family, hour, count, ok_count, min_latency_ms, avg_latency_ms, max_latency_ms
+           FROM result_rollups
+          WHERE check_id = ? AND family IN ('v6', 'v4') AND hour >= ? AND hour < ?",
+    )
+    .bind(check_id)
+    .bind(from.div_euclid(1000))
+    .bind(to.div_euclid(1000))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(HourRollup {
+                hour_ms: r.hour * 1000,
+                family: Family::parse(&r.family)?,
+                count: r.count,
+                ok_count: r.ok_count,
+                min_ms: r.min_latency_ms,
+                avg_ms: r.avg_latency_ms,
+                max_ms: r.max_latency_ms,
+            })
+        })
+        .collect())
 }
 
 /// What the hourly job did.
@@ -282,5 +352,77 @@ mod tests {
         // Idempotent: a second run rewrites the same rows.
         roll_up_and_prune(&pool, now).await.unwrap();
         assert_eq!(rollups(&pool, a).await.unwrap(), hours);
+    }
+
+    #[tokio::test]
+    async fn chart_reads_take_their_span_through_the_indexes() {
+        let (pool, _dir) = test_pool().await;
+        let a = check(&pool, 1).await;
+        let b = check(&pool, 2).await;
+        let batch = vec![
+            result(a, 999, "v6", true, 1.0),
+            result(a, 1_000, "v6", true, 2.0),
+            result(a, 1_500, "v4", false, 0.0),
+            result(a, 2_000, "v6", true, 3.0),
+            result(b, 1_200, "v6", true, 4.0),
+        ];
+        insert_batch(&pool, &batch).await.unwrap();
+        let runs = runs_between(&pool, a, 1_000, 2_000).await.unwrap();
+        let seen: Vec<(i64, Family, bool)> = runs.iter().map(|r| (r.at, r.family, r.ok)).collect();
+        assert_eq!(
+            seen,
+            vec![(1_500, Family::V4, false), (1_000, Family::V6, true)]
+        );
+
+        for (hour, family) in [(3_600, "v6"), (7_200, "v6"), (7_200, "v4"), (10_800, "v6")] {
+            sqlx::query(
+                "INSERT INTO result_rollups (check_id, family, hour, count, ok_count, avg_latency_ms)
+                 VALUES (?, ?, ?, 60, 59, 5.0)",
+            )
+            .bind(a)
+            .bind(family)
+            .bind(hour)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        let hours = rollups_between(&pool, a, 7_200_000, 10_800_000)
+            .await
+            .unwrap();
+        assert_eq!(hours.len(), 2);
+        assert!(
+            hours
+                .iter()
+                .all(|h| h.hour_ms == 7_200_000 && h.count == 60 && h.ok_count == 59)
+        );
+
+        // Both reads are bounded by an index on (check, time), never a scan of the table.
+        let plan = |sql: &'static str| {
+            let pool = pool.clone();
+            async move {
+                let rows: Vec<(i64, i64, i64, String)> =
+                    sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                        .fetch_all(&pool)
+                        .await
+                        .unwrap();
+                rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; ")
+            }
+        };
+        let raw = plan(
+            "SELECT at FROM results WHERE check_id = 1 AND at >= 0 AND at < 9 ORDER BY at DESC",
+        )
+        .await;
+        assert!(
+            raw.contains("results_check_at (check_id=? AND at>? AND at<?)"),
+            "{raw}"
+        );
+        let rolled = plan(
+            "SELECT hour FROM result_rollups WHERE check_id = 1 AND family IN ('v6', 'v4') AND hour >= 0 AND hour < 9",
+        )
+        .await;
+        assert!(
+            rolled.contains("(check_id=? AND family=? AND hour>? AND hour<?)"),
+            "{rolled}"
+        );
     }
 }

@@ -259,5 +259,38 @@ pub async fn take_requests(pool: &SqlitePool) -> Result<Vec<i64>> {
     )
 }
 
+/// The verdict in force at `at`: that of the service's last event before it.
+pub async fn verdict_before(pool: &SqlitePool, service_id: i64, at: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT verdict_after FROM verdict_events WHERE service_id = ? AND at < ?
+         ORDER BY at DESC, id DESC LIMIT 1",
+    )
+    .bind(service_id)
+    .bind(at)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The service's events from `from` up to `to` (Unix ms, half-open) as (time, verdict after),
+/// oldest first, at most `limit`.
+pub async fn verdicts_between(
+    pool: &SqlitePool,
+    service_id: i64,
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT at, verdict_after FROM verdict_events WHERE service_id = ? AND at >= ? AND at < ?
+         ORDER BY at, id LIMIT ?",
+    )
+    .bind(service_id)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
 #[cfg(test)]
 mod tests;

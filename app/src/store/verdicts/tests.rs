@@ -240,3 +240,44 @@ async fn verdict_requests_are_taken_once() {
     assert_eq!(take_requests(&pool).await.unwrap(), vec![shop]);
     assert!(take_requests(&pool).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_timeline_reads_the_verdict_in_force_and_the_changes_of_a_span() {
+    let (pool, _dir) = test_pool().await;
+    let id = service(&pool, "cloud", "http", "http://dual.lab.test/").await;
+    let other = service(&pool, "other", "http", "http://other.lab.test/").await;
+    save(&pool, id, 1_000, &report(Verdict::Ready, &[]))
+        .await
+        .unwrap();
+    save(&pool, id, 2_000, &report(Verdict::Broken, &[]))
+        .await
+        .unwrap();
+    save(
+        &pool,
+        id,
+        3_000,
+        &report(Verdict::Partial, &[("cdn.lab.test", DepVerdict::Broken)]),
+    )
+    .await
+    .unwrap();
+    save(&pool, other, 2_500, &report(Verdict::Ready, &[]))
+        .await
+        .unwrap();
+
+    assert_eq!(verdict_before(&pool, id, 1_000).await.unwrap(), None);
+    assert_eq!(
+        verdict_before(&pool, id, 2_500).await.unwrap().as_deref(),
+        Some("broken")
+    );
+    assert_eq!(
+        verdicts_between(&pool, id, 1_500, 3_000, 10).await.unwrap(),
+        vec![(2_000, "broken".to_string())]
+    );
+    assert_eq!(
+        verdicts_between(&pool, id, 0, 9_000, 2)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
