@@ -41,7 +41,7 @@ cargo leptos build --release
 
 say "end-to-end tests in Chromium"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-target/release/v6watch serve --listen "127.0.0.1:$port" --database "$work/e2e.db" --site-root target/site \
+"${CARGO_TARGET_DIR:-target}/release/v6watch" serve --listen "127.0.0.1:$port" --database "$work/e2e.db" --site-root target/site \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
