@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo leptos build --release
-exec target/release/v6watch serve --site-root target/site "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/v6watch" serve --site-root target/site "$@"
