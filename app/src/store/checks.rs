@@ -46,6 +46,21 @@ impl SpecJson {
     }
 }
 
+/// Deletes the checks (and so their results) whose host, container or service is gone,
+/// in the transaction that deleted it: SQLite may give the next new row the same id, which
+/// must not inherit the old subject's checks.
+pub async fn drop_orphans(tx: &mut sqlx::SqliteConnection) -> Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM checks WHERE
+             (subject_kind = 'host' AND subject_id NOT IN (SELECT id FROM hosts))
+          OR (subject_kind = 'container' AND subject_id NOT IN (SELECT id FROM containers))
+          OR (subject_kind = 'service' AND subject_id NOT IN (SELECT id FROM services))",
+    )
+    .execute(tx)
+    .await?
+    .rows_affected())
+}
+
 /// One stored check.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Check {
@@ -459,5 +474,29 @@ mod tests {
             request_run(&pool, id + 100).await,
             Err(crate::store::StoreError::NotFound)
         ));
+    }
+
+    #[tokio::test]
+    async fn a_new_host_with_a_deleted_hosts_id_inherits_none_of_its_checks() {
+        let (pool, _dir) = test_pool().await;
+        let old = host(&pool, "old", &["2001:db8::dead"]).await;
+        service(&pool, old, "tcp", "old.lab.test", Some(22)).await;
+        sync_from_inventory(&pool).await.unwrap();
+        assert_eq!(list(&pool).await.unwrap().len(), 2);
+
+        crate::store::hosts::delete(&pool, old).await.unwrap();
+        // Gone with the host, before any sync: SQLite hands its id to the next host.
+        assert!(list(&pool).await.unwrap().is_empty());
+        let new = host(&pool, "new", &["2001:db8::1"]).await;
+        assert_eq!(new, old);
+        sync_from_inventory(&pool).await.unwrap();
+        let specs: Vec<String> = list(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.spec)
+            .collect();
+        assert_eq!(specs.len(), 1);
+        assert!(specs[0].contains("2001:db8::1"), "{specs:?}");
     }
 }

@@ -106,6 +106,7 @@ pub(crate) async fn delete_row(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
+    checks::drop_orphans(&mut tx).await?;
     changes::record(&mut tx, entity, id, "deleted", &name).await?;
     tx.commit().await?;
     Ok(())
