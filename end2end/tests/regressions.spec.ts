@@ -93,8 +93,13 @@ test('a service that stops answering over IPv6 opens one alert, and it resolves'
   await expect(page.getByRole('heading', { name: 'e2e-web' })).toBeVisible();
   const servicePage = page.url();
 
-  // One failed run opens an alert and one pass resolves it.
+  // The scheduler derives the service's check from the inventory within seconds.
   const check = page.locator('section.check').first();
+  await expect(async () => {
+    await page.goto(servicePage);
+    await expect(check).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  // One failed run opens an alert and one pass resolves it.
   await check.locator('input[name="fail_after"]').fill('1');
   await check.locator('input[name="recover_after"]').fill('1');
   await check.getByRole('button', { name: 'Save thresholds' }).click();
