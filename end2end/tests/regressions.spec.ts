@@ -133,6 +133,15 @@ test('a service that stops answering over IPv6 opens one alert, and it resolves'
   }).toPass({ timeout: 90_000 });
   await expect(page.locator('.incident.open')).toHaveCount(0);
   await page.goto(servicePage);
+  // The history chart has a point for each bucket with runs: passes and the failure.
+  const latency = page.locator('section.check svg.latency-chart').first();
+  await expect(latency).toBeVisible();
+  expect(await latency.locator('circle.pt.v6').count()).toBeGreaterThan(0);
+  await expect(page.locator('section.check svg.loss-chart rect.loss.v6').first()).toBeVisible();
+  await page.getByRole('link', { name: '1 h', exact: true }).click();
+  await expect(page).toHaveURL(/range=1h/);
+  await expect(page.locator('section.check svg.latency-chart').first()).toBeVisible();
+  await page.goto(servicePage);
   await page.screenshot({ path: '../docs/screenshot-service.png', fullPage: true });
   await close(web.server);
 });

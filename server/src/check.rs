@@ -20,6 +20,12 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     config.timeout = Duration::from_secs_f64(args.timeout);
     config.connect_timeout = config.connect_timeout.min(config.timeout);
+    for prefix in &args.nat64_prefixes {
+        let prefix = prefix.trunc();
+        if !config.nat64_prefixes.contains(&prefix) {
+            config.nat64_prefixes.push(prefix);
+        }
+    }
 
     let report = verdict::check::run_check(&args.target, config).await?;
     if args.json {

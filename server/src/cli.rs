@@ -51,6 +51,15 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub resolvers: Vec<String>,
+    /// A NAT64 prefix besides 64:ff9b::/96 (e.g. 2001:db8:64::/96): AAAA answers inside it are
+    /// marked as synthesized. Repeat for several.
+    #[arg(
+        long = "nat64-prefix",
+        value_name = "PREFIX",
+        env = "V6WATCH_NAT64_PREFIX",
+        value_delimiter = ','
+    )]
+    pub nat64_prefixes: Vec<ipnet::Ipv6Net>,
     /// Seconds before each scheduled probe gives up.
     #[arg(long, env = "V6WATCH_PROBE_TIMEOUT", default_value_t = 5.0)]
     pub probe_timeout: f64,
@@ -93,6 +102,15 @@ pub struct CheckArgs {
         value_delimiter = ','
     )]
     pub resolvers: Vec<String>,
+    /// A NAT64 prefix besides 64:ff9b::/96 (e.g. 2001:db8:64::/96): AAAA answers inside it are
+    /// marked as synthesized. Repeat for several.
+    #[arg(
+        long = "nat64-prefix",
+        value_name = "PREFIX",
+        env = "V6WATCH_NAT64_PREFIX",
+        value_delimiter = ','
+    )]
+    pub nat64_prefixes: Vec<ipnet::Ipv6Net>,
     /// Seconds before each probe gives up.
     #[arg(long, default_value_t = 5.0)]
     pub timeout: f64,
@@ -158,12 +176,25 @@ mod tests {
             "[2001:db8::53]:53",
             "--resolver",
             "192.0.2.53",
+            "--nat64-prefix",
+            "2001:db8:64::/96",
             "--json",
         ])
         .unwrap();
         let Some(Command::Check(args)) = cli.command else {
             panic!("not check")
         };
+        assert_eq!(args.nat64_prefixes, ["2001:db8:64::/96".parse().unwrap()]);
+        assert!(
+            Cli::try_parse_from([
+                "v6watch",
+                "check",
+                "x.test",
+                "--nat64-prefix",
+                "192.0.2.0/24"
+            ])
+            .is_err()
+        );
         assert_eq!(args.resolvers, ["[2001:db8::53]:53", "192.0.2.53"]);
         assert!(args.json);
     }

@@ -309,6 +309,12 @@ fn probe_config(args: &ServeArgs) -> anyhow::Result<ProbeConfig> {
     }
     config.timeout = Duration::from_secs_f64(args.probe_timeout);
     config.connect_timeout = config.connect_timeout.min(config.timeout);
+    for prefix in &args.nat64_prefixes {
+        let prefix = prefix.trunc();
+        if !config.nat64_prefixes.contains(&prefix) {
+            config.nat64_prefixes.push(prefix);
+        }
+    }
     Ok(config)
 }
 

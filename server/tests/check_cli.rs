@@ -323,3 +323,37 @@ fn text_report_has_one_line_per_dependency_host() {
         assert_eq!(words.get(2), Some(&reason), "{text}");
     }
 }
+
+#[test]
+fn a_configured_nat64_prefix_marks_the_answer_synthesized() {
+    let Some(lab) = Lab::get() else { return };
+    let c6 = lab.var("LAB_NS_C6");
+    let target = format!("http://{}/", lab.name("nat64web"));
+    let resolver = lab.resolver();
+    let with_prefix = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            target.as_str(),
+            "--resolver",
+            resolver.as_str(),
+            "--timeout",
+            "5",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let run = v6watch(c6, &args);
+        let report: Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
+        (run.code, report)
+    };
+
+    // Through tayga's prefix: works over IPv6, but only by way of NAT64.
+    let (code, report) = with_prefix(&["--nat64-prefix", "2001:db8:64::/96"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["verdict"], "ready", "{report}");
+    assert_eq!(report["nat64"], true, "{report}");
+    // Without the flag v6watch cannot know the AAAA is synthesized.
+    let (code, report) = with_prefix(&[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["nat64"], false, "{report}");
+}
