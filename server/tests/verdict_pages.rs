@@ -5,80 +5,13 @@
 
 use probes::Reason;
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
-use std::net::SocketAddr;
 use verdict::{DepVerdict, DependencyVerdict, ServiceVerdict, Verdict};
 
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    pool: sqlx::SqlitePool,
-    _dir: tempfile::TempDir,
-}
+mod support;
 
-async fn spawn() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = app::store::open(&dir.path().join("v6watch.db"))
-        .await
-        .unwrap();
-    let router = v6watch::startup::router(pool.clone(), dir.path().to_str().unwrap(), false);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let app = TestApp {
-        base: format!("http://{addr}"),
-        client,
-        pool,
-        _dir: dir,
-    };
-    let r = app
-        .post(
-            "/actions/setup",
-            &[
-                ("username", "admin"),
-                ("password", "correct horse battery"),
-                ("confirm", "correct horse battery"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    app
-}
+use support::{TestApp, spawn};
 
 impl TestApp {
-    async fn page(&self, path: &str) -> String {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "{path}");
-        r.text().await.unwrap()
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .header("origin", &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
     async fn service(&self, name: &str, kind: &str, target: &str) -> i64 {
         let host: i64 = sqlx::query_scalar(
             "INSERT INTO hosts (name) VALUES ('web') ON CONFLICT (name) DO UPDATE SET name = name RETURNING id",
