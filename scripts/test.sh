@@ -8,6 +8,11 @@ scripts/install-deps.sh --test
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# A one-off build gains nothing from incremental caches, which would double the target
+# folder (several GiB of debug test binaries); a full disk makes the linker die with SIGBUS.
+export CARGO_INCREMENTAL=0
+say "disk space for the build"
+df -h . || true
 work=$(mktemp -d)
 server_pid=""
 cleanup() {
