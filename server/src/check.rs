@@ -20,6 +20,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     config.timeout = Duration::from_secs_f64(args.timeout);
     config.connect_timeout = config.connect_timeout.min(config.timeout);
+    config.extra_ca_file = args.ca_file.clone();
     for prefix in &args.nat64_prefixes {
         let prefix = prefix.trunc();
         if !config.nat64_prefixes.contains(&prefix) {

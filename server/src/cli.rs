@@ -60,6 +60,10 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub nat64_prefixes: Vec<ipnet::Ipv6Net>,
+    /// PEM file of extra CA certificates to trust besides the standard roots (a home-lab CA):
+    /// for HTTPS probes, webhooks and SMTP over TLS.
+    #[arg(long, value_name = "PEM", env = "V6WATCH_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Seconds before each scheduled probe gives up.
     #[arg(long, env = "V6WATCH_PROBE_TIMEOUT", default_value_t = 5.0)]
     pub probe_timeout: f64,
@@ -111,6 +115,9 @@ pub struct CheckArgs {
         value_delimiter = ','
     )]
     pub nat64_prefixes: Vec<ipnet::Ipv6Net>,
+    /// PEM file of extra CA certificates to trust for HTTPS besides the standard roots.
+    #[arg(long, value_name = "PEM", env = "V6WATCH_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Seconds before each probe gives up.
     #[arg(long, default_value_t = 5.0)]
     pub timeout: f64,

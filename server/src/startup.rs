@@ -200,6 +200,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let wiring = Wiring {
         courier: Arc::new(Courier::new(delivery::Settings {
             public_url: public_url(&args)?,
+            extra_roots: extra_roots(&args)?,
             ..delivery::Settings::default()
         })),
         metrics_token: args
@@ -309,6 +310,7 @@ fn probe_config(args: &ServeArgs) -> anyhow::Result<ProbeConfig> {
     }
     config.timeout = Duration::from_secs_f64(args.probe_timeout);
     config.connect_timeout = config.connect_timeout.min(config.timeout);
+    config.extra_ca_file = args.ca_file.clone();
     for prefix in &args.nat64_prefixes {
         let prefix = prefix.trunc();
         if !config.nat64_prefixes.contains(&prefix) {
@@ -316,6 +318,14 @@ fn probe_config(args: &ServeArgs) -> anyhow::Result<ProbeConfig> {
         }
     }
     Ok(config)
+}
+
+/// The `--ca-file` certificates for the delivery stage, checked at start-up.
+fn extra_roots(args: &ServeArgs) -> anyhow::Result<Option<delivery::ExtraRoots>> {
+    args.ca_file
+        .as_deref()
+        .map(|path| delivery::ExtraRoots::read(path).map_err(|e| anyhow::anyhow!("--ca-file: {e}")))
+        .transpose()
 }
 
 /// The dashboard's public base URL, checked at start-up.

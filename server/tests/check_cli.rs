@@ -357,3 +357,34 @@ fn a_configured_nat64_prefix_marks_the_answer_synthesized() {
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["nat64"], false, "{report}");
 }
+
+/// Needs no lab: a CA file that cannot be used stops `check` and `serve` at once, naming it.
+#[test]
+fn an_unusable_ca_file_is_refused_at_start_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("home-ca.pem");
+    std::fs::write(&bad, "not a certificate\n").unwrap();
+    let missing = dir.path().join("missing-ca.pem");
+    for file in [&bad, &missing] {
+        let file = file.to_str().unwrap();
+        let check = Command::new(env!("CARGO_BIN_EXE_v6watch"))
+            .args(["check", "http://[::1]:9/", "--ca-file", file])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert_ne!(check.status.code(), Some(0));
+        assert!(stderr.contains(file), "check: {stderr}");
+        let serve = Command::new(env!("CARGO_BIN_EXE_v6watch"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--ca-file", file])
+            .arg("--database")
+            .arg(dir.path().join("v6watch.db"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&serve.stderr);
+        assert_ne!(serve.status.code(), Some(0));
+        assert!(
+            stderr.contains("--ca-file") && stderr.contains(file),
+            "serve: {stderr}"
+        );
+    }
+}

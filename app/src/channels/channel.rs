@@ -11,7 +11,9 @@ pub struct Channel {
     pub kind: String,
     pub enabled: bool,
     pub webhook_preset: String,
-    pub url: Option<String>,
+    /// Scheme, host and port of a webhook's URL: the rest (path, query) often is the
+    /// secret itself (Discord, Slack, ntfy topics), so it never leaves the server.
+    pub url_origin: Option<String>,
     pub secret_header: Option<String>,
     /// A webhook secret is stored (never its value).
     pub has_secret: bool,
@@ -30,21 +32,16 @@ pub struct Channel {
 }
 
 impl Channel {
-    /// Where it sends, short enough for a list: the webhook's scheme and host (a Discord
-    /// or Slack URL carries its token in the path), or the recipients.
+    /// Where it sends, short enough for a list: the webhook's origin, or the recipients.
     pub fn target(&self) -> String {
         match self.kind.as_str() {
-            "webhook" => self
-                .url
-                .as_deref()
-                .and_then(|u| url::Url::parse(u).ok())
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_default(),
+            "webhook" => self.url_origin.clone().unwrap_or_default(),
             _ => self.mail_to.join(", "),
         }
     }
 
-    /// The form values that show this channel in its edit form: no secret among them.
+    /// The form values that show this channel in its edit form: no secret among them, and
+    /// no webhook URL (an empty URL field keeps the stored one).
     pub fn form_values(&self) -> FormValues {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         FormValues::from([
@@ -55,7 +52,6 @@ impl Channel {
                 if self.enabled { "1" } else { "" }.to_string(),
             ),
             ("preset".into(), self.webhook_preset.clone()),
-            ("url".into(), text(&self.url)),
             ("secret_header".into(), text(&self.secret_header)),
             ("smtp_host".into(), text(&self.smtp_host)),
             (
@@ -70,4 +66,11 @@ impl Channel {
             ("mail_to".into(), self.mail_to.join("\n")),
         ])
     }
+}
+
+/// `https://discord.com` of `https://discord.com/api/webhooks/1/token`.
+pub fn url_origin(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
 }

@@ -21,7 +21,8 @@ pub enum SecretChange {
 pub enum Target {
     Webhook {
         preset: WebhookPreset,
-        url: String,
+        /// None keeps the stored URL: it is never shown back, as many carry a token.
+        url: Option<String>,
         /// Header that carries the secret; None means `Authorization: Bearer`.
         secret_header: Option<String>,
         secret: SecretChange,
@@ -93,10 +94,14 @@ fn secret_change(
 
 fn webhook(errors: &mut FieldErrors, values: &FormValues) -> Option<Target> {
     let preset = errors.check("preset", WebhookPreset::parse(value(values, "preset")));
-    let url = errors.check(
-        "url",
-        parse_http_url(value(values, "url")).map(|u| u.to_string()),
-    );
+    let typed = value(values, "url");
+    let url = if typed.trim().is_empty() {
+        Some(None)
+    } else {
+        errors
+            .check("url", parse_http_url(typed).map(|u| u.to_string()))
+            .map(Some)
+    };
     let secret_header = optional(errors, values, "secret_header", parse_header_name);
     let secret = secret_change(errors, values, "secret", "clear_secret");
     Some(Target::Webhook {
@@ -252,6 +257,14 @@ mod tests {
                 ..
             }
         ));
+        let keep_url = ChannelInput::validate(&form(&[
+            ("name", "x"),
+            ("kind", "webhook"),
+            ("preset", "discord"),
+            ("url", "  "),
+        ]))
+        .unwrap();
+        assert!(matches!(keep_url.target, Target::Webhook { url: None, .. }));
     }
 
     #[test]

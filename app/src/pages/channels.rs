@@ -178,7 +178,7 @@ pub fn ChannelFormPage() -> impl IntoView {
             };
             let flags = stored
                 .as_ref()
-                .map(|c| (c.has_secret, c.has_password))
+                .map(|c| (c.has_secret, c.has_password, c.url_origin.clone()))
                 .unwrap_or_default();
             let values = stored
                 .map(|c| c.form_values())
@@ -193,7 +193,7 @@ pub fn ChannelFormPage() -> impl IntoView {
     );
     view! {
         <Title text="Channel"/>
-        {loaded(start, |(id, (has_secret, has_password), values, errors)| {
+        {loaded(start, |(id, (has_secret, has_password, url_origin), values, errors)| {
             let (title, action, cancel) = match id {
                 Some(id) => ("Edit channel", format!("/actions/channels/{id}"), format!("/channels/{id}")),
                 None => ("Add a channel", "/actions/channels".to_string(), "/channels".to_string()),
@@ -202,6 +202,11 @@ pub fn ChannelFormPage() -> impl IntoView {
                 "A secret is stored: leave this empty to keep it."
             } else {
                 "Optional. Generic and ntfy: sent as a bearer token; Gotify: the app token. Discord and Slack carry theirs in the URL."
+            };
+            // The path of a Discord, Slack or ntfy URL is as good as a password.
+            let url_hint = match url_origin {
+                Some(origin) => format!("A URL on {origin} is stored (never shown, as it may carry a token): leave this empty to keep it."),
+                None => "ntfy: the topic URL. Gotify: the server URL. Discord, Slack: the webhook URL.".to_string(),
             };
             let password_hint = if has_password {
                 "A password is stored: leave this empty to keep it."
@@ -217,7 +222,7 @@ pub fn ChannelFormPage() -> impl IntoView {
                     <fieldset>
                         <legend>"Webhook"</legend>
                         <SelectField name="preset" label="Format" options={choice_options::<WebhookPreset>()}/>
-                        <TextField name="url" label="URL" placeholder="https://ntfy.example/home-lab" hint="ntfy: the topic URL. Gotify: the server URL. Discord, Slack: the webhook URL."/>
+                        <TextField name="url" label="URL" placeholder="https://ntfy.example/home-lab" hint=url_hint/>
                         <TextField name="secret" label="Secret token" kind="password" autocomplete="new-password" hint=secret_hint/>
                         {has_secret.then(|| view! { <CheckboxField name="clear_secret" label="Remove the stored secret"/> })}
                         <TextField name="secret_header" label="Secret header (generic only, optional)" placeholder="X-Api-Key" hint="Without one, the secret goes as Authorization: Bearer. Gotify always uses X-Gotify-Key."/>

@@ -108,7 +108,7 @@ fn FieldError(name: &'static str) -> impl IntoView {
 pub fn TextField(
     name: &'static str,
     label: &'static str,
-    #[prop(optional)] hint: &'static str,
+    #[prop(optional, into)] hint: String,
     #[prop(optional)] placeholder: &'static str,
     /// The input type; text unless given (e.g. "password").
     #[prop(optional)]

@@ -2,6 +2,7 @@
 //! delivery stage reads a [`Destination`], which carries them.
 
 use super::{Result, StoreError, split_lines, unique_to_conflict};
+use crate::channels::channel::url_origin;
 use crate::channels::{
     Channel, ChannelInput, ChannelKind, SecretChange, SmtpSecurity, Target, WebhookPreset,
 };
@@ -38,7 +39,7 @@ impl From<Row> for Channel {
             kind: row.kind,
             enabled: row.enabled,
             webhook_preset: row.webhook_preset,
-            url: row.url,
+            url_origin: row.url.as_deref().and_then(url_origin),
             secret_header: row.secret_header,
             has_secret: row.has_secret,
             smtp_host: row.smtp_host,
@@ -170,6 +171,7 @@ pub async fn destination(pool: &SqlitePool, id: i64) -> Result<Destination> {
 /// Column values of an input; `keep_*` true leaves the stored secret as it is.
 struct Columns<'a> {
     preset: &'static str,
+    /// None: keep the stored URL (an e-mail channel stores none).
     url: Option<&'a str>,
     secret_header: Option<&'a str>,
     keep_secret: bool,
@@ -204,7 +206,7 @@ fn columns(input: &ChannelInput) -> Columns<'_> {
             let (keep_secret, secret) = secret_columns(secret);
             Columns {
                 preset: preset.code(),
-                url: Some(url),
+                url: url.as_deref(),
                 secret_header: secret_header.as_deref(),
                 keep_secret,
                 secret,
@@ -255,8 +257,23 @@ fn name_taken(err: sqlx::Error, input: &ChannelInput) -> StoreError {
     )
 }
 
+/// A webhook saved without a URL where none is stored yet.
+fn url_missing() -> StoreError {
+    StoreError::Conflict {
+        field: "url",
+        message: "enter the webhook URL".into(),
+    }
+}
+
+fn is_webhook(input: &ChannelInput) -> bool {
+    matches!(input.target, Target::Webhook { .. })
+}
+
 pub async fn create(pool: &SqlitePool, input: &ChannelInput) -> Result<i64> {
     let c = columns(input);
+    if is_webhook(input) && c.url.is_none() {
+        return Err(url_missing());
+    }
     let id = sqlx::query_scalar(
         "INSERT INTO channels (name, kind, enabled, webhook_preset, url, secret_header, secret,
              smtp_host, smtp_port, smtp_security, smtp_username, smtp_password, mail_from, mail_to)
@@ -284,8 +301,10 @@ pub async fn create(pool: &SqlitePool, input: &ChannelInput) -> Result<i64> {
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &ChannelInput) -> Result<()> {
     let c = columns(input);
+    let mut tx = pool.begin().await?;
     let done = sqlx::query(
-        "UPDATE channels SET name = ?, kind = ?, enabled = ?, webhook_preset = ?, url = ?,
+        "UPDATE channels SET name = ?, kind = ?, enabled = ?, webhook_preset = ?,
+             url = CASE WHEN ? = 'webhook' THEN COALESCE(?, url) END,
              secret_header = ?, secret = CASE WHEN ? THEN secret ELSE ? END,
              smtp_host = ?, smtp_port = ?, smtp_security = ?, smtp_username = ?,
              smtp_password = CASE WHEN ? THEN smtp_password ELSE ? END,
@@ -297,6 +316,7 @@ pub async fn update(pool: &SqlitePool, id: i64, input: &ChannelInput) -> Result<
     .bind(input.kind().code())
     .bind(input.enabled)
     .bind(c.preset)
+    .bind(input.kind().code())
     .bind(c.url)
     .bind(c.secret_header)
     .bind(c.keep_secret)
@@ -310,12 +330,21 @@ pub async fn update(pool: &SqlitePool, id: i64, input: &ChannelInput) -> Result<
     .bind(c.mail_from)
     .bind(&c.mail_to)
     .bind(id)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .map_err(|e| name_taken(e, input))?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
+    // An e-mail channel turned into a webhook has no URL to keep.
+    let url: Option<String> = sqlx::query_scalar("SELECT url FROM channels WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if is_webhook(input) && url.is_none() {
+        return Err(url_missing());
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -342,7 +371,7 @@ mod tests {
             enabled: true,
             target: Target::Webhook {
                 preset: WebhookPreset::Ntfy,
-                url: "https://ntfy.example.test/lab".into(),
+                url: Some("https://ntfy.example.test/lab".into()),
                 secret_header: None,
                 secret,
             },
@@ -388,5 +417,76 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, StoreError::Conflict { field: "name", .. }));
         assert_eq!(get(&pool, id).await.unwrap().name, "phone");
+    }
+
+    fn hook_url(pool_url: Option<&str>) -> ChannelInput {
+        ChannelInput {
+            name: "discord".into(),
+            enabled: true,
+            target: Target::Webhook {
+                preset: WebhookPreset::Discord,
+                url: pool_url.map(String::from),
+                secret_header: None,
+                secret: SecretChange::Keep,
+            },
+        }
+    }
+
+    async fn stored_url(pool: &SqlitePool, id: i64) -> String {
+        match destination(pool, id).await.unwrap().route {
+            Route::Webhook { url, .. } => url,
+            Route::Email { .. } => panic!("not a webhook"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_webhook_url_is_kept_when_left_empty_and_pages_see_only_its_origin() {
+        let (pool, _dir) = test_pool().await;
+        let err = create(&pool, &hook_url(None)).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict { field: "url", .. }));
+
+        let token = "https://discord.example.test/api/webhooks/1/t0ken";
+        let id = create(&pool, &hook_url(Some(token))).await.unwrap();
+        let page = get(&pool, id).await.unwrap();
+        assert_eq!(
+            page.url_origin.as_deref(),
+            Some("https://discord.example.test")
+        );
+        let shown = serde_json::to_string(&page).unwrap();
+        assert!(
+            !shown.contains("t0ken"),
+            "a page's data carries the token: {shown}"
+        );
+
+        update(&pool, id, &hook_url(None)).await.unwrap();
+        assert_eq!(stored_url(&pool, id).await, token, "kept");
+        let other = "https://discord.example.test/api/webhooks/2/other";
+        update(&pool, id, &hook_url(Some(other))).await.unwrap();
+        assert_eq!(stored_url(&pool, id).await, other, "replaced");
+
+        // An e-mail channel turned into a webhook must be given a URL.
+        let mail = ChannelInput {
+            name: "mail".into(),
+            enabled: true,
+            target: Target::Email {
+                host: "smtp.example.test".into(),
+                port: 587,
+                security: SmtpSecurity::StartTls,
+                username: None,
+                password: SecretChange::Keep,
+                from: "v6watch@example.test".into(),
+                to: vec!["me@example.test".into()],
+            },
+        };
+        let mail_id = create(&pool, &mail).await.unwrap();
+        let mut turned = hook_url(None);
+        turned.name = "mail".into();
+        let err = update(&pool, mail_id, &turned).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict { field: "url", .. }));
+        assert_eq!(
+            get(&pool, mail_id).await.unwrap().kind,
+            "email",
+            "left intact"
+        );
     }
 }

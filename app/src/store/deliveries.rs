@@ -266,7 +266,7 @@ mod tests {
             enabled: true,
             target: Target::Webhook {
                 preset: WebhookPreset::Generic,
-                url: "https://hook.example.test/".into(),
+                url: Some("https://hook.example.test/".into()),
                 secret_header: None,
                 secret: SecretChange::Keep,
             },

@@ -30,7 +30,11 @@ pub struct Courier {
 
 impl Courier {
     pub fn new(settings: Settings) -> Self {
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        for root in settings.extra_roots.iter().flat_map(|r| r.http()) {
+            http = http.add_root_certificate(root.clone());
+        }
+        let http = http
             .user_agent(concat!("v6watch/", env!("CARGO_PKG_VERSION")))
             .timeout(settings.attempt_timeout)
             // A webhook that redirects is misconfigured: a redirected POST turns into a GET.
@@ -82,6 +86,7 @@ impl Courier {
                         password: password.as_deref(),
                         from,
                         to,
+                        extra_roots: self.settings.extra_roots.as_ref().and_then(|r| r.smtp()),
                     };
                     email::send(&server, &alert, limit).await
                 }

@@ -20,6 +20,8 @@ use url::Url;
 pub struct Settings {
     /// The dashboard's address as users open it, for absolute links in messages.
     pub public_url: Option<Url>,
+    /// CA certificates trusted besides the standard roots (`--ca-file`).
+    pub extra_roots: Option<super::ExtraRoots>,
     /// One attempt's limit (connect, send, answer).
     pub attempt_timeout: Duration,
     /// Waits after failed attempts 1, 2, …; the last repeats.
@@ -34,6 +36,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             public_url: None,
+            extra_roots: None,
             attempt_timeout: Duration::from_secs(15),
             backoff: backoff::DEFAULT.to_vec(),
             max_attempts: 5,

@@ -7,7 +7,7 @@ use app::channels::SmtpSecurity;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::time::Duration;
 
@@ -20,6 +20,8 @@ pub struct Server<'a> {
     pub password: Option<&'a str>,
     pub from: &'a str,
     pub to: &'a [String],
+    /// Trusted besides the standard roots (`--ca-file`).
+    pub extra_roots: Option<Certificate>,
 }
 
 fn failure(message: impl Into<String>) -> Failure {
@@ -56,7 +58,12 @@ pub async fn send(
 ) -> Result<Answer, Failure> {
     let message = compose(server, alert)?;
     let tls = || {
-        TlsParameters::new(server.host.to_string())
+        let mut builder = TlsParameters::builder(server.host.to_string());
+        if let Some(roots) = &server.extra_roots {
+            builder = builder.add_root_certificate(roots.clone());
+        }
+        builder
+            .build()
             .map_err(|e| failure(format!("TLS setup for {}: {e}", server.host)))
     };
     let tls = match server.security {

@@ -7,11 +7,13 @@ pub mod courier;
 pub mod dispatcher;
 pub mod email;
 pub mod message;
+pub mod roots;
 pub mod test_alert;
 pub mod webhook;
 
 pub use courier::{Answer, Courier, Failure};
 pub use dispatcher::Settings;
+pub use roots::ExtraRoots;
 
 /// Now, in Unix milliseconds (the outbox's time unit).
 pub fn now_ms() -> i64 {

@@ -1,10 +1,10 @@
 //! E-mail through a small SMTP server started by the test: envelope, headers, body, login.
 
-use super::helpers::SmtpServer;
+use super::helpers::{SmtpServer, SmtpTls, TestCa};
 use app::channels::SmtpSecurity;
 use app::store::channels::{Destination, Route};
 use app::store::deliveries::Notification;
-use v6watch::delivery::{Courier, Settings};
+use v6watch::delivery::{Courier, ExtraRoots, Settings};
 
 fn alert() -> Notification {
     Notification {
@@ -23,13 +23,17 @@ fn alert() -> Notification {
 }
 
 fn mailer(port: u16, login: Option<(&str, &str)>) -> Destination {
+    secured_mailer(port, login, SmtpSecurity::Plain)
+}
+
+fn secured_mailer(port: u16, login: Option<(&str, &str)>, security: SmtpSecurity) -> Destination {
     Destination {
         id: 2,
         name: "mail".into(),
         route: Route::Email {
             host: "127.0.0.1".into(),
             port,
-            security: SmtpSecurity::Plain,
+            security,
             username: login.map(|(u, _)| u.to_string()),
             password: login.map(|(_, p)| p.to_string()),
             from: "v6watch@example.test".into(),
@@ -112,4 +116,71 @@ async fn a_refused_connection_is_a_failure() {
         "{}",
         failure.message
     );
+}
+
+/// A courier that trusts the test's CA, as `--ca-file` makes it.
+fn trusting(ca: &TestCa) -> Courier {
+    Courier::new(Settings {
+        extra_roots: Some(ExtraRoots::from_pem(ca.ca_pem.as_bytes()).unwrap()),
+        ..Settings::default()
+    })
+}
+
+#[tokio::test]
+async fn starttls_and_tls_carry_the_login_and_the_message_encrypted() {
+    let ca = TestCa::new();
+    for (server_tls, security) in [
+        (SmtpTls::StartTls, SmtpSecurity::StartTls),
+        (SmtpTls::Wrapper, SmtpSecurity::Tls),
+    ] {
+        let server = SmtpServer::start_tls(server_tls, &ca).await;
+        let answer = trusting(&ca)
+            .send(
+                &secured_mailer(server.port, Some(("alerts", "pa55 word")), security),
+                &alert(),
+            )
+            .await
+            .unwrap_or_else(|f| panic!("{security:?}: {}", f.message));
+        assert_eq!(answer.code, Some(250));
+        let mail = server.wait_for_mail().await;
+        assert!(mail.over_tls, "{security:?}: the message came in the clear");
+        assert_eq!(mail.login, Some(("alerts".into(), "pa55 word".into())));
+        assert!(mail.body().contains("Before: timeout"));
+    }
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_stops_the_mail_before_the_password_is_sent() {
+    let ca = TestCa::new();
+    for (server_tls, security) in [
+        (SmtpTls::StartTls, SmtpSecurity::StartTls),
+        (SmtpTls::Wrapper, SmtpSecurity::Tls),
+    ] {
+        let server = SmtpServer::start_tls(server_tls, &ca).await;
+        let failure = courier()
+            .send(
+                &secured_mailer(server.port, Some(("alerts", "pa55 word")), security),
+                &alert(),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            failure.message.to_lowercase().contains("certificate"),
+            "{security:?}: {}",
+            failure.message
+        );
+        assert!(server.mails().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn plain_mail_to_a_server_that_requires_starttls_is_refused_with_its_code() {
+    let ca = TestCa::new();
+    let server = SmtpServer::start_tls(SmtpTls::StartTls, &ca).await;
+    let failure = trusting(&ca)
+        .send(&mailer(server.port, None), &alert())
+        .await
+        .unwrap_err();
+    assert_eq!(failure.code, Some(530), "{}", failure.message);
+    assert!(server.mails().is_empty());
 }

@@ -9,9 +9,10 @@ use base64::Engine;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tokio_rustls::rustls;
 
 /// Long enough for a slow machine; the tests never wait this long when things work.
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -126,6 +127,8 @@ pub struct Mail {
     pub to: Vec<String>,
     /// Headers and body, dot-unstuffed, without the final dot.
     pub data: String,
+    /// The message came over TLS (STARTTLS or from the first byte).
+    pub over_tls: bool,
 }
 
 impl Mail {
@@ -145,13 +148,61 @@ impl Mail {
     }
 }
 
-/// A small SMTP server (plain TCP): EHLO/HELO, AUTH PLAIN and LOGIN, MAIL, RCPT, DATA,
-/// RSET, NOOP, QUIT. Enough for a client to deliver one message per session.
+/// A small SMTP server: EHLO/HELO, STARTTLS, AUTH PLAIN and LOGIN, MAIL, RCPT, DATA, RSET,
+/// NOOP, QUIT. Enough for a client to deliver one message per session, in the clear, after
+/// STARTTLS, or over TLS from the first byte.
 pub struct SmtpServer {
     pub port: u16,
     mails: Arc<Mutex<Vec<Mail>>>,
     arrived: Arc<Notify>,
 }
+
+/// How the test SMTP server protects its connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    Plain,
+    /// Offers STARTTLS; refuses MAIL before it (as a real submission server does).
+    StartTls,
+    /// TLS from the first byte.
+    Wrapper,
+}
+
+/// A CA made for one test and a certificate it signed for `localhost` and 127.0.0.1.
+pub struct TestCa {
+    /// The CA certificate, as a `--ca-file` holds it.
+    pub ca_pem: String,
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl TestCa {
+    pub fn new() -> Self {
+        use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let leaf = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .unwrap()
+            .signed_by(&key, &ca)
+            .unwrap();
+        let key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone()], key)
+        .unwrap();
+        Self {
+            ca_pem: ca.pem(),
+            acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+        }
+    }
+}
+
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
 fn decode(text: &str) -> String {
     let bytes = base64::engine::general_purpose::STANDARD
@@ -160,14 +211,38 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-async fn smtp_session(socket: tokio::net::TcpStream, offer_auth: bool) -> Option<Mail> {
-    let (read, mut write) = socket.into_split();
-    let mut lines = BufReader::new(read);
-    let mut mail = Mail::default();
-    let reply = async |write: &mut tokio::net::tcp::OwnedWriteHalf, text: &str| {
-        write.write_all(text.as_bytes()).await.ok()
+struct Session {
+    offer_auth: bool,
+    tls: SmtpTls,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+}
+
+async fn reply(lines: &mut BufReader<Box<dyn Stream>>, text: &str) -> Option<()> {
+    lines.get_mut().write_all(text.as_bytes()).await.ok()?;
+    lines.get_mut().flush().await.ok()
+}
+
+async fn smtp_session(session: Arc<Session>, socket: tokio::net::TcpStream) -> Option<Mail> {
+    let stream: Box<dyn Stream> = match (&session.acceptor, session.tls) {
+        (Some(acceptor), SmtpTls::Wrapper) => Box::new(acceptor.accept(socket).await.ok()?),
+        _ => Box::new(socket),
     };
-    reply(&mut write, "220 smtp.test ESMTP ready\r\n").await?;
+    let secured = session.tls == SmtpTls::Wrapper;
+    let mut lines = BufReader::new(stream);
+    reply(&mut lines, "220 smtp.test ESMTP ready\r\n").await?;
+    converse(&session, lines, secured).await
+}
+
+/// One conversation; STARTTLS starts a new one over TLS, as the protocol says.
+async fn converse(
+    session: &Session,
+    mut lines: BufReader<Box<dyn Stream>>,
+    secured: bool,
+) -> Option<Mail> {
+    let mut mail = Mail {
+        over_tls: secured,
+        ..Mail::default()
+    };
     let mut line = String::new();
     loop {
         line.clear();
@@ -176,25 +251,36 @@ async fn smtp_session(socket: tokio::net::TcpStream, offer_auth: bool) -> Option
         }
         let command = line.trim_end().to_string();
         let upper = command.to_ascii_uppercase();
+        let must_secure = session.tls == SmtpTls::StartTls && !secured;
         if upper.starts_with("EHLO") {
             mail.helo = command[4..].trim().to_string();
-            let auth = if offer_auth {
+            let auth = if session.offer_auth && !must_secure {
                 "250-AUTH PLAIN LOGIN\r\n"
             } else {
                 ""
             };
+            let starttls = if must_secure { "250-STARTTLS\r\n" } else { "" };
+            let text = format!("250-smtp.test\r\n{starttls}{auth}250 8BITMIME\r\n");
+            reply(&mut lines, &text).await?;
+        } else if upper == "STARTTLS" && must_secure {
+            reply(&mut lines, "220 2.0.0 go ahead\r\n").await?;
+            let acceptor = session.acceptor.as_ref()?;
+            let tls = acceptor.accept(lines.into_inner()).await.ok()?;
+            let stream: Box<dyn Stream> = Box::new(tls);
+            return Box::pin(converse(session, BufReader::new(stream), true)).await;
+        } else if must_secure && (upper.starts_with("MAIL") || upper.starts_with("AUTH")) {
             reply(
-                &mut write,
-                &format!("250-smtp.test\r\n{auth}250 8BITMIME\r\n"),
+                &mut lines,
+                "530 5.7.0 must issue a STARTTLS command first\r\n",
             )
             .await?;
         } else if upper.starts_with("HELO") {
             mail.helo = command[4..].trim().to_string();
-            reply(&mut write, "250 smtp.test\r\n").await?;
+            reply(&mut lines, "250 smtp.test\r\n").await?;
         } else if upper.starts_with("AUTH PLAIN") {
             let initial = command[10..].trim().to_string();
             let encoded = if initial.is_empty() {
-                reply(&mut write, "334 \r\n").await?;
+                reply(&mut lines, "334 \r\n").await?;
                 line.clear();
                 lines.read_line(&mut line).await.ok()?;
                 line.trim().to_string()
@@ -203,25 +289,25 @@ async fn smtp_session(socket: tokio::net::TcpStream, offer_auth: bool) -> Option
             };
             let parts: Vec<String> = decode(&encoded).split('\0').map(str::to_string).collect();
             mail.login = Some((parts.get(1)?.clone(), parts.get(2)?.clone()));
-            reply(&mut write, "235 2.7.0 accepted\r\n").await?;
+            reply(&mut lines, "235 2.7.0 accepted\r\n").await?;
         } else if upper.starts_with("AUTH LOGIN") {
-            reply(&mut write, "334 VXNlcm5hbWU6\r\n").await?;
+            reply(&mut lines, "334 VXNlcm5hbWU6\r\n").await?;
             line.clear();
             lines.read_line(&mut line).await.ok()?;
             let user = decode(&line);
-            reply(&mut write, "334 UGFzc3dvcmQ6\r\n").await?;
+            reply(&mut lines, "334 UGFzc3dvcmQ6\r\n").await?;
             line.clear();
             lines.read_line(&mut line).await.ok()?;
             mail.login = Some((user, decode(&line)));
-            reply(&mut write, "235 2.7.0 accepted\r\n").await?;
+            reply(&mut lines, "235 2.7.0 accepted\r\n").await?;
         } else if upper.starts_with("MAIL FROM:") {
             mail.from = address(&command[10..]);
-            reply(&mut write, "250 2.1.0 ok\r\n").await?;
+            reply(&mut lines, "250 2.1.0 ok\r\n").await?;
         } else if upper.starts_with("RCPT TO:") {
             mail.to.push(address(&command[8..]));
-            reply(&mut write, "250 2.1.5 ok\r\n").await?;
+            reply(&mut lines, "250 2.1.5 ok\r\n").await?;
         } else if upper == "DATA" {
-            reply(&mut write, "354 end with .\r\n").await?;
+            reply(&mut lines, "354 end with .\r\n").await?;
             let mut data = String::new();
             loop {
                 line.clear();
@@ -234,14 +320,14 @@ async fn smtp_session(socket: tokio::net::TcpStream, offer_auth: bool) -> Option
                 data.push_str(line.strip_prefix('.').unwrap_or(&line));
             }
             mail.data = data;
-            reply(&mut write, "250 2.0.0 queued\r\n").await?;
+            reply(&mut lines, "250 2.0.0 queued\r\n").await?;
         } else if upper == "QUIT" {
-            reply(&mut write, "221 bye\r\n").await?;
+            reply(&mut lines, "221 bye\r\n").await?;
             return (!mail.data.is_empty()).then_some(mail);
         } else if upper == "RSET" || upper == "NOOP" {
-            reply(&mut write, "250 ok\r\n").await?;
+            reply(&mut lines, "250 ok\r\n").await?;
         } else {
-            reply(&mut write, "502 not implemented\r\n").await?;
+            reply(&mut lines, "502 not implemented\r\n").await?;
         }
     }
 }
@@ -255,7 +341,28 @@ fn address(text: &str) -> String {
 }
 
 impl SmtpServer {
+    /// Plain SMTP, with or without AUTH.
     pub async fn start(offer_auth: bool) -> Self {
+        Self::serve(Session {
+            offer_auth,
+            tls: SmtpTls::Plain,
+            acceptor: None,
+        })
+        .await
+    }
+
+    /// STARTTLS or TLS with a certificate from `ca`; AUTH is offered once secured.
+    pub async fn start_tls(tls: SmtpTls, ca: &TestCa) -> Self {
+        Self::serve(Session {
+            offer_auth: true,
+            tls,
+            acceptor: Some(ca.acceptor.clone()),
+        })
+        .await
+    }
+
+    async fn serve(session: Session) -> Self {
+        let session = Arc::new(session);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let mails = Arc::new(Mutex::new(Vec::new()));
@@ -263,9 +370,9 @@ impl SmtpServer {
         let (store, signal) = (mails.clone(), arrived.clone());
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                let (store, signal) = (store.clone(), signal.clone());
+                let (store, signal, session) = (store.clone(), signal.clone(), session.clone());
                 tokio::spawn(async move {
-                    if let Some(mail) = smtp_session(socket, offer_auth).await {
+                    if let Some(mail) = smtp_session(session, socket).await {
                         store.lock().unwrap().push(mail);
                         signal.notify_waiters();
                     }
@@ -342,7 +449,7 @@ pub async fn webhook_channel(pool: &sqlx::SqlitePool, name: &str, url: &str) -> 
             enabled: true,
             target: Target::Webhook {
                 preset: WebhookPreset::Generic,
-                url: url.into(),
+                url: Some(url.into()),
                 secret_header: None,
                 secret: SecretChange::Keep,
             },

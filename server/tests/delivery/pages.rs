@@ -235,6 +235,25 @@ async fn a_stored_secret_never_appears_in_any_page_and_an_empty_field_keeps_it()
         .trim_start_matches("/channels/")
         .parse()
         .unwrap();
+    // A Discord webhook's token is its URL's path.
+    let r = app
+        .post(
+            "/actions/channels",
+            &[
+                ("name", "discord"),
+                ("kind", "webhook"),
+                ("preset", "discord"),
+                (
+                    "url",
+                    "https://discord.example.test/api/webhooks/1/tk_URL_TOKEN_99",
+                ),
+            ],
+        )
+        .await;
+    let discord_id: i64 = location(&r)
+        .trim_start_matches("/channels/")
+        .parse()
+        .unwrap();
     for path in [
         "/channels".to_string(),
         format!("/channels/{id}"),
@@ -242,8 +261,14 @@ async fn a_stored_secret_never_appears_in_any_page_and_an_empty_field_keeps_it()
         format!("/channels/{id}/delete"),
         format!("/channels/{mail_id}"),
         format!("/channels/{mail_id}/edit"),
+        format!("/channels/{discord_id}"),
+        format!("/channels/{discord_id}/edit"),
     ] {
         let html = app.page(&path).await;
+        assert!(
+            !html.contains("tk_URL_TOKEN_99"),
+            "{path} shows the URL's token"
+        );
         assert!(
             !html.contains("tk_STORED_SECRET_77"),
             "{path} shows the secret"
@@ -300,7 +325,29 @@ async fn a_stored_secret_never_appears_in_any_page_and_an_empty_field_keeps_it()
         .post(&format!("/actions/channels/{id}/delete"), &[])
         .await;
     assert_eq!(location(&r), "/channels");
-    assert_eq!(app.channel_count().await, 1);
+    assert_eq!(app.channel_count().await, 2);
+
+    // Saving the Discord channel with the URL left empty keeps the stored one.
+    let edit_page = app.page(&format!("/channels/{discord_id}/edit")).await;
+    assert!(edit_page.contains("A URL on https://discord.example.test is stored"));
+    let r = app
+        .post(
+            &format!("/actions/channels/{discord_id}"),
+            &[
+                ("name", "discord"),
+                ("kind", "webhook"),
+                ("preset", "discord"),
+                ("url", ""),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), format!("/channels/{discord_id}"));
+    let url: String = sqlx::query_scalar("SELECT url FROM channels WHERE id = ?")
+        .bind(discord_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(url.ends_with("/tk_URL_TOKEN_99"), "kept: {url}");
 }
 
 #[tokio::test]
