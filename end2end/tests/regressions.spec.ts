@@ -128,7 +128,8 @@ test('a service that stops answering over IPv6 opens one alert, and it resolves'
     await expect(ipv6State()).toContainText('FAILED', { timeout: 1000 });
   }).toPass({ timeout: 60_000 });
 
-  // The check's "down" incident (the verdict job may also open one for the worse verdict).
+  // The check's "down" incident (a worse verdict, if the verdict job judges one meanwhile,
+  // folds into it).
   const down = (state: string) => page.locator(`.incident.${state}`).filter({ hasText: 'e2e-web: down' });
   await expect(async () => {
     await page.goto('/alerts');

@@ -3,8 +3,10 @@
 //!
 //! Root cause first: an incident on something behind a host or tunnel that is down is folded
 //! into that incident and sends nothing; it also waits `fold_grace_ms` before it is sent, so
-//! the order in which checks happen to run does not matter. Muted subjects record incidents
-//! but send nothing.
+//! the order in which checks happen to run does not matter. Likewise a subject's own "down"
+//! (or degraded, flapping) incident takes in its verdict and latency incidents: a service
+//! that stopped answering is one message, not also "verdict ready → broken". Muted subjects
+//! record incidents but send nothing.
 
 use super::describe::{self, Draft};
 use super::incident::{Change, Incident, Notice, NoticeKind, Rule};
@@ -80,16 +82,22 @@ impl Detector<'_> {
             .any(|m| m.until > at && covered.contains(&m.subject))
     }
 
-    /// The open root-cause incident farthest up from `subject`, if any.
-    fn root_of(&self, subject: Subject) -> Option<i64> {
-        let ancestors = self.topology().ancestors(subject);
-        ancestors.iter().rev().find_map(|a| {
+    /// The open root-cause incident that an incident of `rule` on `subject` folds into: the
+    /// one farthest up from it, else the subject's own when `rule` is a consequence.
+    fn root_of(&self, subject: Subject, rule: Rule) -> Option<i64> {
+        let root_on = |s: Subject| {
             self.state
                 .open
                 .iter()
-                .find(|(_, o)| o.subject == *a && o.folded_into.is_none() && o.rule.is_root_cause())
+                .find(|(_, o)| o.subject == s && o.folded_into.is_none() && o.rule.is_root_cause())
                 .map(|(id, _)| *id)
-        })
+        };
+        let mut candidates = self.topology().ancestors(subject);
+        candidates.reverse();
+        if !rule.is_root_cause() {
+            candidates.push(subject);
+        }
+        candidates.into_iter().find_map(root_on)
     }
 
     /// Opens an incident; returns its id.
@@ -98,7 +106,7 @@ impl Detector<'_> {
         self.state.next_incident += 1;
         let subject = draft.subject;
         let muted = self.muted(subject, draft.at);
-        let folded_into = self.root_of(subject);
+        let folded_into = self.root_of(subject, draft.rule);
         let behind_something = !self.topology().ancestors(subject).is_empty();
         let label = self.topology().label(subject);
         let incident = Incident {
@@ -144,7 +152,8 @@ impl Detector<'_> {
         id
     }
 
-    /// Folds every open, unfolded incident behind `subject` into `root`.
+    /// Folds every open, unfolded incident behind `subject`, and its own consequences
+    /// (verdict, latency), into `root`.
     fn fold_behind(&mut self, root: i64, subject: Subject) {
         let behind: Vec<i64> = self
             .state
@@ -153,7 +162,8 @@ impl Detector<'_> {
             .filter(|(id, o)| {
                 **id != root
                     && o.folded_into.is_none()
-                    && self.topology().ancestors(o.subject).contains(&subject)
+                    && (self.topology().ancestors(o.subject).contains(&subject)
+                        || (o.subject == subject && !o.rule.is_root_cause()))
             })
             .map(|(id, _)| *id)
             .collect();
@@ -201,8 +211,11 @@ impl Detector<'_> {
             .map(|(id, _)| *id)
             .collect();
         for orphan in orphans {
-            let subject = self.state.open.get(&orphan).map(|o| o.subject);
-            let new_root = subject.and_then(|s| self.root_of(s));
+            let new_root = self
+                .state
+                .open
+                .get(&orphan)
+                .and_then(|o| self.root_of(o.subject, o.rule));
             if let Some(o) = self.state.open.get_mut(&orphan) {
                 o.folded_into = new_root;
                 o.notify_after = o.notify_after.max(at + grace);

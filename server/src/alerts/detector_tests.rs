@@ -601,3 +601,57 @@ fn degraded_and_down_messages_name_the_subject_and_evidence() {
     );
     assert_eq!(NoticeKind::Opened.as_str(), "opened");
 }
+
+#[test]
+fn a_service_that_stops_answering_is_one_incident_not_also_a_verdict_one() {
+    use Verdict::{Broken, Ready};
+    let grace = Rules {
+        fold_grace_ms: 2 * MINUTE,
+        ..Rules::default()
+    };
+    let verdict = |h: &mut Harness, before, after| {
+        let e = VerdictEvent {
+            at: h.now,
+            ..event(4, Some(before), after, vec![verdict_change(before, after)])
+        };
+        h.step(&[], &[e]);
+    };
+
+    // The check notices first, the verdict job a minute later; both come back.
+    let mut h = Harness::new(grace);
+    h.script(&[(4, "oxx")]);
+    verdict(&mut h, Ready, Broken);
+    h.script(&[(4, "xoo")]);
+    verdict(&mut h, Broken, Ready);
+    h.idle(5 * MINUTE);
+    assert_eq!(
+        h.notices,
+        ["opened service 4 down", "resolved service 4 down"],
+        "check first"
+    );
+
+    // The verdict job notices first; the check confirms within the grace.
+    let mut h = Harness::new(grace);
+    h.script(&[(4, "o")]);
+    verdict(&mut h, Ready, Broken);
+    h.script(&[(4, "xxxxoo")]);
+    verdict(&mut h, Broken, Ready);
+    h.idle(5 * MINUTE);
+    assert_eq!(
+        h.notices,
+        ["opened service 4 down", "resolved service 4 down"],
+        "verdict first"
+    );
+
+    // The service answers again but its verdict stays broken: that is news of its own.
+    let mut h = Harness::new(grace);
+    h.script(&[(4, "oxx")]);
+    verdict(&mut h, Ready, Broken);
+    h.script(&[(4, "xoo")]);
+    assert_eq!(
+        h.notices,
+        ["opened service 4 down", "resolved service 4 down"]
+    );
+    h.idle(3 * MINUTE);
+    assert_eq!(h.notices[2..], ["opened service 4 verdict"]);
+}
