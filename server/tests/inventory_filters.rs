@@ -205,11 +205,60 @@ async fn containers_tunnels_and_services_filter_by_kind_prefix_and_verdict() {
     );
 }
 
-/// One runtime for the three stories: several test runtimes in one process, each serving
+/// The prefixes shown in the address plan's tree, in page order.
+fn plan_of(page: &str) -> Vec<String> {
+    let Some((_, tree)) = page.split_once("id=\"plan\"") else {
+        return Vec::new();
+    };
+    let tree = tree.split("</ul>\n").next().unwrap();
+    tree.split("<li")
+        .skip(1)
+        // Prefix entries carry their depth; the addresses placed in them do not.
+        .filter(|item| {
+            item.split('>')
+                .next()
+                .is_some_and(|tag| tag.contains("data-depth"))
+        })
+        .filter_map(|item| {
+            let code = item.split("<code>").nth(1)?;
+            Some(code.split('<').next()?.to_string())
+        })
+        .collect()
+}
+
+async fn the_address_plan_filters_by_text_prefix_and_family() {
+    let app = spawn().await;
+    for (cidr, purpose) in [
+        ("2001:db8:1::/48", "broker"),
+        ("2001:db8:1:10::/64", "LAN"),
+        ("2001:db8:2::/48", "lab"),
+        ("192.0.2.0/24", "legacy"),
+    ] {
+        let r = app
+            .post("/actions/prefixes", &[("cidr", cidr), ("purpose", purpose)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{cidr}");
+    }
+    app.host("nas", "", "2001:db8:1:10::5", "").await;
+    let plan = async |query: &str| plan_of(&app.page(&format!("/prefixes{query}")).await);
+    assert_eq!(plan("").await.len(), 4);
+    assert_eq!(plan("?q=lan").await, ["2001:db8:1:10::/64"]);
+    assert_eq!(plan("?q=nas").await, ["2001:db8:1:10::/64"], "by owner");
+    assert_eq!(
+        plan("?prefix=2001:db8:1::/48").await,
+        ["2001:db8:1::/48", "2001:db8:1:10::/64"]
+    );
+    assert_eq!(plan("?kind=ipv4").await, ["192.0.2.0/24"]);
+    let page = app.page("/prefixes?q=nothing-like-it").await;
+    assert!(page.contains("No prefix matches.") && page.contains("Showing 0 of 4 prefixes."));
+}
+
+/// One runtime for the four stories: several test runtimes in one process, each serving
 /// the Leptos app, interfered with each other (a page then never finished).
 #[tokio::test]
 async fn lists_filter_search_and_sort() {
     hosts_filter_by_text_tag_and_prefix_and_sort_both_ways().await;
     a_bad_prefix_is_explained_and_the_list_stays_whole().await;
     containers_tunnels_and_services_filter_by_kind_prefix_and_verdict().await;
+    the_address_plan_filters_by_text_prefix_and_family().await;
 }

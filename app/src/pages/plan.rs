@@ -1,5 +1,6 @@
 //! The address plan: the prefix tree with the inventory's addresses placed inside.
 
+use super::filters::{Choices, FilterForm, Shown, use_list_query};
 use super::form::{ConfirmDelete, InventoryForm, TextField, starting_values};
 use super::loaded::{id_param, loaded};
 use crate::domain::FieldErrors;
@@ -23,20 +24,45 @@ fn placed(addresses: Vec<PlacedAddress>) -> impl IntoView {
     }
 }
 
+fn family_choices() -> Vec<Choices> {
+    vec![Choices {
+        label: "Family",
+        name: "kind",
+        options: vec![
+            ("ipv6".into(), "IPv6".into()),
+            ("ipv4".into(), "IPv4".into()),
+        ],
+    }]
+}
+
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let plan = Resource::new(|| (), |_| address_plan());
+    let query = use_list_query();
+    let plan = Resource::new(
+        move || query.get(),
+        |q| async move {
+            let all = address_plan().await?;
+            let total = all.nodes.len();
+            Ok::<_, ServerFnError>((all.filtered(&q), total, q))
+        },
+    );
     view! {
         <Title text="Address plan"/>
         <div class="page-head"><h1>"Address plan"</h1><a class="button primary" href="/prefixes/new">"Add prefix"</a></div>
-        {loaded(plan, |plan| view! {
+        {loaded(plan, |(plan, total, q)| view! {
+            {(total > 0).then(|| view! {
+                <FilterForm query=q.clone() path="/prefixes" search_hint="prefix, purpose, address or owner" choices=family_choices()/>
+                <Shown shown=plan.nodes.len() total what="prefixes" query=q.clone()/>
+            })}
             {(!plan.outside.is_empty()).then(|| view! {
                 <section class="notice warn" id="outside">
                     <h2>"Addresses outside every declared prefix"</h2>
                     {placed(plan.outside)}
                 </section>
             })}
-            {if plan.nodes.is_empty() {
+            {if plan.nodes.is_empty() && total > 0 {
+                view! { <p class="empty">"No prefix matches."</p> }.into_any()
+            } else if plan.nodes.is_empty() {
                 view! { <p class="empty">"No prefixes yet: add the /48 or /56 your broker or ISP delegates, then the /64s inside it."</p> }.into_any()
             } else {
                 view! {

@@ -2,6 +2,7 @@
 //! the most specific prefix that holds it, and the addresses no prefix holds.
 
 use crate::domain::AddressKind;
+use crate::domain::listing::ListQuery;
 use crate::inventory::Prefix;
 use ipnet::IpNet;
 use leptos::prelude::*;
@@ -104,6 +105,37 @@ pub fn build(prefixes: Vec<Prefix>, addresses: Vec<PlacedAddress>) -> Plan {
     Plan { nodes, outside }
 }
 
+fn family(text: &str) -> &'static str {
+    let ip = text.split('/').next().unwrap_or_default();
+    if ip.contains(':') { "ipv6" } else { "ipv4" }
+}
+
+impl Plan {
+    /// The prefixes (and outside addresses) the list query asks for, in tree order: search
+    /// over prefix, purpose, addresses and their owners; `prefix` keeps what lies inside
+    /// the asked prefix; `kind` is the family (`ipv6`, `ipv4`).
+    pub fn filtered(mut self, q: &ListQuery) -> Plan {
+        self.nodes.retain(|n| {
+            let placed = n
+                .addresses
+                .iter()
+                .flat_map(|a| [a.address.as_str(), a.owner.as_str()]);
+            q.text_matches(
+                [n.prefix.cidr.as_str(), n.prefix.purpose.as_str()]
+                    .into_iter()
+                    .chain(placed),
+            ) && q.prefix_matches([n.prefix.cidr.as_str()])
+                && q.kind_matches(family(&n.prefix.cidr))
+        });
+        self.outside.retain(|a| {
+            q.text_matches([a.address.as_str(), a.owner.as_str()])
+                && q.prefix_matches([a.address.as_str()])
+                && q.kind_matches(family(&a.address))
+        });
+        self
+    }
+}
+
 #[server]
 pub async fn address_plan() -> Result<Plan, ServerFnError> {
     use super::context::{pool, store_error};
@@ -173,5 +205,46 @@ mod tests {
         assert_eq!(plan.nodes[1].parent.as_deref(), Some("2001:db8:1::/48"));
         let outside: Vec<&str> = plan.outside.iter().map(|a| a.address.as_str()).collect();
         assert_eq!(outside, ["2001:db8:9::1"], "link-local is never flagged");
+    }
+
+    #[test]
+    fn the_plan_filters_by_text_prefix_and_family_in_tree_order() {
+        let mut lan = prefix(3, "2001:db8:1:10::/64");
+        lan.purpose = "LAN".into();
+        let plan = build(
+            vec![
+                prefix(1, "2001:db8:1::/48"),
+                lan,
+                prefix(4, "2001:db8:2::/48"),
+                prefix(5, "192.0.2.0/24"),
+            ],
+            vec![addr("2001:db8:1:10::5"), addr("2001:db8:ff::1")],
+        );
+        let shown = |pairs: &[(&str, &str)]| {
+            let q = ListQuery::parse(|k| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == k)
+                    .map(|(_, v)| v.to_string())
+            });
+            let p = plan.clone().filtered(&q);
+            let nodes: Vec<String> = p.nodes.into_iter().map(|n| n.prefix.cidr).collect();
+            let outside: Vec<String> = p.outside.into_iter().map(|a| a.address).collect();
+            (nodes, outside)
+        };
+        assert_eq!(shown(&[]).0.len(), 4);
+        assert_eq!(shown(&[("q", "lan")]).0, ["2001:db8:1:10::/64"]);
+        assert_eq!(
+            shown(&[("q", "2001:db8:1:10::5")]).0,
+            ["2001:db8:1:10::/64"],
+            "an address placed in it finds the prefix"
+        );
+        assert_eq!(
+            shown(&[("prefix", "2001:db8:1::/48")]).0,
+            ["2001:db8:1::/48", "2001:db8:1:10::/64"]
+        );
+        assert_eq!(shown(&[("kind", "ipv4")]).0, ["192.0.2.0/24"]);
+        assert!(shown(&[("kind", "ipv4")]).1.is_empty());
+        assert_eq!(shown(&[("q", "ff::")]).1, ["2001:db8:ff::1"]);
     }
 }
