@@ -1,23 +1,9 @@
 import { test, expect, Page } from '@playwright/test';
+import { addWebService, close, hydrated, listen, signIn } from './helpers';
 
 // Runs after inventory.spec.ts (files run in order, one worker): only its admin account is
 // relied on. Every host made here has a name of its own, so earlier data cannot interfere.
 test.describe.configure({ mode: 'serial' });
-
-const admin = { user: 'admin', password: 'correct horse battery' };
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('User name').fill(admin.user);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-}
-
-/** Waits until the page's wasm has taken over (and with it the live updates). */
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__v6watch_hydrated === true);
-}
 
 /** The number of failing checks the overview's #failing-v6 line states (0 for "No check"). */
 async function failingCount(page: Page): Promise<number> {
@@ -34,23 +20,35 @@ async function addHost(page: Page, name: string, addresses: string) {
   await expect(page.getByRole('heading', { name })).toBeVisible();
 }
 
-test('the overview shows a new failing check without a reload', async ({ page, context }) => {
+test('the overview shows a service that stops answering, without a reload', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  const web = await listen();
   await signIn(page);
+  const stamp = Date.now();
+  const service = `live-web-${stamp}`;
+  const other = await context.newPage();
+  const servicePage = await addWebService(other, `live-host-${stamp}`, service, `http://[::1]:${web.port}/`);
+  // It answers first: the check runs at once and passes.
+  const ipv6State = () => other.locator('section.check').first().locator('tbody tr').first();
+  await expect(async () => {
+    await other.goto(servicePage);
+    await expect(ipv6State()).toContainText('OK', { timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+
   await page.goto('/');
   await hydrated(page);
   // A reload would forget this.
   await page.evaluate(() => { (window as any).__same_document = true; });
   const before = await failingCount(page);
+  await expect(page.locator('#problems')).not.toContainText(service);
 
-  // 2001:db8:dead::1 has no route here: the new host's echo check fails within seconds.
-  const name = `live-${Date.now()}`;
-  await expect(page.locator('#problems')).not.toContainText(name);
-  const other = await context.newPage();
-  await addHost(other, name, '2001:db8:dead::1');
+  // The web server stops; "Run now" probes it again at once.
+  await close(web.server);
+  await other.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
   await other.close();
 
-  await expect(page.locator('#problems')).toContainText(name, { timeout: 30_000 });
-  await expect(page.locator('#problems').getByRole('link', { name })).toHaveAttribute('href', /^\/hosts\/\d+$/);
+  await expect(page.locator('#problems')).toContainText(service, { timeout: 30_000 });
+  await expect(page.locator('#problems').getByRole('link', { name: service })).toHaveAttribute('href', /^\/services\/\d+$/);
   await expect.poll(() => failingCount(page), { timeout: 30_000 }).toBeGreaterThan(before);
   await expect(page.locator('#failing-v6')).toContainText('✗');
   expect(await page.evaluate(() => (window as any).__same_document)).toBe(true);

@@ -1,50 +1,9 @@
-import { test, expect, Page } from '@playwright/test';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { test, expect } from '@playwright/test';
+import { addWebService, close, listen, signIn } from './helpers';
 
 // Runs after inventory.spec.ts (files run in name order, one worker): the admin account
 // exists by then, but signing in creates it if this file runs alone.
 test.describe.configure({ mode: 'serial' });
-
-const admin = { user: 'admin', password: 'correct horse battery' };
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  if (page.url().endsWith('/setup')) {
-    await page.getByLabel('User name').fill(admin.user);
-    await page.getByLabel('Password', { exact: true }).fill(admin.password);
-    await page.getByLabel('Password again').fill(admin.password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-  } else {
-    await page.getByLabel('User name').fill(admin.user);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-}
-
-type Hit = { headers: http.IncomingHttpHeaders; body: string };
-
-/** A web server on this machine's IPv6 loopback that records what it gets. */
-async function listen(port = 0): Promise<{ server: http.Server; port: number; hits: Hit[] }> {
-  const hits: Hit[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      hits.push({ headers: req.headers, body });
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><title>up</title><p>up</p>');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '::1', resolve));
-  return { server, port: (server.address() as AddressInfo).port, hits };
-}
-
-async function close(server: http.Server) {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
 
 test('a webhook channel keeps its secret and logs its test alert', async ({ page }) => {
   const receiver = await listen();
@@ -90,19 +49,7 @@ test('a service that stops answering over IPv6 opens one alert, and it resolves'
   const port = web.port;
   await signIn(page);
 
-  await page.goto('/hosts/new');
-  await page.getByLabel('Name', { exact: true }).fill('loopback-lab');
-  await page.getByRole('button', { name: 'Save host' }).click();
-  await expect(page.getByRole('heading', { name: 'loopback-lab' })).toBeVisible();
-
-  await page.goto('/services/new');
-  await page.getByLabel('Name', { exact: true }).fill('e2e-web');
-  await page.getByLabel('Runs on').selectOption({ label: 'host loopback-lab' });
-  await page.getByLabel('Kind').selectOption('http');
-  await page.getByLabel('Target').fill(`http://[::1]:${port}/`);
-  await page.getByRole('button', { name: 'Save service' }).click();
-  await expect(page.getByRole('heading', { name: 'e2e-web' })).toBeVisible();
-  const servicePage = page.url();
+  const servicePage = await addWebService(page, 'loopback-lab', 'e2e-web', `http://[::1]:${port}/`);
 
   // The scheduler derives the service's check from the inventory within seconds.
   const check = page.locator('section.check').first();
