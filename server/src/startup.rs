@@ -22,11 +22,11 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use probes::{ProbeConfig, Prober, parse_nameserver};
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -84,6 +84,15 @@ impl Default for Wiring {
     }
 }
 
+/// The app's routes, worked out once per process. Working them out runs the whole app with
+/// resource loading suppressed process-wide (leptos-rs/leptos#4773): a page whose first
+/// read fell into that window, served by another router of the same process, would wait
+/// forever.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// [`router`] wired to a running scheduler, self-test and delivery stage.
 pub fn router_with(
     pool: SqlitePool,
@@ -122,7 +131,7 @@ pub fn router_with(
         .with_secure(secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_pool = pool.clone();
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(

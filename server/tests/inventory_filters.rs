@@ -54,6 +54,7 @@ fn rows_of(page: &str, table_id: &str, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+#[tokio::test]
 async fn hosts_filter_by_text_tag_and_prefix_and_sort_both_ways() {
     let app = spawn().await;
     app.host("alpha", "alpha.lab.test", "2001:db8:1::10", "lab")
@@ -122,6 +123,7 @@ async fn hosts_filter_by_text_tag_and_prefix_and_sort_both_ways() {
     assert!(!dns_header.contains("aria-sort"), "{dns_header}");
 }
 
+#[tokio::test]
 async fn a_bad_prefix_is_explained_and_the_list_stays_whole() {
     let app = spawn().await;
     app.host("alpha", "", "2001:db8:1::10", "").await;
@@ -135,6 +137,7 @@ async fn a_bad_prefix_is_explained_and_the_list_stays_whole() {
     assert_eq!(rows_of(&page, "hosts", "/hosts/"), ["alpha", "bravo"]);
 }
 
+#[tokio::test]
 async fn containers_tunnels_and_services_filter_by_kind_prefix_and_verdict() {
     let app = spawn().await;
     let pi = app.host("pi", "", "2001:db8:1::1", "").await;
@@ -226,6 +229,7 @@ fn plan_of(page: &str) -> Vec<String> {
         .collect()
 }
 
+#[tokio::test]
 async fn the_address_plan_filters_by_text_prefix_and_family() {
     let app = spawn().await;
     for (cidr, purpose) in [
@@ -251,14 +255,4 @@ async fn the_address_plan_filters_by_text_prefix_and_family() {
     assert_eq!(plan("?kind=ipv4").await, ["192.0.2.0/24"]);
     let page = app.page("/prefixes?q=nothing-like-it").await;
     assert!(page.contains("No prefix matches.") && page.contains("Showing 0 of 4 prefixes."));
-}
-
-/// One runtime for the four stories: several test runtimes in one process, each serving
-/// the Leptos app, interfered with each other (a page then never finished).
-#[tokio::test]
-async fn lists_filter_search_and_sort() {
-    hosts_filter_by_text_tag_and_prefix_and_sort_both_ways().await;
-    a_bad_prefix_is_explained_and_the_list_stays_whole().await;
-    containers_tunnels_and_services_filter_by_kind_prefix_and_verdict().await;
-    the_address_plan_filters_by_text_prefix_and_family().await;
 }
