@@ -49,7 +49,7 @@ async function lowContrast(page: Page, selector: string): Promise<string[]> {
   }, selector);
 }
 
-const textSelector = 'main p, main li, main td, main th, main a, main label, main dt, main dd, main h1, main h2, main .verdict, main code, header a, header .user, button';
+const textSelector = 'main p, main li, main td, main th, main a, main label, main dt, main dd, main h1, main h2, main .verdict, main code, header a, header .user, header .unread, button';
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`text is readable in the ${scheme} theme`, async ({ page }) => {
