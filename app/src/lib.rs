@@ -8,6 +8,7 @@ pub mod domain;
 pub mod inventory;
 pub mod pages;
 pub mod queries;
+pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod store;
 

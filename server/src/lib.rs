@@ -16,6 +16,7 @@ pub mod inventory;
 pub mod metrics;
 pub mod scheduler;
 pub mod selftest;
+pub mod settings_actions;
 pub mod startup;
 pub mod state;
 pub mod token_actions;

@@ -1,6 +1,7 @@
 //! The monitor's own health: the probe stage's self-test at start and every ten minutes,
 //! kept where the pages read it.
 
+use crate::scheduler::live_prober::LiveProber;
 use app::queries::status::{SelfTestStatus, StatusBoard};
 use probes::Prober;
 use std::time::Duration;
@@ -29,7 +30,11 @@ pub async fn step(prober: &Prober, board: &StatusBoard) -> SelfTestStatus {
     status
 }
 
-pub async fn run(prober: std::sync::Arc<Prober>, board: StatusBoard, cancel: CancellationToken) {
+pub async fn run(
+    prober: std::sync::Arc<LiveProber>,
+    board: StatusBoard,
+    cancel: CancellationToken,
+) {
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -37,7 +42,7 @@ pub async fn run(prober: std::sync::Arc<Prober>, board: StatusBoard, cancel: Can
             () = cancel.cancelled() => return,
             _ = tick.tick() => {}
         }
-        step(&prober, &board).await;
+        step(&prober.get(), &board).await;
     }
 }
 

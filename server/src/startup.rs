@@ -6,15 +6,17 @@ use crate::cli::ServeArgs;
 use crate::delivery::{self, Courier};
 use crate::events::{self, EventBus};
 use crate::scheduler::lateness::Lateness;
+use crate::scheduler::live_prober::LiveProber;
 use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
 use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
 use crate::{
     alert_actions, alerts, api, channel_actions, check_actions, inventory, metrics, selftest,
-    token_actions,
+    settings_actions, token_actions,
 };
 use anyhow::Context;
 use app::queries::status::StatusBoard;
+use app::settings::ProbeFlags;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -23,7 +25,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use probes::{ProbeConfig, Prober, parse_nameserver};
+use probes::{ProbeConfig, parse_nameserver};
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -69,6 +71,10 @@ pub struct Wiring {
     pub courier: Arc<Courier>,
     /// What the background jobs just stored; pages listen on `GET /events`.
     pub events: EventBus,
+    /// The jobs' prober, rebuilt by the settings page; None with `--no-scheduler`.
+    pub probes: Option<Arc<LiveProber>>,
+    /// The serve flags the settings page overrides, for that page to show.
+    pub probe_flags: ProbeFlags,
 }
 
 impl Default for Wiring {
@@ -80,6 +86,8 @@ impl Default for Wiring {
             metrics_token: None,
             courier: Arc::new(Courier::new(delivery::Settings::default())),
             events: EventBus::default(),
+            probes: None,
+            probe_flags: ProbeFlags::default(),
         }
     }
 }
@@ -107,6 +115,8 @@ pub fn router_with(
         metrics_token,
         courier,
         events,
+        probes,
+        probe_flags,
     } = wiring;
     let leptos_options = LeptosOptions::builder()
         .output_name("v6watch")
@@ -122,6 +132,8 @@ pub fn router_with(
         metrics_token,
         courier,
         events,
+        probes,
+        board: board.clone(),
     };
 
     let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
@@ -151,6 +163,7 @@ pub fn router_with(
         .merge(channel_actions::routes())
         .merge(alert_actions::routes())
         .merge(token_actions::routes())
+        .merge(settings_actions::routes())
         .merge(api::routes(state.clone()))
         .leptos_routes_with_context(
             &state,
@@ -158,6 +171,7 @@ pub fn router_with(
             move || {
                 provide_context(context_pool.clone());
                 provide_context(board.clone());
+                provide_context(probe_flags.clone());
             },
             {
                 let options = state.leptos_options.clone();
@@ -206,7 +220,32 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "no built assets (pkg/) here: pages will render without styles or scripts"
         );
     }
+    let probe_config = probe_config(&args)?;
+    let probes = if args.no_scheduler {
+        None
+    } else {
+        let stored = app::store::settings::probe_settings(&pool)
+            .await
+            .context("reading the stored settings")?;
+        let live =
+            LiveProber::start(probe_config.clone(), &stored).context("setting up the probes")?;
+        Some(Arc::new(live))
+    };
     let wiring = Wiring {
+        probe_flags: ProbeFlags {
+            resolvers: probe_config
+                .nameservers
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            nat64_prefixes: args
+                .nat64_prefixes
+                .iter()
+                .map(|p| p.trunc().to_string())
+                .collect(),
+            live: probes.is_some(),
+        },
+        probes: probes.clone(),
         courier: Arc::new(Courier::new(delivery::Settings {
             public_url: public_url(&args)?,
             extra_roots: extra_roots(&args)?,
@@ -228,13 +267,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     );
     let cancel = CancellationToken::new();
     let mut jobs = tokio::task::JoinSet::new();
-    if args.no_scheduler {
-        tracing::info!("--no-scheduler: nothing is probed or judged");
-    } else {
-        let config = probe_config(&args)?;
-        let probe_timeout = config.timeout;
-        let prober = Arc::new(Prober::new(config).context("setting up the probes")?);
-        selftest::step(&prober, &board).await;
+    if let Some(prober) = probes {
+        let probe_timeout = probe_config.timeout;
+        selftest::step(&prober.get(), &board).await;
         jobs.spawn(selftest::run(prober.clone(), board.clone(), cancel.clone()));
         jobs.spawn(housekeeping::run(pool.clone(), cancel.clone()));
         let settings = Settings {
@@ -267,6 +302,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         jobs.spawn(async move {
             scheduler::run(prober, store, settings, wake, cancel).await;
         });
+    } else {
+        tracing::info!("--no-scheduler: nothing is probed or judged");
     }
     let app = router_with(pool.clone(), &site_root, args.secure_cookies, wiring);
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -5,6 +5,8 @@ use crate::auth::throttle::LoginThrottle;
 use crate::delivery::Courier;
 use crate::events::EventBus;
 use crate::scheduler::lateness::Lateness;
+use crate::scheduler::live_prober::LiveProber;
+use app::queries::status::StatusBoard;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
@@ -26,4 +28,8 @@ pub struct AppState {
     pub courier: Arc<Courier>,
     /// What the background jobs just stored, for `GET /events`.
     pub events: EventBus,
+    /// The jobs' prober, rebuilt when the settings change; None with `--no-scheduler`.
+    pub probes: Option<Arc<LiveProber>>,
+    /// The self-test's findings, refreshed after the settings change.
+    pub board: StatusBoard,
 }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use v6watch::scheduler::live_prober::LiveProber;
 use v6watch::scheduler::{self, sqlite::SqliteChecks};
 use v6watch::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
 use verdict::{Change, DepVerdict, ServiceVerdict, Verdict};
@@ -115,7 +116,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
             .await
             .unwrap();
 
-        let prober = Arc::new(Prober::new(config).unwrap());
+        let prober = Arc::new(LiveProber::start(config, &Default::default()).unwrap());
         let settings = verdicts::Settings {
             interval: Duration::from_secs(3600),
             judge_timeout: Duration::from_secs(60),
@@ -295,5 +296,42 @@ fn the_scheduler_stores_lab_results_with_their_reasons() {
         assert_eq!(reason_of(&v4only), ("no_aaaa".to_string(), false));
         assert_eq!(reason_of(&blackhole), ("timeout".to_string(), false));
         pool.close().await;
+    });
+}
+
+/// A resolver saved on the settings page reaches the probes without a restart: a lab name
+/// that the flags' resolver (a lab host with no DNS server) cannot answer resolves once the
+/// lab's DNS server is saved, and the flags' resolver is back once the field is emptied.
+#[test]
+fn a_saved_resolver_is_used_by_the_next_probe() {
+    use app::settings::ProbeSettings;
+    use probes::{Family, ProbeSpec};
+    let Some(lab) = Lab::get() else { return };
+    let base = ProbeConfig {
+        nameservers: vec![std::net::SocketAddr::new(lab.ip("LAB_WEB6"), 53)],
+        ..config(&lab)
+    };
+    let saved = ProbeSettings {
+        resolvers: vec![lab.dns().to_string()],
+        nat64_prefixes: Vec::new(),
+    };
+    let spec = ProbeSpec::Dns {
+        name: lab.name("v6only"),
+    };
+    run_in(&Client::V6Only.namespace(&lab), move || async move {
+        let live = LiveProber::start(base, &ProbeSettings::default()).unwrap();
+        let reason = async |live: &LiveProber| {
+            let report = scheduler::ProbeRunner::run(live, &spec).await;
+            report.family(Family::V6).next().map(|o| o.reason)
+        };
+        assert_ne!(reason(&live).await, Some(Reason::Ok), "the flags' resolver");
+        live.apply(&saved).unwrap();
+        assert_eq!(reason(&live).await, Some(Reason::Ok), "the saved resolver");
+        live.apply(&ProbeSettings::default()).unwrap();
+        assert_ne!(
+            reason(&live).await,
+            Some(Reason::Ok),
+            "the flags' resolver again"
+        );
     });
 }

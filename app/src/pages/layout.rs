@@ -28,6 +28,7 @@ pub fn Layout() -> impl IntoView {
                 <AlertsNavLink/>
                 <A href="/channels">"Channels"</A>
                 <A href="/tokens">"Tokens"</A>
+                <A href="/settings">"Settings"</A>
             </nav>
             <Suspense>
                 {move || Suspend::new(async move {

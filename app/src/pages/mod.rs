@@ -15,6 +15,7 @@ mod overview;
 mod plan;
 mod results;
 mod services;
+mod settings;
 mod tokens;
 mod tunnels;
 mod verdicts;
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/channels/:id/edit") view=channels::ChannelFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/channels/:id/delete") view=channels::ChannelDeletePage ssr=SsrMode::Async/>
                     <Route path=path!("/tokens") view=tokens::TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=settings::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tokens/:id/revoke") view=tokens::TokenRevokePage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

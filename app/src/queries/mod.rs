@@ -9,6 +9,7 @@ pub mod history;
 pub mod inventory;
 pub mod overview;
 pub mod plan;
+pub mod settings;
 pub mod status;
 pub mod tokens;
 pub mod verdicts;

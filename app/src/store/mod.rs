@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod prefixes;
 pub mod results;
 pub mod services;
+pub mod settings;
 pub mod tunnels;
 pub mod users;
 pub mod verdicts;

@@ -8,6 +8,7 @@
 
 pub mod housekeeping;
 pub mod lateness;
+pub mod live_prober;
 pub mod schedule;
 pub mod sqlite;
 

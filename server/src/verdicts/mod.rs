@@ -10,7 +10,7 @@
 pub mod sqlite;
 mod timetable;
 
-use probes::Prober;
+use crate::scheduler::live_prober::LiveProber;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -34,12 +34,12 @@ pub trait Judge: Send + Sync + 'static {
 /// The real judge: [`verdict::judge_url`] with the scheduler's prober (same resolver,
 /// timeouts and NAT64 prefixes as the probes).
 pub struct ProberJudge {
-    prober: Arc<Prober>,
+    prober: Arc<LiveProber>,
     limits: Limits,
 }
 
 impl ProberJudge {
-    pub fn new(prober: Arc<Prober>) -> Self {
+    pub fn new(prober: Arc<LiveProber>) -> Self {
         ProberJudge {
             prober,
             limits: Limits::default(),
@@ -49,7 +49,8 @@ impl ProberJudge {
 
 impl Judge for ProberJudge {
     fn judge(&self, url: &Url, declared: &[String]) -> impl Future<Output = ServiceVerdict> + Send {
-        verdict::judge_url(&self.prober, url, declared, &self.limits)
+        let prober = self.prober.get();
+        async move { verdict::judge_url(&prober, url, declared, &self.limits).await }
     }
 }
 

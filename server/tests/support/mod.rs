@@ -12,11 +12,18 @@ pub struct TestApp {
 }
 
 pub async fn spawn() -> TestApp {
+    spawn_wired(v6watch::startup::Wiring::default()).await
+}
+
+/// The application wired to background parts a test made (a prober, a courier, ...).
+#[allow(dead_code)] // Not every test file wires anything.
+pub async fn spawn_wired(wiring: v6watch::startup::Wiring) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let pool = app::store::open(&dir.path().join("v6watch.db"))
         .await
         .unwrap();
-    let router = v6watch::startup::router(pool.clone(), dir.path().to_str().unwrap(), false);
+    let router =
+        v6watch::startup::router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

@@ -1,0 +1,23 @@
+//! The settings page's read: what is stored, and the serve flags it overrides.
+
+use crate::settings::{ProbeFlags, ProbeSettings};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub stored: ProbeSettings,
+    pub flags: ProbeFlags,
+}
+
+#[server]
+pub async fn load_settings() -> Result<SettingsView, ServerFnError> {
+    use super::context::{pool, store_error};
+    let stored = crate::store::settings::probe_settings(&pool()?)
+        .await
+        .map_err(store_error)?;
+    Ok(SettingsView {
+        stored,
+        flags: use_context::<ProbeFlags>().unwrap_or_default(),
+    })
+}

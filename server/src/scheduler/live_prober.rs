@@ -1,0 +1,106 @@
+//! The prober every job shares, rebuilt when the settings page changes the resolvers or
+//! NAT64 prefixes: probes already running finish with the old one, the next use the new.
+
+use super::ProbeRunner;
+use app::settings::ProbeSettings;
+use probes::{ProbeConfig, ProbeReport, ProbeSpec, Prober, SetupError, parse_nameserver};
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+
+pub struct LiveProber {
+    /// What the serve flags ask for; stored settings override parts of it.
+    base: ProbeConfig,
+    current: RwLock<Arc<Prober>>,
+}
+
+/// The flags' configuration with the stored settings laid over it. Stored entries were
+/// validated when saved; one that no longer parses is left out.
+pub fn effective(base: &ProbeConfig, stored: &ProbeSettings) -> ProbeConfig {
+    let mut config = base.clone();
+    if !stored.resolvers.is_empty() {
+        config.nameservers = stored
+            .resolvers
+            .iter()
+            .filter_map(|r| parse_nameserver(r).ok())
+            .collect();
+    }
+    if !stored.nat64_prefixes.is_empty() {
+        config.nat64_prefixes = stored
+            .nat64_prefixes
+            .iter()
+            .filter_map(|p| p.parse().ok())
+            .collect();
+    }
+    config
+}
+
+impl LiveProber {
+    pub fn start(base: ProbeConfig, stored: &ProbeSettings) -> Result<Self, SetupError> {
+        let prober = Prober::new(effective(&base, stored))?;
+        Ok(LiveProber {
+            base,
+            current: RwLock::new(Arc::new(prober)),
+        })
+    }
+
+    /// The prober to use now.
+    pub fn get(&self) -> Arc<Prober> {
+        match self.current.read() {
+            Ok(current) => current.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Rebuilds the prober from the flags and `stored`; the old one stays on error.
+    pub fn apply(&self, stored: &ProbeSettings) -> Result<(), SetupError> {
+        let prober = Arc::new(Prober::new(effective(&self.base, stored))?);
+        match self.current.write() {
+            Ok(mut current) => *current = prober,
+            Err(poisoned) => *poisoned.into_inner() = prober,
+        }
+        Ok(())
+    }
+}
+
+impl ProbeRunner for LiveProber {
+    fn run(&self, spec: &ProbeSpec) -> impl Future<Output = ProbeReport> + Send {
+        let prober = self.get();
+        async move { prober.run(spec).await }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_settings_replace_the_flags_and_empty_ones_keep_them() {
+        let base = ProbeConfig {
+            nameservers: vec!["192.0.2.1:53".parse().unwrap()],
+            ..ProbeConfig::default()
+        };
+        let live = LiveProber::start(base, &ProbeSettings::default()).unwrap();
+        assert_eq!(
+            live.get().config().nameservers,
+            ["192.0.2.1:53".parse().unwrap()]
+        );
+        let stored = ProbeSettings {
+            resolvers: vec!["[2001:db8::53]:5353".into()],
+            nat64_prefixes: vec!["2001:db8:64::/96".into()],
+        };
+        live.apply(&stored).unwrap();
+        let config = live.get().config().clone();
+        assert_eq!(config.nameservers, ["[2001:db8::53]:5353".parse().unwrap()]);
+        assert!(
+            config
+                .nat64_prefixes
+                .contains(&"2001:db8:64::/96".parse().unwrap())
+        );
+        live.apply(&ProbeSettings::default()).unwrap();
+        assert_eq!(
+            live.get().config().nameservers,
+            ["192.0.2.1:53".parse().unwrap()],
+            "the flag again"
+        );
+    }
+}
