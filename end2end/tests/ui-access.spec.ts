@@ -4,7 +4,7 @@ import { signIn } from './helpers';
 // Runs last (files run in name order): the pages are full of what earlier specs added.
 test.describe.configure({ mode: 'serial' });
 
-const pages = ['/', '/hosts', '/services', '/prefixes', '/alerts', '/channels/new'];
+const pages = ['/', '/hosts', '/services', '/prefixes', '/alerts', '/channels/new', '/settings'];
 
 /** WCAG contrast of each visible text element against the background it is drawn on. */
 async function lowContrast(page: Page, selector: string): Promise<string[]> {
