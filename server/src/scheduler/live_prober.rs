@@ -73,8 +73,8 @@ impl ProbeRunner for LiveProber {
 mod tests {
     use super::*;
 
-    #[test]
-    fn stored_settings_replace_the_flags_and_empty_ones_keep_them() {
+    #[tokio::test]
+    async fn stored_settings_replace_the_flags_and_empty_ones_keep_them() {
         let base = ProbeConfig {
             nameservers: vec!["192.0.2.1:53".parse().unwrap()],
             ..ProbeConfig::default()
