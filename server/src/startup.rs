@@ -220,6 +220,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "no built assets (pkg/) here: pages will render without styles or scripts"
         );
     }
+    // Checked first, so a bad file is reported as the flag that named it.
+    let extra_roots = extra_roots(&args)?;
     let probe_config = probe_config(&args)?;
     let probes = if args.no_scheduler {
         None
@@ -248,7 +250,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         probes: probes.clone(),
         courier: Arc::new(Courier::new(delivery::Settings {
             public_url: public_url(&args)?,
-            extra_roots: extra_roots(&args)?,
+            extra_roots,
             ..delivery::Settings::default()
         })),
         metrics_token: args
