@@ -2,7 +2,6 @@
 //! answered, and when the last probe ended.
 
 use probes::{ProbeKind, ProbeReport, ProbeSpec, Prober};
-use std::future::Future;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -58,24 +57,22 @@ impl Counting {
 }
 
 impl ProbeRunner for Counting {
-    fn run(&self, spec: &ProbeSpec) -> impl Future<Output = ProbeReport> + Send {
-        async move {
-            let report = self.prober.run(spec).await;
-            let sent = u64::from(self.ping_count);
-            for outcome in report
-                .outcomes
-                .iter()
-                .filter(|o| o.probe == ProbeKind::Icmp)
-            {
-                // A probe sends `ping_count` echo requests; `loss` is the share unanswered.
-                let loss = outcome.loss.unwrap_or(1.0).clamp(0.0, 1.0);
-                let answered = ((1.0 - loss) * sent as f64).round() as u64;
-                self.sent.fetch_add(sent, Ordering::Relaxed);
-                self.replies.fetch_add(answered, Ordering::Relaxed);
-            }
-            self.probes.fetch_add(1, Ordering::Relaxed);
-            *self.last_done.lock().unwrap() = Some(Instant::now());
-            report
+    async fn run(&self, spec: &ProbeSpec) -> ProbeReport {
+        let report = self.prober.run(spec).await;
+        let sent = u64::from(self.ping_count);
+        for outcome in report
+            .outcomes
+            .iter()
+            .filter(|o| o.probe == ProbeKind::Icmp)
+        {
+            // A probe sends `ping_count` echo requests; `loss` is the share unanswered.
+            let loss = outcome.loss.unwrap_or(1.0).clamp(0.0, 1.0);
+            let answered = ((1.0 - loss) * sent as f64).round() as u64;
+            self.sent.fetch_add(sent, Ordering::Relaxed);
+            self.replies.fetch_add(answered, Ordering::Relaxed);
         }
+        self.probes.fetch_add(1, Ordering::Relaxed);
+        *self.last_done.lock().unwrap() = Some(Instant::now());
+        report
     }
 }
