@@ -119,9 +119,9 @@ where
     );
 }
 
-/// The store calls the overview makes, timed one at a time without the web stack: where
-/// an overview request spends its database time.
-async fn store_calls(pool: &sqlx::SqlitePool, now: i64) {
+/// The store calls the overview makes, and the history reads of a service page, timed one
+/// at a time without the web stack: where a request spends its database time.
+async fn store_calls(pool: &sqlx::SqlitePool, now: i64, check: i64) {
     use app::store;
     let runs = 50;
     time_call("inventory_counts", runs, || store::inventory_counts(pool)).await;
@@ -139,6 +139,15 @@ async fn store_calls(pool: &sqlx::SqlitePool, now: i64) {
     })
     .await;
     time_call("incidents::open", runs, || store::incidents::open(pool, 20)).await;
+    let day = 86_400_000;
+    time_call("results::runs_between (24 h)", runs, || {
+        store::results::runs_between(pool, check, now - day, now)
+    })
+    .await;
+    time_call("results::rollups_between (30 d)", runs, || {
+        store::results::rollups_between(pool, check, now - 30 * day, now - day)
+    })
+    .await;
 }
 
 #[tokio::main]
@@ -171,7 +180,11 @@ async fn main() {
     );
 
     if std::env::var("V6WATCH_BENCH_QUERIES").as_deref() == Ok("1") {
-        store_calls(&pool, now).await;
+        let check: i64 = sqlx::query_scalar("SELECT id FROM checks ORDER BY id LIMIT 1 OFFSET 500")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        store_calls(&pool, now, check).await;
         return;
     }
     let router = v6watch::startup::router(pool.clone(), dir.path().to_str().unwrap(), false);
