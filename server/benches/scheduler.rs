@@ -276,6 +276,10 @@ fn lab_rounds(seconds: u64) {
     }
     let Some(lab) = lab::Lab::get() else { return };
     let namespace = lab.var("LAB_NS_C6");
+    if !std::path::Path::new("/run/netns").join(&namespace).exists() {
+        println!("lab: skipped (namespace {namespace} missing: is the lab up?)");
+        return;
+    }
     // Every lab address that answers from the IPv6-only client: gateways, hosts, nameserver.
     let addresses: Vec<IpAddr> = [
         "LAB_GW_CLIENTS6",
