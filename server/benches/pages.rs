@@ -5,6 +5,7 @@
 //!
 //! `cargo bench -p v6watch --bench pages` (loopback only). `V6WATCH_BENCH_REQUESTS` sets the
 //! requests per page (default 400), `V6WATCH_BENCH_CLIENTS` the concurrent clients (default 8).
+//! `V6WATCH_BENCH_QUERIES=1` instead times the overview's store calls one at a time.
 
 use reqwest::redirect::Policy;
 use std::net::SocketAddr;
@@ -98,6 +99,57 @@ async fn load(client: &reqwest::Client, base: &str, path: &str, requests: usize,
     );
 }
 
+/// Prints p50/p99 of `runs` sequential calls of `call`.
+async fn time_call<T, F, Fut>(name: &str, runs: usize, call: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = app::store::Result<T>>,
+{
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        call().await.unwrap();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "{name}: {runs} calls: p50 {:.2} ms, p99 {:.2} ms",
+        percentile(&times, 0.5).as_secs_f64() * 1000.0,
+        percentile(&times, 0.99).as_secs_f64() * 1000.0
+    );
+}
+
+/// The store calls the overview makes, and the history reads of a service page, timed one
+/// at a time without the web stack: where a request spends its database time.
+async fn store_calls(pool: &sqlx::SqlitePool, now: i64, check: i64) {
+    use app::store;
+    let runs = 50;
+    time_call("inventory_counts", runs, || store::inventory_counts(pool)).await;
+    time_call("changes::recent", runs, || store::changes::recent(pool, 15)).await;
+    time_call("verdicts::judged_kind_badges", runs, || {
+        store::verdicts::judged_kind_badges(pool)
+    })
+    .await;
+    time_call("health::check_states", runs, || {
+        store::health::check_states(pool)
+    })
+    .await;
+    time_call("health::readiness_at", runs, || {
+        store::health::readiness_at(pool, now - 86_400_000)
+    })
+    .await;
+    time_call("incidents::open", runs, || store::incidents::open(pool, 20)).await;
+    let day = 86_400_000;
+    time_call("results::runs_between (24 h)", runs, || {
+        store::results::runs_between(pool, check, now - day, now)
+    })
+    .await;
+    time_call("results::rollups_between (30 d)", runs, || {
+        store::results::rollups_between(pool, check, now - 30 * day, now - day)
+    })
+    .await;
+}
+
 #[tokio::main]
 async fn main() {
     let requests = env_or("V6WATCH_BENCH_REQUESTS", 400);
@@ -127,6 +179,14 @@ async fn main() {
         size as f64 / 1_048_576.0
     );
 
+    if std::env::var("V6WATCH_BENCH_QUERIES").as_deref() == Ok("1") {
+        let check: i64 = sqlx::query_scalar("SELECT id FROM checks ORDER BY id LIMIT 1 OFFSET 500")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        store_calls(&pool, now, check).await;
+        return;
+    }
     let router = v6watch::startup::router(pool.clone(), dir.path().to_str().unwrap(), false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

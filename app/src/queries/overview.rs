@@ -237,6 +237,11 @@ pub fn tile(
     }
 }
 
+/// Enabled checks whose newest IPv6 result failed (`states` holds only enabled checks).
+pub fn count_failing_v6(states: &[CheckState]) -> i64 {
+    states.iter().filter(|s| s.v6_ok == Some(false)).count() as i64
+}
+
 /// Unix ms now.
 #[cfg(feature = "ssr")]
 fn now_ms() -> i64 {
@@ -250,25 +255,22 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
     let pool = pool()?;
     let [hosts, prefixes, tunnels, containers, services] =
         store::inventory_counts(&pool).await.map_err(store_error)?;
-    let failing_v6 = store::results::failing_v6_count(&pool)
-        .await
-        .map_err(store_error)?;
     let recent = store::changes::recent(&pool, 15)
         .await
         .map_err(store_error)?;
-    let mut services_by_verdict: Vec<ServiceBadge> = store::verdicts::badges(&pool)
+    // Only HTTP(S) services are judged; the others would only ever say "not judged".
+    let mut services_by_verdict: Vec<ServiceBadge> = store::verdicts::judged_kind_badges(&pool)
         .await
         .map_err(store_error)?
         .into_iter()
         .map(ServiceBadge::from)
-        // Only HTTP(S) services are judged; the others would only ever say "not judged".
-        .filter(|b| b.kind == "http" || b.verdict.is_some())
         .collect();
     super::verdicts::worst_first(&mut services_by_verdict);
     let readiness = Readiness::of(&services_by_verdict);
     let states = store::health::check_states(&pool)
         .await
         .map_err(store_error)?;
+    let failing_v6 = count_failing_v6(&states);
     let at = |ago_hours: i64| {
         let pool = pool.clone();
         async move {
@@ -399,6 +401,18 @@ mod tests {
         assert_eq!(list[0].reason, "no_route");
         assert_eq!(list[1].reason, "timeout");
         assert!(list[2].what.contains("IPv4 works"));
+    }
+
+    #[test]
+    fn failing_over_ipv6_counts_checks_whose_newest_ipv6_result_failed() {
+        let states = [
+            state("host", 1, "a", Some(false), Some(true)),
+            state("host", 1, "a", Some(false), None),
+            state("host", 2, "b", Some(true), Some(false)),
+            state("host", 3, "c", None, Some(false)),
+        ];
+        assert_eq!(count_failing_v6(&states), 2);
+        assert_eq!(count_failing_v6(&[]), 0);
     }
 
     #[test]

@@ -110,9 +110,9 @@ pub async fn latest(
 /// Enabled checks whose newest IPv6 result failed.
 pub async fn failing_v6_count(pool: &SqlitePool) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM checks c WHERE c.enabled = 1 AND (
-             SELECT r.ok FROM results r WHERE r.check_id = c.id AND r.family = 'v6'
-             ORDER BY r.at DESC, r.id DESC LIMIT 1) = 0",
+        "SELECT COUNT(*) FROM checks c
+           JOIN latest_results l ON l.check_id = c.id AND l.family = 'v6'
+          WHERE c.enabled = 1 AND l.ok = 0",
     )
     .fetch_one(pool)
     .await?)

@@ -155,6 +155,19 @@ pub async fn badges(pool: &SqlitePool) -> Result<Vec<Badge>> {
     .await?)
 }
 
+/// HTTP(S) services (the ones judged) and any other service that has a verdict, in brief,
+/// by name: what the overview lists, filtered here so unjudged kinds are never read.
+pub async fn judged_kind_badges(pool: &SqlitePool) -> Result<Vec<Badge>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id AS service_id, s.name, s.kind, s.target, v.verdict, v.reason, v.at
+           FROM services s LEFT JOIN service_verdicts v ON v.service_id = s.id
+          WHERE s.kind = 'http' OR v.verdict IS NOT NULL
+          ORDER BY s.name COLLATE NOCASE, s.id",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
 type EventRow = (
     i64,
     i64,

@@ -201,6 +201,25 @@ async fn badges_list_every_service_with_its_verdict_if_any() {
 }
 
 #[tokio::test]
+async fn judged_kind_badges_leave_out_services_that_are_never_judged() {
+    let (pool, _dir) = test_pool().await;
+    let wiki = service(&pool, "wiki", "http", "http://dual.lab.test/").await;
+    service(&pool, "ssh", "tcp", "2001:db8::1").await;
+    let dns = service(&pool, "dns", "dns", "dual.lab.test").await;
+    // A verdict stored before the service's kind changed still shows.
+    save(&pool, dns, 7, &report(Verdict::Ready, &[]))
+        .await
+        .unwrap();
+    let ids: Vec<i64> = judged_kind_badges(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| b.service_id)
+        .collect();
+    assert_eq!(ids, [dns, wiki]);
+}
+
+#[tokio::test]
 async fn only_http_services_with_their_check_enabled_are_judged() {
     let (pool, _dir) = test_pool().await;
     let shop = service(&pool, "shop", "http", "http://dual.lab.test/").await;
