@@ -57,7 +57,7 @@ fn open_client(kind: ICMP) -> Result<Client, String> {
         .kind(kind)
         .sock_type_hint(socket2::Type::RAW)
         .build();
-    Client::new(&config).map_err(|e| {
+    let client = Client::new(&config).map_err(|e| {
         let name = match kind {
             ICMP::V6 => "ICMPv6",
             ICMP::V4 => "ICMP",
@@ -68,7 +68,23 @@ fn open_client(kind: ICMP) -> Result<Client, String> {
              grant CAP_NET_RAW",
             e.to_string().lines().next().unwrap_or_default()
         )
-    })
+    })?;
+    enlarge_receive_queue(&client);
+    Ok(client)
+}
+
+/// Every reply to every probe of a family arrives on one socket: with the kernel's default
+/// queue (about 200 KiB) a burst of a few hundred echo checks overflows it and replies are
+/// dropped, which would read as loss. 4 MiB holds thousands; the kernel caps it at
+/// `net.core.rmem_max`, and the default stays if it refuses.
+fn enlarge_receive_queue(client: &Client) {
+    const QUEUE: usize = 4 << 20;
+    let fd = client.get_socket().get_native_sock();
+    // SAFETY: `fd` is the open socket owned by `client`, which outlives this borrow.
+    let socket = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    if let Err(err) = socket2::SockRef::from(&socket).set_recv_buffer_size(QUEUE) {
+        debug!(error = %err, "kept the ICMP socket's default receive queue");
+    }
 }
 
 /// What one echo request came to.

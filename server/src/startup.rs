@@ -203,6 +203,7 @@ pub fn router_with(
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    raise_open_file_limit();
     let pool = app::store::open(&args.database)
         .await
         .with_context(|| format!("opening the database {}", args.database.display()))?;
@@ -324,6 +325,19 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     pool.close().await;
     tracing::info!("v6watch stopped");
     Ok(())
+}
+
+/// Up to the hard limit: a thousand probes in flight hold two thousand sockets, more than
+/// the usual soft limit of 1,024 open files.
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(65_536) {
+        Ok(limit) if limit < 4096 => tracing::warn!(
+            limit,
+            "few open files allowed: many probes at once may fail with 'too many open files'"
+        ),
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = %err, "could not raise the open-file limit"),
+    }
 }
 
 /// The alert settings the serve flags ask for.

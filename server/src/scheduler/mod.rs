@@ -73,7 +73,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            concurrency: 512,
+            // A thousand echo checks due at once (the first round) all start at once; serve
+            // raises the open-file limit to match (each TCP or HTTP probe holds two sockets).
+            concurrency: 1024,
             probe_timeout: Duration::from_secs(11),
             resync: Duration::from_secs(5),
             batch_rows: 500,

@@ -19,5 +19,6 @@ pub use svg::HistoryCharts;
 pub use timeline::Timeline;
 pub use timeline_svg::VerdictTimeline;
 
-#[cfg(test)]
+// They render views to HTML, which needs the server renderer.
+#[cfg(all(test, feature = "ssr"))]
 mod svg_tests;
