@@ -29,6 +29,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use v6watch::scheduler::lateness::Lateness;
 use v6watch::scheduler::{self, Settings, sqlite::SqliteChecks};
 
 /// Every check runs every 5 s, the shortest interval a check may have: 1,000 checks/min is
@@ -121,11 +122,23 @@ fn prober() -> Counting {
     Counting::new(prober, PING_COUNT)
 }
 
-fn scheduler_settings() -> Settings {
-    Settings {
+/// The real scheduler over `pool`'s checks with a counting prober, until `cancel`.
+fn start_scheduler(
+    runner: &Arc<Counting>,
+    pool: &sqlx::SqlitePool,
+    cancel: &CancellationToken,
+) -> tokio::task::JoinHandle<Lateness> {
+    let settings = Settings {
         probe_timeout: Duration::from_secs(3),
         ..Settings::default()
-    }
+    };
+    tokio::spawn(scheduler::run(
+        runner.clone(),
+        Arc::new(SqliteChecks::new(pool.clone())),
+        settings,
+        Arc::new(Notify::new()),
+        cancel.clone(),
+    ))
 }
 
 /// `checks` checks every 5 s for `seconds`: probes/s, lateness, CPU and peak RSS.
@@ -137,13 +150,7 @@ async fn steady(name: &str, targets: &Targets, per_minute: u64, seconds: u64) {
     process::reset_peak();
     let cpu0 = process::cpu_secs();
     let t0 = Instant::now();
-    let task = tokio::spawn(scheduler::run(
-        runner.clone(),
-        Arc::new(SqliteChecks::new(pool.clone())),
-        scheduler_settings(),
-        Arc::new(Notify::new()),
-        cancel.clone(),
-    ));
+    let task = start_scheduler(&runner, &pool, &cancel);
     tokio::time::sleep(Duration::from_secs(seconds)).await;
     cancel.cancel();
     let lateness = task.await.unwrap();
@@ -191,13 +198,7 @@ async fn burst(name: &str, addresses: &[IpAddr], checks: u64, namespace: Option<
     let runner = Arc::new(prober());
     let cancel = CancellationToken::new();
     let t0 = Instant::now();
-    let task = tokio::spawn(scheduler::run(
-        runner.clone(),
-        Arc::new(SqliteChecks::new(pool.clone())),
-        scheduler_settings(),
-        Arc::new(Notify::new()),
-        cancel.clone(),
-    ));
+    let task = start_scheduler(&runner, &pool, &cancel);
     let give_up = t0 + Duration::from_secs(60);
     while runner.counts().probes < checks && Instant::now() < give_up {
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -57,30 +57,10 @@ pub async fn readiness_at(pool: &SqlitePool, at: i64) -> Result<(i64, i64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::checks::{self, SpecJson};
-    use crate::store::results::{NewResult, insert_batch};
+    use crate::store::checks;
+    use crate::store::results::insert_batch;
+    use crate::store::results::tests::{check, result};
     use crate::store::test_pool;
-
-    fn result(check_id: i64, at: i64, family: &'static str, ok: bool) -> NewResult {
-        NewResult {
-            check_id,
-            at,
-            family,
-            address: Some("2001:db8::1".into()),
-            reason: if ok { "ok" } else { "timeout" }.into(),
-            ok,
-            latency_ms: None,
-            lateness_ms: None,
-            detail: "[]".into(),
-        }
-    }
-
-    async fn check(pool: &SqlitePool, n: i64) -> i64 {
-        let address = format!("2001:db8::{n}").parse().unwrap();
-        checks::insert(pool, "host", n, &SpecJson::Icmp { address }, 60)
-            .await
-            .unwrap()
-    }
 
     /// (v6_ok, v6_reason, v6_at, v4_ok) of `check_id`'s state.
     async fn state(
@@ -100,11 +80,11 @@ mod tests {
         assert_eq!(state(&pool, a).await, (None, None, None, None));
         // Stored out of order: the newest by time counts, not the last stored.
         let batch = [
-            result(a, 100, "v6", true),
-            result(a, 300, "v6", false),
-            result(a, 200, "v6", true),
-            result(a, 250, "v4", true),
-            result(b, 50, "v6", true),
+            result(a, 100, "v6", true, 1.0),
+            result(a, 300, "v6", false, 1.0),
+            result(a, 200, "v6", true, 1.0),
+            result(a, 250, "v4", true, 1.0),
+            result(b, 50, "v6", true, 1.0),
         ];
         insert_batch(&pool, &batch).await.unwrap();
         assert_eq!(
@@ -112,7 +92,7 @@ mod tests {
             (Some(false), Some("timeout".into()), Some(300), Some(true))
         );
         // Two results at the same moment: the one stored last is the newest.
-        insert_batch(&pool, &[result(a, 300, "v6", true)])
+        insert_batch(&pool, &[result(a, 300, "v6", true, 1.0)])
             .await
             .unwrap();
         assert_eq!(state(&pool, a).await.0, Some(true));

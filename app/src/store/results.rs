@@ -260,12 +260,19 @@ pub async fn roll_up_and_prune(pool: &SqlitePool, now_ms: i64) -> Result<Houseke
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::checks::{self, SpecJson};
     use crate::store::test_pool;
 
-    fn result(check_id: i64, at: i64, family: &'static str, ok: bool, ms: f64) -> NewResult {
+    /// A result of `check_id`; `ms` is its latency when it passed.
+    pub(crate) fn result(
+        check_id: i64,
+        at: i64,
+        family: &'static str,
+        ok: bool,
+        ms: f64,
+    ) -> NewResult {
         NewResult {
             check_id,
             at,
@@ -279,7 +286,8 @@ mod tests {
         }
     }
 
-    async fn check(pool: &SqlitePool, n: i64) -> i64 {
+    /// An echo check of `2001:db8::n`.
+    pub(crate) async fn check(pool: &SqlitePool, n: i64) -> i64 {
         let address = format!("2001:db8::{n}").parse().unwrap();
         checks::insert(pool, "host", n, &SpecJson::Icmp { address }, 60)
             .await
