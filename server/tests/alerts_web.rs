@@ -4,92 +4,16 @@
 
 use app::store::results::{NewResult, insert_batch};
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
-use std::net::SocketAddr;
 use v6watch::alerts::worker::{WorkerSettings, step};
+
+mod support;
+
+use support::{TestApp, location, serve};
+use v6watch::startup::Wiring;
 
 const HOSTILE: &str = "<script>alert(1)</script>";
 
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    pool: sqlx::SqlitePool,
-    _dir: tempfile::TempDir,
-}
-
-async fn spawn() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = app::store::open(&dir.path().join("v6watch.db"))
-        .await
-        .unwrap();
-    let router = v6watch::startup::router(pool.clone(), dir.path().to_str().unwrap(), false);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        base: format!("http://{addr}"),
-        client,
-        pool,
-        _dir: dir,
-    }
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
-}
-
 impl TestApp {
-    async fn page(&self, path: &str) -> String {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "{path}");
-        r.text().await.unwrap()
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .header("origin", &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn set_up(&self) {
-        let r = self
-            .post(
-                "/actions/setup",
-                &[
-                    ("username", "admin"),
-                    ("password", "correct horse battery"),
-                    ("confirm", "correct horse battery"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    }
-
     /// A host with a hostile name whose echo check fails: one open incident. Returns the
     /// host's page and the check's id.
     async fn failing_host(&self) -> (String, i64) {
@@ -133,7 +57,7 @@ impl TestApp {
 
 #[tokio::test]
 async fn the_alerts_page_lists_an_incident_escaped_with_its_evidence_and_counts_unread() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     app.failing_host().await;
 
@@ -180,7 +104,7 @@ async fn the_alerts_page_lists_an_incident_escaped_with_its_evidence_and_counts_
 
 #[tokio::test]
 async fn acknowledge_mute_and_thresholds_work_and_need_a_session() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let (host, check) = app.failing_host().await;
     let host_id = host.rsplit('/').next().unwrap().to_string();

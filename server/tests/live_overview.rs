@@ -5,97 +5,17 @@
 
 use app::store::results::NewResult;
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
-use std::net::SocketAddr;
 use std::time::Duration;
 use v6watch::alerts::worker::{WorkerSettings, step};
-use v6watch::events::EventBus;
 use v6watch::scheduler::CheckStore;
 use v6watch::scheduler::sqlite::SqliteChecks;
-use v6watch::startup::{Wiring, router_with};
+use v6watch::startup::Wiring;
 
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    pool: sqlx::SqlitePool,
-    events: EventBus,
-    _dir: tempfile::TempDir,
-}
+mod support;
 
-async fn spawn() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = app::store::open(&dir.path().join("v6watch.db"))
-        .await
-        .unwrap();
-    let events = EventBus::default();
-    let wiring = Wiring {
-        events: events.clone(),
-        ..Wiring::default()
-    };
-    let router = router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        base: format!("http://{addr}"),
-        client,
-        pool,
-        events,
-        _dir: dir,
-    }
-}
+use support::{TestApp, serve};
 
 impl TestApp {
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn page(&self, path: &str) -> String {
-        let r = self.get(path).await;
-        assert_eq!(r.status(), StatusCode::OK, "{path}");
-        r.text().await.unwrap()
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .header("origin", &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn set_up(&self) {
-        let r = self
-            .post(
-                "/actions/setup",
-                &[
-                    ("username", "admin"),
-                    ("password", "correct horse battery"),
-                    ("confirm", "correct horse battery"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    }
-
     /// A host with one address; returns its id and its echo check's id.
     async fn host(&self, name: &str, address: &str) -> (i64, i64) {
         let r = self
@@ -159,7 +79,7 @@ fn results(check: i64, address: &str, runs: &str, v4_ok: Option<bool>) -> Vec<Ne
 
 #[tokio::test]
 async fn events_need_a_session_and_stream_a_change_once_results_are_stored() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let stranger = reqwest::Client::new();
     let refused = stranger
@@ -210,7 +130,7 @@ async fn events_need_a_session_and_stream_a_change_once_results_are_stored() {
 
 #[tokio::test]
 async fn the_overview_lists_problems_first_worst_first_then_open_alerts_and_badged_tiles() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let (fine, fine_check) = app.host("aaa-fine", "2001:db8:1::1").await;
     let (degraded, degraded_check) = app.host("mmm-degraded", "2001:db8:2::1").await;
@@ -292,7 +212,7 @@ async fn the_overview_lists_problems_first_worst_first_then_open_alerts_and_badg
 
 #[tokio::test]
 async fn a_calm_overview_says_nothing_is_failing() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let (_, check) = app.host("router", "2001:db8:1::1").await;
     app::store::results::insert_batch(&app.pool, &results(check, "2001:db8:1::1", "o", Some(true)))
@@ -316,7 +236,7 @@ async fn the_verdict_store_and_the_alert_loop_announce_what_they_stored() {
     use v6watch::verdicts::VerdictStore;
     use v6watch::verdicts::sqlite::SqliteVerdicts;
 
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let mut heard = app.events.subscribe();
 
@@ -407,7 +327,7 @@ fn judged(verdict: verdict::Verdict) -> verdict::ServiceVerdict {
 #[tokio::test]
 async fn the_readiness_figure_comes_with_its_value_a_day_and_a_week_ago() {
     use verdict::Verdict::{Broken, Ready};
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let (host, _) = app.host("web", "2001:db8:7::1").await;
     let mut ids = Vec::new();

@@ -12,7 +12,7 @@ use v6watch::startup::Wiring;
 
 mod support;
 
-use support::{TestApp, spawn, spawn_wired};
+use support::{TestApp, location, spawn, spawn_wired};
 
 const FLAG: &str = "192.0.2.1:53";
 
@@ -25,10 +25,6 @@ async fn stored(app: &TestApp) -> i64 {
         .fetch_one(&app.pool)
         .await
         .unwrap()
-}
-
-fn location(r: &reqwest::Response) -> &str {
-    r.headers()["location"].to_str().unwrap()
 }
 
 #[tokio::test]

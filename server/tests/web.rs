@@ -2,80 +2,13 @@
 //! form posts that reject bad input without storing it, and escaping.
 
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
-use std::net::SocketAddr;
 
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    pool: sqlx::SqlitePool,
-    _dir: tempfile::TempDir,
-}
+mod support;
 
-async fn spawn() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = app::store::open(&dir.path().join("v6watch.db"))
-        .await
-        .unwrap();
-    let router = v6watch::startup::router(pool.clone(), dir.path().to_str().unwrap(), false);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        base: format!("http://{addr}"),
-        client,
-        pool,
-        _dir: dir,
-    }
-}
+use support::{TestApp, location, serve};
+use v6watch::startup::Wiring;
 
 impl TestApp {
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// A form post as the dashboard's own pages make it (same Origin).
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .header("origin", &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn set_up(&self) {
-        let r = self
-            .post(
-                "/actions/setup",
-                &[
-                    ("username", "admin"),
-                    ("password", "correct horse battery"),
-                    ("confirm", "correct horse battery"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        assert_eq!(location(&r), "/");
-    }
-
     async fn host_count(&self) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM hosts")
             .fetch_one(&self.pool)
@@ -84,20 +17,13 @@ impl TestApp {
     }
 }
 
-fn location(r: &reqwest::Response) -> &str {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-}
-
 #[tokio::test]
 async fn health_is_public_and_everything_else_leads_to_setup_then_login() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     let r = app.get("/hosts").await;
     assert_eq!(
-        (r.status(), location(&r)),
+        (r.status(), location(&r).as_str()),
         (StatusCode::SEE_OTHER, "/setup")
     );
     let setup = app.get("/setup").await;
@@ -133,7 +59,7 @@ async fn health_is_public_and_everything_else_leads_to_setup_then_login() {
     app.post("/actions/logout", &[]).await;
     let r = app.get("/hosts").await;
     assert_eq!(
-        (r.status(), location(&r)),
+        (r.status(), location(&r).as_str()),
         (StatusCode::SEE_OTHER, "/login")
     );
     let r = app.post("/actions/hosts", &[("name", "x")]).await;
@@ -142,7 +68,7 @@ async fn health_is_public_and_everything_else_leads_to_setup_then_login() {
 
 #[tokio::test]
 async fn the_session_cookie_is_http_only_and_same_site_strict() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     let r = app
         .post(
             "/actions/setup",
@@ -167,7 +93,7 @@ async fn the_session_cookie_is_http_only_and_same_site_strict() {
 
 #[tokio::test]
 async fn cross_site_posts_are_refused_and_change_nothing() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let form = [("name", "evil"), ("addresses", "2001:db8::66")];
     for origin in [Some("http://evil.example.test"), None] {
@@ -186,7 +112,7 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
 
 #[tokio::test]
 async fn a_bad_form_goes_back_with_its_input_and_stores_nothing() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let r = app
         .post(
@@ -198,7 +124,7 @@ async fn a_bad_form_goes_back_with_its_input_and_stores_nothing() {
         )
         .await;
     assert_eq!(
-        (r.status(), location(&r)),
+        (r.status(), location(&r).as_str()),
         (StatusCode::SEE_OTHER, "/hosts/new")
     );
     assert_eq!(app.host_count().await, 0);
@@ -239,7 +165,7 @@ async fn a_bad_form_goes_back_with_its_input_and_stores_nothing() {
 
 #[tokio::test]
 async fn what_users_typed_is_escaped_on_every_page() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let r = app
         .post(
@@ -250,7 +176,7 @@ async fn what_users_typed_is_escaped_on_every_page() {
             ],
         )
         .await;
-    let host = location(&r).to_string();
+    let host = location(&r);
     for path in ["/hosts", host.as_str(), "/"] {
         let page = app.get(path).await.text().await.unwrap();
         assert!(
@@ -267,7 +193,7 @@ async fn what_users_typed_is_escaped_on_every_page() {
 
 #[tokio::test]
 async fn pages_carry_security_headers() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     let r = app.get("/setup").await;
     let header = |name: &str| {
         r.headers()
@@ -285,7 +211,7 @@ async fn pages_carry_security_headers() {
 
 #[tokio::test]
 async fn deleting_a_host_removes_its_containers() {
-    let app = spawn().await;
+    let app = serve(Wiring::default()).await;
     app.set_up().await;
     let r = app.post("/actions/hosts", &[("name", "pi")]).await;
     let host_id = location(&r).rsplit('/').next().unwrap().to_string();

@@ -4,5 +4,7 @@
 
 mod inventory;
 mod reads;
+#[path = "../support/mod.rs"]
+mod shared;
 mod support;
 mod tokens;

@@ -1,19 +1,8 @@
-//! A running application on a temporary database, a signed-in browser, and API calls.
+//! API calls and tokens on top of the shared test application (signed in as the admin).
 
-use reqwest::redirect::Policy;
+pub use super::shared::{TestApp, location, spawn};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use std::net::SocketAddr;
-
-pub struct TestApp {
-    pub base: String,
-    /// A browser: keeps the session cookie.
-    pub browser: reqwest::Client,
-    /// A program: no cookies.
-    pub program: reqwest::Client,
-    pub pool: sqlx::SqlitePool,
-    _dir: tempfile::TempDir,
-}
 
 /// An API answer: status and parsed JSON body.
 pub struct Answer {
@@ -21,83 +10,7 @@ pub struct Answer {
     pub json: Value,
 }
 
-pub async fn spawn() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = app::store::open(&dir.path().join("v6watch.db"))
-        .await
-        .unwrap();
-    let router = v6watch::startup::router(pool.clone(), dir.path().to_str().unwrap(), false);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let program = reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let app = TestApp {
-        base: format!("http://{addr}"),
-        browser,
-        program,
-        pool,
-        _dir: dir,
-    };
-    let r = app
-        .post(
-            "/actions/setup",
-            &[
-                ("username", "admin"),
-                ("password", "correct horse battery"),
-                ("confirm", "correct horse battery"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    app
-}
-
-pub fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
-}
-
 impl TestApp {
-    pub async fn page(&self, path: &str) -> String {
-        let r = self
-            .browser
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "GET {path}");
-        r.text().await.unwrap()
-    }
-
-    /// A form post from the dashboard's own pages (same Origin, signed in).
-    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.browser
-            .post(format!("{}{path}", self.base))
-            .header("origin", &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
     /// Creates a token on the `/tokens` page and reads it from the one page that shows it.
     pub async fn make_token(&self, name: &str, scope: &str) -> String {
         let r = self

@@ -52,7 +52,7 @@ async fn the_token_form_needs_a_session_and_rejects_bad_input_keeping_it() {
 
     // Another site cannot make a token for the signed-in user.
     let r = app
-        .browser
+        .client
         .post(format!("{}/actions/tokens", app.base))
         .header("origin", "http://evil.example.test")
         .form(&[("name", "x"), ("scope", "write")])
@@ -159,7 +159,7 @@ async fn a_signed_in_browser_without_a_token_cannot_use_the_api() {
     app.make_token("exists", "write").await;
     // The browser holds a valid session cookie and sends a same-origin request.
     let r = app
-        .browser
+        .client
         .post(format!("{}/api/v1/hosts", app.base))
         .header("origin", &app.base)
         .json(&json!({ "name": "planted" }))
@@ -168,7 +168,7 @@ async fn a_signed_in_browser_without_a_token_cannot_use_the_api() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = app
-        .browser
+        .client
         .get(format!("{}/api/v1/hosts", app.base))
         .send()
         .await

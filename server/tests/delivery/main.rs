@@ -6,4 +6,6 @@ mod dispatcher;
 mod email;
 mod helpers;
 mod pages;
+#[path = "../support/mod.rs"]
+mod support;
 mod webhook;

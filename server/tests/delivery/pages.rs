@@ -1,93 +1,15 @@
 //! The channel pages over HTTP: they need a session, validate and keep input, never show a
 //! stored secret, and the test button sends to that one channel.
 
-use super::helpers::{Db, Receiver, database};
+use super::helpers::Receiver;
+use super::support::{TestApp, location, serve};
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
-use std::net::SocketAddr;
-
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    db: Db,
-}
-
-async fn spawn() -> TestApp {
-    let db = database().await;
-    let site_root = db.path.parent().unwrap().to_str().unwrap().to_string();
-    let router = v6watch::startup::router(db.pool.clone(), &site_root, false);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        base: format!("http://{addr}"),
-        client,
-        db,
-    }
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
-}
+use v6watch::startup::Wiring;
 
 impl TestApp {
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn page(&self, path: &str) -> String {
-        let r = self.get(path).await;
-        assert_eq!(r.status(), StatusCode::OK, "{path}");
-        r.text().await.unwrap()
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .header("origin", &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn sign_in(&self) {
-        let r = self
-            .post(
-                "/actions/setup",
-                &[
-                    ("username", "admin"),
-                    ("password", "correct horse battery"),
-                    ("confirm", "correct horse battery"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    }
-
     async fn channel_count(&self) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM channels")
-            .fetch_one(&self.db.pool)
+            .fetch_one(&self.pool)
             .await
             .unwrap()
     }
@@ -119,8 +41,8 @@ impl TestApp {
 
 #[tokio::test]
 async fn channel_pages_and_forms_need_a_session() {
-    let app = spawn().await;
-    app.sign_in().await;
+    let app = serve(Wiring::default()).await;
+    app.set_up().await;
     app.post("/actions/logout", &[]).await;
     let r = app.get("/channels").await;
     assert_eq!(
@@ -149,8 +71,8 @@ async fn channel_pages_and_forms_need_a_session() {
 
 #[tokio::test]
 async fn a_rejected_channel_form_keeps_input_but_not_the_secret_and_stores_nothing() {
-    let app = spawn().await;
-    app.sign_in().await;
+    let app = serve(Wiring::default()).await;
+    app.set_up().await;
     let nav = app.page("/channels").await;
     assert!(nav.contains(r#"href="/channels""#) && nav.contains("No channels yet"));
     let r = app
@@ -206,8 +128,8 @@ async fn a_rejected_channel_form_keeps_input_but_not_the_secret_and_stores_nothi
 
 #[tokio::test]
 async fn a_stored_secret_never_appears_in_any_page_and_an_empty_field_keeps_it() {
-    let app = spawn().await;
-    app.sign_in().await;
+    let app = serve(Wiring::default()).await;
+    app.set_up().await;
     let id = app
         .add_webhook(
             "phone",
@@ -289,7 +211,7 @@ async fn a_stored_secret_never_appears_in_any_page_and_an_empty_field_keeps_it()
     let stored = async || -> Option<String> {
         sqlx::query_scalar("SELECT secret FROM channels WHERE id = ?")
             .bind(id)
-            .fetch_one(&app.db.pool)
+            .fetch_one(&app.pool)
             .await
             .unwrap()
     };
@@ -344,7 +266,7 @@ async fn a_stored_secret_never_appears_in_any_page_and_an_empty_field_keeps_it()
     assert_eq!(location(&r), format!("/channels/{discord_id}"));
     let url: String = sqlx::query_scalar("SELECT url FROM channels WHERE id = ?")
         .bind(discord_id)
-        .fetch_one(&app.db.pool)
+        .fetch_one(&app.pool)
         .await
         .unwrap();
     assert!(url.ends_with("/tk_URL_TOKEN_99"), "kept: {url}");
@@ -352,8 +274,8 @@ async fn a_stored_secret_never_appears_in_any_page_and_an_empty_field_keeps_it()
 
 #[tokio::test]
 async fn the_test_button_delivers_to_that_channel_only_and_reports_the_outcome() {
-    let app = spawn().await;
-    app.sign_in().await;
+    let app = serve(Wiring::default()).await;
+    app.set_up().await;
     let mine = Receiver::start().await;
     let other = Receiver::start().await;
     let id = app.add_webhook("mine", &mine.url, "tk_x").await;
@@ -378,9 +300,7 @@ async fn the_test_button_delivers_to_that_channel_only_and_reports_the_outcome()
     );
 
     // The dispatcher would not send it anywhere else either.
-    let queued = app::store::deliveries::fan_out(&app.db.pool, 0)
-        .await
-        .unwrap();
+    let queued = app::store::deliveries::fan_out(&app.pool, 0).await.unwrap();
     assert_eq!(queued, 0);
     assert!(other.received().is_empty());
 
@@ -395,7 +315,7 @@ async fn the_test_button_delivers_to_that_channel_only_and_reports_the_outcome()
     );
     let status: String = sqlx::query_scalar("SELECT status FROM deliveries WHERE channel_id = ?")
         .bind(bad)
-        .fetch_one(&app.db.pool)
+        .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!(status, "failed");

@@ -1,27 +1,45 @@
-//! The HTTP application on a temporary database, signed in as the admin, for the page tests.
+//! The HTTP application on a temporary database, with a browser (keeps the session cookie)
+//! and a program (no cookies) to talk to it: shared by the page, form and API tests. Each
+//! test binary uses a part of it.
+#![allow(dead_code)]
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use std::net::SocketAddr;
+use v6watch::events::EventBus;
+use v6watch::startup::Wiring;
 
 pub struct TestApp {
     pub base: String,
+    /// A browser: keeps the session cookie.
     pub client: reqwest::Client,
+    /// A program: no cookies.
+    pub program: reqwest::Client,
     pub pool: sqlx::SqlitePool,
+    /// What the application announces on `GET /events`.
+    pub events: EventBus,
     _dir: tempfile::TempDir,
 }
 
+/// Signed in as the admin.
 pub async fn spawn() -> TestApp {
-    spawn_wired(v6watch::startup::Wiring::default()).await
+    spawn_wired(Wiring::default()).await
 }
 
-/// The application wired to background parts a test made (a prober, a courier, ...).
-#[allow(dead_code)] // Not every test file wires anything.
-pub async fn spawn_wired(wiring: v6watch::startup::Wiring) -> TestApp {
+/// Signed in as the admin, wired to background parts a test made (a prober, a bus, ...).
+pub async fn spawn_wired(wiring: Wiring) -> TestApp {
+    let app = serve(wiring).await;
+    app.set_up().await;
+    app
+}
+
+/// Serving, with no account yet (the first visit leads to setup).
+pub async fn serve(wiring: Wiring) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let pool = app::store::open(&dir.path().join("v6watch.db"))
         .await
         .unwrap();
+    let events = wiring.events.clone();
     let router =
         v6watch::startup::router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -39,38 +57,46 @@ pub async fn spawn_wired(wiring: v6watch::startup::Wiring) -> TestApp {
         .redirect(Policy::none())
         .build()
         .unwrap();
-    let app = TestApp {
+    let program = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
         base: format!("http://{addr}"),
         client,
+        program,
         pool,
+        events,
         _dir: dir,
-    };
-    let r = app
-        .post(
-            "/actions/setup",
-            &[
-                ("username", "admin"),
-                ("password", "correct horse battery"),
-                ("confirm", "correct horse battery"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    app
+    }
+}
+
+/// Where a response redirects to ("" when it does not).
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
 }
 
 impl TestApp {
-    pub async fn page(&self, path: &str) -> String {
-        let r = self
-            .client
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
             .get(format!("{}{path}", self.base))
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// A page that must answer 200; its HTML.
+    pub async fn page(&self, path: &str) -> String {
+        let r = self.get(path).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         r.text().await.unwrap()
     }
 
+    /// A form post as the dashboard's own pages make it (same Origin).
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.base))
@@ -79,5 +105,21 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Creates the admin account on the setup page, which signs the browser in.
+    pub async fn set_up(&self) {
+        let r = self
+            .post(
+                "/actions/setup",
+                &[
+                    ("username", "admin"),
+                    ("password", "correct horse battery"),
+                    ("confirm", "correct horse battery"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&r), "/");
     }
 }
