@@ -1,16 +1,10 @@
-//! v6watch's web application: validated inventory types, the pages, and the server
-//! functions they read through. Server-only code sits behind the `ssr` feature.
+//! v6watch's web application: the pages and the server functions they read through (the
+//! validated types are `model`'s, the SQL is `store`'s). Server-only code sits behind the `ssr` feature.
 
 #![recursion_limit = "256"]
 
-pub mod channels;
-pub mod domain;
-pub mod inventory;
 pub mod pages;
 pub mod queries;
-pub mod settings;
-#[cfg(feature = "ssr")]
-pub mod store;
 
 pub use pages::{App, shell};
 

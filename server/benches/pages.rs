@@ -36,7 +36,7 @@ async fn fill(pool: &sqlx::SqlitePool, now_ms: i64) {
     .execute(pool)
     .await
     .unwrap();
-    app::store::checks::sync_from_inventory(pool).await.unwrap();
+    store::checks::sync_from_inventory(pool).await.unwrap();
     let this_hour = now_ms / 3_600_000 * 3_600;
     sqlx::query(
         "WITH RECURSIVE h(hour) AS (SELECT ?1 - 30 * 86400 UNION ALL SELECT hour + 3600 FROM h WHERE hour < ?1 - 86400 - 3600)
@@ -103,7 +103,7 @@ async fn load(client: &reqwest::Client, base: &str, path: &str, requests: usize,
 async fn time_call<T, F, Fut>(name: &str, runs: usize, call: F)
 where
     F: Fn() -> Fut,
-    Fut: std::future::Future<Output = app::store::Result<T>>,
+    Fut: std::future::Future<Output = store::Result<T>>,
 {
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
@@ -122,7 +122,7 @@ where
 /// The store calls the overview makes, and the history reads of a service page, timed one
 /// at a time without the web stack: where a request spends its database time.
 async fn store_calls(pool: &sqlx::SqlitePool, now: i64, check: i64) {
-    use app::store;
+    use store;
     let runs = 50;
     time_call("inventory_counts", runs, || store::inventory_counts(pool)).await;
     time_call("changes::recent", runs, || store::changes::recent(pool, 15)).await;
@@ -156,7 +156,7 @@ async fn main() {
     let clients = env_or("V6WATCH_BENCH_CLIENTS", 8).max(1);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bench.db");
-    let pool = app::store::open(&path).await.unwrap();
+    let pool = store::open(&path).await.unwrap();
     let now = chrono::Utc::now().timestamp_millis();
     let t = Instant::now();
     fill(&pool, now).await;

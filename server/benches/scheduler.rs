@@ -54,9 +54,7 @@ async fn database(
     interval_secs: u64,
 ) -> (tempfile::TempDir, sqlx::SqlitePool) {
     let dir = tempfile::tempdir().unwrap();
-    let pool = app::store::open(&dir.path().join("bench.db"))
-        .await
-        .unwrap();
+    let pool = store::open(&dir.path().join("bench.db")).await.unwrap();
     let host: i64 = sqlx::query_scalar("INSERT INTO hosts (name) VALUES ('bench') RETURNING id")
         .fetch_one(&pool)
         .await
@@ -91,9 +89,7 @@ async fn database(
             }
         }
     }
-    app::store::checks::sync_from_inventory(&pool)
-        .await
-        .unwrap();
+    store::checks::sync_from_inventory(&pool).await.unwrap();
     sqlx::query("UPDATE checks SET interval_secs = ?")
         .bind(interval_secs as i64)
         .execute(&pool)

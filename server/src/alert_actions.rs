@@ -6,15 +6,15 @@ use crate::inventory::flash_back;
 use crate::scheduler::unix_ms;
 use crate::state::AppState;
 use app::SESSION_USERNAME;
-use app::domain::FieldErrors;
-use app::domain::alerts::{parse_mute, parse_thresholds};
-use app::inventory::FormValues;
-use app::store::{StoreError, incidents};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
+use model::domain::FieldErrors;
+use model::domain::alerts::{parse_mute, parse_thresholds};
+use model::inventory::FormValues;
+use store::{StoreError, incidents};
 use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {

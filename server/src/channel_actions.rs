@@ -5,15 +5,15 @@
 use crate::delivery::test_alert;
 use crate::inventory::{Kind, deleted, flash_back, store_errors};
 use crate::state::AppState;
-use app::channels::ChannelInput;
-use app::channels::delivery::TEST_OUTCOME_KEY;
-use app::channels::input::SECRET_FIELDS;
-use app::inventory::FormValues;
-use app::store::channels as table;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
+use model::channels::ChannelInput;
+use model::channels::delivery::TEST_OUTCOME_KEY;
+use model::channels::input::SECRET_FIELDS;
+use model::inventory::FormValues;
+use store::channels as table;
 use tower_sessions::Session;
 
 const KIND: Kind = Kind {

@@ -3,13 +3,13 @@
 //! "Run now" on a service's HTTP check also asks the verdict job for a new verdict.
 
 use crate::state::AppState;
-use app::store::{StoreError, checks, verdicts};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
+use store::{StoreError, checks, verdicts};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -4,13 +4,13 @@
 use crate::inventory::{flash_back, store_errors};
 use crate::selftest;
 use crate::state::AppState;
-use app::inventory::FormValues;
-use app::settings::ProbeSettings;
-use app::store::settings as table;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
+use model::inventory::FormValues;
+use model::settings::ProbeSettings;
+use store::settings as table;
 use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {
@@ -32,7 +32,7 @@ pub async fn save(
     if let Some(live) = &state.probes {
         if let Err(err) = live.apply(&settings) {
             // Stored, but the probes could not start with it: say so where it was typed.
-            let mut errors = app::domain::FieldErrors::new();
+            let mut errors = model::domain::FieldErrors::new();
             errors.add(
                 "_form",
                 format!("saved, but the probes keep the old settings: {err}"),

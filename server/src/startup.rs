@@ -16,7 +16,6 @@ use crate::{
 };
 use anyhow::Context;
 use app::queries::status::StatusBoard;
-use app::settings::ProbeFlags;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -25,6 +24,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use model::settings::ProbeFlags;
 use probes::{ProbeConfig, parse_nameserver};
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
@@ -204,7 +204,7 @@ pub fn router_with(
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     raise_open_file_limit();
-    let pool = app::store::open(&args.database)
+    let pool = store::open(&args.database)
         .await
         .with_context(|| format!("opening the database {}", args.database.display()))?;
     let expired = SqliteStore::new(pool.clone());
@@ -227,7 +227,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let probes = if args.no_scheduler {
         None
     } else {
-        let stored = app::store::settings::probe_settings(&pool)
+        let stored = store::settings::probe_settings(&pool)
             .await
             .context("reading the stored settings")?;
         let live =

@@ -6,16 +6,16 @@ use crate::inventory::flash_back;
 use crate::scheduler::unix_ms;
 use crate::state::AppState;
 use app::SESSION_USERNAME;
-use app::domain::api_token::TokenInput;
-use app::inventory::FormValues;
-use app::inventory::form::Choice;
 use app::queries::tokens::{NEW_TOKEN_KEY, NewToken};
-use app::store::{StoreError, api_tokens};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
+use model::domain::api_token::TokenInput;
+use model::inventory::FormValues;
+use model::inventory::form::Choice;
+use store::{StoreError, api_tokens};
 use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {

@@ -10,9 +10,9 @@ mod lab;
 #[path = "delivery/helpers.rs"]
 mod helpers;
 
-use app::channels::{ChannelInput, SecretChange, SmtpSecurity, Target};
 use helpers::{Receiver, SmtpServer};
 use lab::Lab;
+use model::channels::{ChannelInput, SecretChange, SmtpSecurity, Target};
 use probes::Prober;
 use sqlx::SqlitePool;
 use std::process::{Child, Command};
@@ -79,7 +79,7 @@ async fn mail_channel(pool: &SqlitePool, port: u16) {
             to: vec!["me@example.test".into()],
         },
     };
-    app::store::channels::create(pool, &input).await.unwrap();
+    store::channels::create(pool, &input).await.unwrap();
 }
 
 /// Waits (up to `limit`) until `count` webhooks and mails have arrived; returns the
@@ -147,7 +147,7 @@ fn a_service_that_stops_answering_over_ipv6_gives_one_alert_and_one_recovery() {
     let site_path = site.path().to_path_buf();
 
     lab::run_in(&client, move || async move {
-        let pool = app::store::open(&db_path).await.unwrap();
+        let pool = store::open(&db_path).await.unwrap();
         sqlx::query("INSERT INTO hosts (id, name) VALUES (1, 'web6')")
             .execute(&pool)
             .await
@@ -159,9 +159,7 @@ fn a_service_that_stops_answering_over_ipv6_gives_one_alert_and_one_recovery() {
         .execute(&pool)
         .await
         .unwrap();
-        app::store::checks::sync_from_inventory(&pool)
-            .await
-            .unwrap();
+        store::checks::sync_from_inventory(&pool).await.unwrap();
         sqlx::query("UPDATE checks SET interval_secs = 5")
             .execute(&pool)
             .await

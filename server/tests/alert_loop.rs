@@ -1,14 +1,12 @@
 //! The alert loop against a real database: a sequence of failing results gives exactly one
 //! "opened" outbox row, recovery exactly one "resolved", and a restart sends nothing again.
 
-use app::store::results::{NewResult, insert_batch};
 use sqlx::SqlitePool;
+use store::results::{NewResult, insert_batch};
 use v6watch::alerts::worker::{WorkerSettings, step};
 
 async fn open(dir: &tempfile::TempDir) -> SqlitePool {
-    app::store::open(&dir.path().join("v6watch.db"))
-        .await
-        .unwrap()
+    store::open(&dir.path().join("v6watch.db")).await.unwrap()
 }
 
 /// A host with one IPv6 address, so one echo check; returns the check's id.
@@ -23,7 +21,7 @@ async fn host_with_check(pool: &SqlitePool) -> i64 {
     .execute(pool)
     .await
     .unwrap();
-    app::store::checks::sync_from_inventory(pool).await.unwrap();
+    store::checks::sync_from_inventory(pool).await.unwrap();
     sqlx::query_scalar("SELECT id FROM checks WHERE subject_kind = 'host' AND subject_id = 1")
         .fetch_one(pool)
         .await
@@ -202,9 +200,7 @@ async fn a_tunnel_far_end_down_folds_the_hosts_routed_through_it() {
     ] {
         sqlx::query(sql).execute(&pool).await.unwrap();
     }
-    app::store::checks::sync_from_inventory(&pool)
-        .await
-        .unwrap();
+    store::checks::sync_from_inventory(&pool).await.unwrap();
     let checks: Vec<i64> = sqlx::query_scalar("SELECT id FROM checks ORDER BY subject_id")
         .fetch_all(&pool)
         .await

@@ -2,8 +2,8 @@
 //! evidence, hostile names are escaped, the header counts unread incidents, and acknowledge,
 //! mute and thresholds are form posts that need a session.
 
-use app::store::results::{NewResult, insert_batch};
 use reqwest::StatusCode;
+use store::results::{NewResult, insert_batch};
 use v6watch::alerts::worker::{WorkerSettings, step};
 
 mod support;
@@ -25,7 +25,7 @@ impl TestApp {
             .await;
         let host = location(&r);
         assert!(host.starts_with("/hosts/"), "{host}");
-        app::store::checks::sync_from_inventory(&self.pool)
+        store::checks::sync_from_inventory(&self.pool)
             .await
             .unwrap();
         let check: i64 = sqlx::query_scalar("SELECT id FROM checks")

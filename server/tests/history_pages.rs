@@ -31,7 +31,7 @@ impl TestApp {
 
     /// The id of the echo check of a host address.
     async fn echo_check(&self, address: &str) -> i64 {
-        app::store::checks::sync_from_inventory(&self.pool)
+        store::checks::sync_from_inventory(&self.pool)
             .await
             .unwrap();
         sqlx::query_scalar("SELECT id FROM checks WHERE kind = 'icmp' AND spec LIKE ?")
@@ -89,25 +89,22 @@ async fn fill(pool: &sqlx::SqlitePool, check: i64, now: i64, missing: (i64, i64)
     let mut batch = Vec::new();
     for m in 0..180 {
         let at = minute - m * 60_000;
-        let run =
-            |family: &'static str, at: i64, ok: bool, ms: f64| app::store::results::NewResult {
-                check_id: check,
-                at,
-                family,
-                address: None,
-                reason: if ok { "ok" } else { "timeout" }.into(),
-                ok,
-                latency_ms: ok.then_some(ms),
-                lateness_ms: None,
-                detail: "[]".into(),
-            };
+        let run = |family: &'static str, at: i64, ok: bool, ms: f64| store::results::NewResult {
+            check_id: check,
+            at,
+            family,
+            address: None,
+            reason: if ok { "ok" } else { "timeout" }.into(),
+            ok,
+            latency_ms: ok.then_some(ms),
+            lateness_ms: None,
+            detail: "[]".into(),
+        };
         batch.push(run("v6", at, true, 5.0));
         batch.push(run("v4", at, true, 9.0));
         batch.push(run("v4", at + 1, false, 0.0));
     }
-    app::store::results::insert_batch(pool, &batch)
-        .await
-        .unwrap();
+    store::results::insert_batch(pool, &batch).await.unwrap();
 }
 
 #[tokio::test]
@@ -357,7 +354,7 @@ async fn a_service_page_draws_its_verdict_timeline() {
     let save = |at, verdict| {
         let pool = app.pool.clone();
         async move {
-            app::store::verdicts::save(&pool, service, at, &report(verdict))
+            store::verdicts::save(&pool, service, at, &report(verdict))
                 .await
                 .unwrap();
         }

@@ -39,7 +39,7 @@ async fn host(pool: &SqlitePool, name: &str, addresses: &[IpAddr]) -> i64 {
         .await
         .unwrap();
     let mut conn = pool.acquire().await.unwrap();
-    app::store::addresses::replace(&mut conn, app::store::addresses::Owner::Host(id), addresses)
+    store::addresses::replace(&mut conn, store::addresses::Owner::Host(id), addresses)
         .await
         .unwrap();
     id
@@ -95,7 +95,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
     let path = dir.path().join("v6watch.db");
 
     run_in(&Client::V6Only.namespace(&lab), move || async move {
-        let pool = app::store::open(&path).await.unwrap();
+        let pool = store::open(&path).await.unwrap();
         let web = host(&pool, "web46", &[]).await;
         let partial = service(&pool, web, "http", &partial_url, None).await;
         let ready = service(&pool, web, "http", &ready_url, None).await;
@@ -112,7 +112,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
             checked_at: None,
             detail: String::new(),
         };
-        app::store::verdicts::save(&pool, partial, 1, &earlier)
+        store::verdicts::save(&pool, partial, 1, &earlier)
             .await
             .unwrap();
 
@@ -146,7 +146,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
         job.await.unwrap();
         assert!(judged, "both pages judged within 90 s");
 
-        let got = app::store::verdicts::latest(&pool, partial)
+        let got = store::verdicts::latest(&pool, partial)
             .await
             .unwrap()
             .unwrap()
@@ -166,7 +166,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
         assert_eq!(broken, want);
         assert!(got.broken_dependencies().all(|d| !d.urls.is_empty()));
 
-        let got = app::store::verdicts::latest(&pool, ready)
+        let got = store::verdicts::latest(&pool, ready)
             .await
             .unwrap()
             .unwrap()
@@ -179,9 +179,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
         );
 
         // Events: the ready page's first verdict; the partial page's change from ready.
-        let events = app::store::verdicts::events_after(&pool, 0, 10)
-            .await
-            .unwrap();
+        let events = store::verdicts::events_after(&pool, 0, 10).await.unwrap();
         assert_eq!(events.len(), 3, "{events:#?}");
         let first = events.iter().find(|e| e.service_id == ready).unwrap();
         assert_eq!(
@@ -232,7 +230,7 @@ fn the_scheduler_stores_lab_results_with_their_reasons() {
     let path = dir.path().join("v6watch.db");
 
     run_in(&Client::V6Only.namespace(&lab), move || async move {
-        let pool = app::store::open(&path).await.unwrap();
+        let pool = store::open(&path).await.unwrap();
         let h = host(&pool, "web6", &[web6]).await;
         service(&pool, h, "http", &v6only, None).await;
         service(&pool, h, "tcp", &v4only, Some(80)).await;
@@ -304,7 +302,7 @@ fn the_scheduler_stores_lab_results_with_their_reasons() {
 /// lab's DNS server is saved, and the flags' resolver is back once the field is emptied.
 #[test]
 fn a_saved_resolver_is_used_by_the_next_probe() {
-    use app::settings::ProbeSettings;
+    use model::settings::ProbeSettings;
     use probes::{Family, ProbeSpec};
     let Some(lab) = Lab::get() else { return };
     let base = ProbeConfig {

@@ -3,9 +3,9 @@
 //! lists problems first (worst first, each with its reason and link), then the open alerts
 //! and tiles with IPvFoo-style badges.
 
-use app::store::results::NewResult;
 use reqwest::StatusCode;
 use std::time::Duration;
+use store::results::NewResult;
 use v6watch::alerts::worker::{WorkerSettings, step};
 use v6watch::scheduler::CheckStore;
 use v6watch::scheduler::sqlite::SqliteChecks;
@@ -30,7 +30,7 @@ impl TestApp {
             .unwrap()
             .parse()
             .unwrap();
-        app::store::checks::sync_from_inventory(&self.pool)
+        store::checks::sync_from_inventory(&self.pool)
             .await
             .unwrap();
         let check = sqlx::query_scalar(
@@ -138,7 +138,7 @@ async fn the_overview_lists_problems_first_worst_first_then_open_alerts_and_badg
     let mut batch = results(fine_check, "2001:db8:1::1", "ooo", Some(true));
     batch.extend(results(degraded_check, "2001:db8:2::1", "oxx", Some(true)));
     batch.extend(results(down_check, "2001:db8:3::1", "oxx", Some(false)));
-    app::store::results::insert_batch(&app.pool, &batch)
+    store::results::insert_batch(&app.pool, &batch)
         .await
         .unwrap();
     step(&app.pool, &WorkerSettings::default(), 1_200_000)
@@ -215,7 +215,7 @@ async fn a_calm_overview_says_nothing_is_failing() {
     let app = serve(Wiring::default()).await;
     app.set_up().await;
     let (_, check) = app.host("router", "2001:db8:1::1").await;
-    app::store::results::insert_batch(&app.pool, &results(check, "2001:db8:1::1", "o", Some(true)))
+    store::results::insert_batch(&app.pool, &results(check, "2001:db8:1::1", "o", Some(true)))
         .await
         .unwrap();
     let page = app.page("/").await;
@@ -275,7 +275,7 @@ async fn the_verdict_store_and_the_alert_loop_announce_what_they_stored() {
     for (i, row) in batch.iter_mut().enumerate() {
         row.at = now - 120_000 + i as i64 * 30_000;
     }
-    app::store::results::insert_batch(&app.pool, &batch)
+    store::results::insert_batch(&app.pool, &batch)
         .await
         .unwrap();
     let cancel = tokio_util::sync::CancellationToken::new();
@@ -350,7 +350,7 @@ async fn the_readiness_figure_comes_with_its_value_a_day_and_a_week_ago() {
         (ids[0], now - 2 * day, Ready),
         (ids[1], now - 60_000, Broken),
     ] {
-        app::store::verdicts::save(&app.pool, id, at, &judged(verdict))
+        store::verdicts::save(&app.pool, id, at, &judged(verdict))
             .await
             .unwrap();
     }

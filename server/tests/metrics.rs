@@ -96,9 +96,7 @@ async fn fill(pool: &sqlx::SqlitePool) {
 #[tokio::test]
 async fn a_scraper_needs_the_token_and_gets_parsable_metrics() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = app::store::open(&dir.path().join("v6watch.db"))
-        .await
-        .unwrap();
+    let pool = store::open(&dir.path().join("v6watch.db")).await.unwrap();
     fill(&pool).await;
     let base = spawn(pool, dir.path()).await;
     let client = reqwest::Client::new();
@@ -195,9 +193,7 @@ async fn a_scraper_needs_the_token_and_gets_parsable_metrics() {
 #[tokio::test]
 async fn a_signed_in_user_can_read_the_metrics_without_a_token() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = app::store::open(&dir.path().join("v6watch.db"))
-        .await
-        .unwrap();
+    let pool = store::open(&dir.path().join("v6watch.db")).await.unwrap();
     let base = spawn(pool, dir.path()).await;
     let client = reqwest::Client::builder()
         .cookie_store(true)

@@ -2,7 +2,7 @@
 //! flags, a bad value is explained next to its field with nothing stored, and saved ones
 //! reach the running probes at once; emptied, the flags apply again.
 
-use app::settings::{ProbeFlags, ProbeSettings};
+use model::settings::{ProbeFlags, ProbeSettings};
 use probes::ProbeConfig;
 use reqwest::StatusCode;
 use std::net::SocketAddr;

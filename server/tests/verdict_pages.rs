@@ -33,7 +33,7 @@ impl TestApp {
     }
 
     async fn save(&self, id: i64, at: i64, verdict: &ServiceVerdict) {
-        app::store::verdicts::save(&self.pool, id, at, verdict)
+        store::verdicts::save(&self.pool, id, at, verdict)
             .await
             .unwrap();
     }
@@ -226,13 +226,11 @@ async fn run_now_on_a_services_http_check_asks_for_a_new_verdict() {
     let app = spawn().await;
     let id = app.service("shop", "http", "http://dual.lab.test/").await;
     let ssh = app.service("ssh", "tcp", "2001:db8::1").await;
-    app::store::checks::sync_from_inventory(&app.pool)
-        .await
-        .unwrap();
+    store::checks::sync_from_inventory(&app.pool).await.unwrap();
     let check = |service| {
         let pool = app.pool.clone();
         async move {
-            app::store::checks::of_subject(&pool, "service", service)
+            store::checks::of_subject(&pool, "service", service)
                 .await
                 .unwrap()
                 .remove(0)
@@ -250,9 +248,7 @@ async fn run_now_on_a_services_http_check_asks_for_a_new_verdict() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
     assert_eq!(
-        app::store::verdicts::take_requests(&app.pool)
-            .await
-            .unwrap(),
+        store::verdicts::take_requests(&app.pool).await.unwrap(),
         vec![id]
     );
 }

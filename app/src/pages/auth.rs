@@ -2,11 +2,11 @@
 
 use super::form::{InventoryForm, TextField, starting_values};
 use super::loaded::loaded;
-use crate::domain::FieldErrors;
-use crate::domain::account::NewAccount;
-use crate::inventory::FormValues;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::domain::FieldErrors;
+use model::domain::account::NewAccount;
+use model::inventory::FormValues;
 
 fn no_check(_: &FormValues) -> FieldErrors {
     FieldErrors::default()

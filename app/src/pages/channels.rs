@@ -6,14 +6,14 @@ use super::form::{
     starting_values,
 };
 use super::loaded::{id_param, loaded};
-use crate::channels::delivery::format_ms;
-use crate::channels::input::SECRET_FIELDS;
-use crate::channels::{Channel, ChannelInput, ChannelKind, SmtpSecurity, WebhookPreset};
-use crate::domain::FieldErrors;
-use crate::inventory::FormValues;
 use crate::queries::channels::{list_channels, load_channel, take_test_outcome};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::channels::delivery::format_ms;
+use model::channels::input::SECRET_FIELDS;
+use model::channels::{Channel, ChannelInput, ChannelKind, SmtpSecurity, WebhookPreset};
+use model::domain::FieldErrors;
+use model::inventory::FormValues;
 
 fn channel_check(values: &FormValues) -> FieldErrors {
     ChannelInput::validate(values).err().unwrap_or_default()

@@ -7,12 +7,12 @@ use super::form::{
 };
 use super::hosts::AddressList;
 use super::loaded::{id_param, loaded};
-use crate::domain::FieldErrors;
-use crate::domain::listing::{ListQuery, by_address, by_text};
-use crate::inventory::{Container, ContainerInput, ContainerRuntime, FormValues, NetworkMode};
 use crate::queries::inventory::{list_containers, load_choices, load_container};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::domain::FieldErrors;
+use model::domain::listing::{ListQuery, by_address, by_text};
+use model::inventory::{Container, ContainerInput, ContainerRuntime, FormValues, NetworkMode};
 
 fn container_check(values: &FormValues) -> FieldErrors {
     ContainerInput::validate(values).err().unwrap_or_default()

@@ -1,9 +1,9 @@
 //! The filter form above an inventory list (a plain GET form: works without JavaScript),
 //! sortable column headers, and the "showing n of m" line.
 
-use crate::domain::listing::ListQuery;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use model::domain::listing::ListQuery;
 
 /// The list query of the current address, parsed.
 pub fn use_list_query() -> Memo<ListQuery> {

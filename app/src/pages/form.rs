@@ -2,11 +2,11 @@
 //! JavaScript; once hydrated, each field is checked as the user types with the same
 //! validation the server runs.
 
-use crate::domain::FieldErrors;
-use crate::inventory::FormValues;
-use crate::inventory::form::Choice;
 use crate::queries::flash::{Flash, take_flash};
 use leptos::prelude::*;
+use model::domain::FieldErrors;
+use model::inventory::FormValues;
+use model::inventory::form::Choice;
 use std::collections::BTreeSet;
 
 /// Checks a whole form and returns its errors (empty when valid).

@@ -4,12 +4,12 @@ use super::charts::{RangePicker, range_param};
 use super::filters::{FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{ConfirmDelete, InventoryForm, TextArea, TextField, starting_values};
 use super::loaded::{id_param, loaded};
-use crate::domain::FieldErrors;
-use crate::domain::listing::{ListQuery, by_address, by_text};
-use crate::inventory::{Address, FormValues, Host, HostInput};
 use crate::queries::inventory::{list_hosts, load_host};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::domain::FieldErrors;
+use model::domain::listing::{ListQuery, by_address, by_text};
+use model::inventory::{Address, FormValues, Host, HostInput};
 
 pub fn host_check(values: &FormValues) -> FieldErrors {
     HostInput::validate(values).err().unwrap_or_default()

@@ -3,12 +3,12 @@
 use super::filters::{Choices, FilterForm, Shown, use_list_query};
 use super::form::{ConfirmDelete, InventoryForm, TextField, starting_values};
 use super::loaded::{id_param, loaded};
-use crate::domain::FieldErrors;
-use crate::inventory::{FormValues, PrefixInput};
 use crate::queries::inventory::get_prefix;
 use crate::queries::plan::{PlacedAddress, address_plan};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::domain::FieldErrors;
+use model::inventory::{FormValues, PrefixInput};
 
 fn prefix_check(values: &FormValues) -> FieldErrors {
     PrefixInput::validate(values).err().unwrap_or_default()

@@ -8,19 +8,19 @@ use super::form::{
 };
 use super::loaded::{id_param, loaded};
 use super::verdicts::{VerdictBadge, VerdictPanel};
-use crate::domain::FieldErrors;
-use crate::domain::listing::{ListQuery, by_text};
-use crate::inventory::{FormValues, Service, ServiceInput, ServiceKind};
 use crate::queries::inventory::{get_service, list_services, load_choices};
 use crate::queries::verdicts::{ServiceBadge, list_badges};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::domain::FieldErrors;
+use model::domain::listing::{ListQuery, by_text};
+use model::inventory::{FormValues, Service, ServiceInput, ServiceKind};
 
 fn service_check(values: &FormValues) -> FieldErrors {
     ServiceInput::validate(values).err().unwrap_or_default()
 }
 
-fn owner_link(s: &crate::inventory::Service) -> String {
+fn owner_link(s: &model::inventory::Service) -> String {
     match (s.host_id, s.container_id) {
         (Some(h), _) => format!("/hosts/{h}"),
         (_, Some(c)) => format!("/containers/{c}"),

@@ -3,13 +3,13 @@
 
 use super::form::{InventoryForm, TextArea, starting_values};
 use super::loaded::loaded;
-use crate::domain::FieldErrors;
-use crate::inventory::FormValues;
 use crate::queries::settings::load_settings;
-use crate::settings::ProbeSettings;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use model::domain::FieldErrors;
+use model::inventory::FormValues;
+use model::settings::ProbeSettings;
 
 fn settings_check(values: &FormValues) -> FieldErrors {
     ProbeSettings::validate(values).err().unwrap_or_default()

@@ -4,13 +4,13 @@ use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextField, choice_options, starting_values,
 };
 use super::loaded::{id_param, loaded};
-use crate::channels::delivery::format_ms;
-use crate::domain::FieldErrors;
-use crate::domain::api_token::{TokenInput, TokenScope};
-use crate::inventory::FormValues;
 use crate::queries::tokens::{get_token, list_tokens, take_new_token};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::channels::delivery::format_ms;
+use model::domain::FieldErrors;
+use model::domain::api_token::{TokenInput, TokenScope};
+use model::inventory::FormValues;
 
 fn token_check(values: &FormValues) -> FieldErrors {
     TokenInput::validate(values).err().unwrap_or_default()

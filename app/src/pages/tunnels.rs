@@ -6,13 +6,13 @@ use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
 };
 use super::loaded::{id_param, loaded};
-use crate::domain::FieldErrors;
-use crate::domain::listing::{ListQuery, by_address, by_text};
-use crate::inventory::{FormValues, Tunnel, TunnelInput, TunnelKind};
 use crate::queries::history::load_history;
 use crate::queries::inventory::{FarEnd, get_tunnel, list_tunnels, load_choices, load_tunnel};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::domain::FieldErrors;
+use model::domain::listing::{ListQuery, by_address, by_text};
+use model::inventory::{FormValues, Tunnel, TunnelInput, TunnelKind};
 
 fn tunnel_check(values: &FormValues) -> FieldErrors {
     TunnelInput::validate(values).err().unwrap_or_default()

@@ -3,69 +3,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// One stored incident.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct IncidentRow {
-    pub id: i64,
-    /// `down`, `degraded`, `flapping`, `verdict` or `latency`.
-    pub rule: String,
-    pub severity: String,
-    pub subject_kind: String,
-    pub subject_id: i64,
-    pub subject_name: String,
-    pub check_id: Option<i64>,
-    /// Unix ms.
-    pub opened_at: i64,
-    pub resolved_at: Option<i64>,
-    pub title: String,
-    pub before: String,
-    pub after: String,
-    /// JSON array of evidence lines.
-    pub evidence: String,
-    pub folded_into: Option<i64>,
-    pub muted: bool,
-    pub acknowledged_at: Option<i64>,
-    pub acknowledged_by: Option<String>,
-}
-
-impl IncidentRow {
-    pub fn evidence_lines(&self) -> Vec<String> {
-        serde_json::from_str(&self.evidence).unwrap_or_default()
-    }
-
-    /// The subject's page on the dashboard (where its checks and results are).
-    pub fn subject_path(&self) -> String {
-        match self.subject_kind.as_str() {
-            "host" | "tunnel" | "container" | "service" => {
-                format!("/{}s/{}", self.subject_kind, self.subject_id)
-            }
-            _ => "/".into(),
-        }
-    }
-}
-
-/// A maintenance window in force.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct MuteRow {
-    pub id: i64,
-    pub subject_kind: String,
-    pub subject_id: i64,
-    pub subject_name: Option<String>,
-    pub until: i64,
-    pub note: String,
-    pub created_by: String,
-}
-
-/// A message the incident put in the outbox.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct SentRow {
-    pub kind: String,
-    pub at: i64,
-}
+pub use store::rows::{IncidentRow, MuteRow, SentRow};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlertsPageData {
@@ -98,7 +36,7 @@ async fn session_user() -> Result<Option<i64>, ServerFnError> {
 #[server]
 pub async fn load_alerts() -> Result<AlertsPageData, ServerFnError> {
     use super::context::{pool, store_error};
-    use crate::store::incidents;
+    use store::incidents;
     let pool = pool()?;
     let now = chrono::Utc::now().timestamp_millis();
     let data = AlertsPageData {
@@ -121,7 +59,7 @@ pub async fn load_alerts() -> Result<AlertsPageData, ServerFnError> {
 #[server]
 pub async fn load_incident(id: i64) -> Result<IncidentDetail, ServerFnError> {
     use super::context::{pool, store_error};
-    use crate::store::incidents;
+    use store::incidents;
     let pool = pool()?;
     Ok(IncidentDetail {
         incident: incidents::get(&pool, id).await.map_err(store_error)?,
@@ -139,7 +77,7 @@ pub async fn unread_alerts() -> Result<i64, ServerFnError> {
     let Some(user) = session_user().await? else {
         return Ok(0);
     };
-    crate::store::incidents::unread(&pool()?, user)
+    store::incidents::unread(&pool()?, user)
         .await
         .map_err(store_error)
 }

@@ -1,14 +1,14 @@
 //! Alert channels and their delivery logs, as the channel pages show them.
 
-use crate::channels::{Channel, DeliveryEntry, TestOutcome};
 use leptos::prelude::*;
+use model::channels::{Channel, DeliveryEntry, TestOutcome};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
     super::context::{pool, store_error},
-    crate::channels::delivery::TEST_OUTCOME_KEY,
-    crate::store,
+    model::channels::delivery::TEST_OUTCOME_KEY,
+    store,
 };
 
 /// How many deliveries a channel page lists.

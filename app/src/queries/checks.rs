@@ -3,53 +3,7 @@
 use crate::pages::charts::History;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// One stored result: one probe run, one address family.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct StoredResult {
-    pub id: i64,
-    pub check_id: i64,
-    /// Unix time in milliseconds.
-    pub at: i64,
-    /// `v6` or `v4`.
-    pub family: String,
-    pub address: Option<String>,
-    /// The probe stage's reason code (`ok`, `timeout`, `no_aaaa`, ...).
-    pub reason: String,
-    pub ok: bool,
-    pub latency_ms: Option<f64>,
-    pub lateness_ms: Option<f64>,
-    /// Every outcome of this family (addresses tried, reasons, details) as JSON.
-    pub detail: String,
-}
-
-/// One outcome from a result's evidence, as much as the page shows of it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Evidence {
-    pub address: Option<String>,
-    pub reason: String,
-    pub latency_ms: Option<f64>,
-    pub detail: String,
-}
-
-impl StoredResult {
-    /// The outcomes kept in `detail`; an unreadable value gives none.
-    pub fn evidence(&self) -> Vec<Evidence> {
-        let Ok(values) = serde_json::from_str::<Vec<serde_json::Value>>(&self.detail) else {
-            return Vec::new();
-        };
-        values
-            .iter()
-            .map(|v| Evidence {
-                address: v["address"].as_str().map(str::to_string),
-                reason: v["reason"].as_str().unwrap_or_default().to_string(),
-                latency_ms: v["latency_ms"].as_f64(),
-                detail: v["detail"].as_str().unwrap_or_default().to_string(),
-            })
-            .collect()
-    }
-}
+pub use store::rows::{Evidence, StoredResult};
 
 /// One check with its newest results.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,7 +29,7 @@ pub const DEFAULT_RECOVER_AFTER: i64 = 2;
 
 #[cfg(feature = "ssr")]
 fn target_of(spec: &str) -> String {
-    use crate::store::checks::SpecJson;
+    use store::checks::SpecJson;
     match serde_json::from_str::<SpecJson>(spec) {
         Ok(SpecJson::Icmp { address }) => address.to_string(),
         Ok(SpecJson::Dns { name }) => name,
@@ -95,7 +49,7 @@ pub async fn load_checks(
 ) -> Result<Vec<CheckPanel>, ServerFnError> {
     use super::context::{pool, store_error};
     use crate::pages::charts::Range;
-    use crate::store::{checks, results};
+    use store::{checks, results};
     let pool = pool()?;
     let range = Range::parse(Some(&range));
     let now = chrono::Utc::now().timestamp_millis();
@@ -117,7 +71,7 @@ pub async fn load_checks(
         let latest_v4 = results::latest(&pool, check.id, "v4")
             .await
             .map_err(store_error)?;
-        let (fail_after, recover_after) = crate::store::incidents::thresholds(&pool, check.id)
+        let (fail_after, recover_after) = store::incidents::thresholds(&pool, check.id)
             .await
             .map_err(store_error)?
             .unwrap_or((DEFAULT_FAIL_AFTER, DEFAULT_RECOVER_AFTER));

@@ -1,9 +1,9 @@
 //! A rejected form, kept in the session for one redirect so the page can show the user's
 //! input again with a message next to each bad field (works without JavaScript).
 
-use crate::domain::FieldErrors;
-use crate::inventory::FormValues;
 use leptos::prelude::*;
+use model::domain::FieldErrors;
+use model::inventory::FormValues;
 use serde::{Deserialize, Serialize};
 
 /// Session key under which the last rejected form is kept.

@@ -5,7 +5,7 @@ use crate::pages::charts::{History, Timeline};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::{pages::charts::Range, store};
+use crate::pages::charts::Range;
 
 /// At most this many verdict changes are drawn on one timeline.
 pub const TIMELINE_CHANGES: i64 = 2_000;

@@ -1,14 +1,11 @@
 //! Lists and detail views of the inventory.
 
-use crate::inventory::{Container, Host, HostDependents, Prefix, Service, Tunnel};
 use leptos::prelude::*;
+use model::inventory::{Container, Host, HostDependents, Prefix, Service, Tunnel};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {
-    super::context::{pool, store_error},
-    crate::store,
-};
+use super::context::{pool, store_error};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HostDetail {

@@ -25,9 +25,9 @@ pub(crate) mod context {
     }
 
     /// Logs a store failure and gives the browser a message without internals.
-    pub fn store_error(err: crate::store::StoreError) -> ServerFnError {
+    pub fn store_error(err: store::StoreError) -> ServerFnError {
         match err {
-            crate::store::StoreError::NotFound => ServerFnError::new("not found"),
+            store::StoreError::NotFound => ServerFnError::new("not found"),
             other => {
                 tracing::error!(error = %other, "store query failed");
                 ServerFnError::new("could not read the database; see the server log")

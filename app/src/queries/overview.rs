@@ -3,49 +3,11 @@
 
 use super::alerts::IncidentRow;
 use super::verdicts::{Readiness, ServiceBadge};
-use crate::inventory::Change;
 use leptos::prelude::*;
+pub use model::Health;
+use model::inventory::Change;
 use serde::{Deserialize, Serialize};
-
-/// An enabled check with its newest result per family (`None`: not run yet).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct CheckState {
-    pub check_id: i64,
-    pub kind: String,
-    pub subject_kind: String,
-    pub subject_id: i64,
-    pub subject_name: String,
-    pub v6_ok: Option<bool>,
-    pub v6_reason: Option<String>,
-    pub v6_at: Option<i64>,
-    pub v4_ok: Option<bool>,
-}
-
-/// How something is doing over IPv6, worst first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Health {
-    /// Fails over IPv6 (and IPv4 does not save it), or the service's verdict is broken.
-    Failing,
-    /// Fails over IPv6 while IPv4 works.
-    Degraded,
-    /// Works, but some hosts it loads from lack IPv6.
-    Partial,
-    /// Not checked yet.
-    Unknown,
-    Fine,
-}
-
-impl CheckState {
-    pub fn health(&self) -> Health {
-        match (self.v6_ok, self.v4_ok) {
-            (Some(false), Some(true)) => Health::Degraded,
-            (Some(false), _) => Health::Failing,
-            (Some(true), _) => Health::Fine,
-            (None, _) => Health::Unknown,
-        }
-    }
-}
+pub use store::rows::CheckState;
 
 /// Counts of one kind of thing by its worst health.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -251,7 +213,7 @@ fn now_ms() -> i64 {
 #[server]
 pub async fn load_overview() -> Result<Overview, ServerFnError> {
     use super::context::{pool, store_error};
-    use crate::store;
+    use store;
     let pool = pool()?;
     let [hosts, prefixes, tunnels, containers, services] =
         store::inventory_counts(&pool).await.map_err(store_error)?;

@@ -1,21 +1,14 @@
 //! The address plan: prefixes as a tree by containment, each inventory address placed in
 //! the most specific prefix that holds it, and the addresses no prefix holds.
 
-use crate::domain::AddressKind;
-use crate::domain::listing::ListQuery;
-use crate::inventory::Prefix;
 use ipnet::IpNet;
 use leptos::prelude::*;
+use model::domain::AddressKind;
+use model::domain::listing::ListQuery;
+use model::inventory::Prefix;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct PlacedAddress {
-    pub address: String,
-    pub owner: String,
-    pub owner_link: String,
-}
+pub use store::rows::PlacedAddress;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanNode {
@@ -140,10 +133,8 @@ impl Plan {
 pub async fn address_plan() -> Result<Plan, ServerFnError> {
     use super::context::{pool, store_error};
     let pool = pool()?;
-    let prefixes = crate::store::prefixes::list(&pool)
-        .await
-        .map_err(store_error)?;
-    let addresses = crate::store::addresses::all_placed(&pool)
+    let prefixes = store::prefixes::list(&pool).await.map_err(store_error)?;
+    let addresses = store::addresses::all_placed(&pool)
         .await
         .map_err(store_error)?;
     Ok(build(prefixes, addresses))

@@ -1,7 +1,7 @@
 //! The settings page's read: what is stored, and the serve flags it overrides.
 
-use crate::settings::{ProbeFlags, ProbeSettings};
 use leptos::prelude::*;
+use model::settings::{ProbeFlags, ProbeSettings};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13,7 +13,7 @@ pub struct SettingsView {
 #[server]
 pub async fn load_settings() -> Result<SettingsView, ServerFnError> {
     use super::context::{pool, store_error};
-    let stored = crate::store::settings::probe_settings(&pool()?)
+    let stored = store::settings::probe_settings(&pool()?)
         .await
         .map_err(store_error)?;
     Ok(SettingsView {

@@ -5,26 +5,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {
-    super::context::{pool, store_error},
-    crate::store,
-};
+use super::context::{pool, store_error};
+pub use store::rows::ApiToken;
 
 /// Session key under which a just-created token waits to be shown once.
 pub const NEW_TOKEN_KEY: &str = "new_api_token";
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct ApiToken {
-    pub id: i64,
-    pub name: String,
-    /// `read` or `write`.
-    pub scope: String,
-    /// Unix ms.
-    pub created_at: i64,
-    pub created_by: String,
-    pub last_used_at: Option<i64>,
-}
 
 /// A token just created: its name and the secret, shown on the next page only.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -133,7 +133,7 @@ mod convert;
 #[server]
 pub async fn list_badges() -> Result<Vec<ServiceBadge>, ServerFnError> {
     use super::context::{pool, store_error};
-    let badges = crate::store::verdicts::badges(&pool()?)
+    let badges = store::verdicts::badges(&pool()?)
         .await
         .map_err(store_error)?;
     Ok(badges.into_iter().map(ServiceBadge::from).collect())
@@ -143,7 +143,7 @@ pub async fn list_badges() -> Result<Vec<ServiceBadge>, ServerFnError> {
 #[server]
 pub async fn load_service_verdicts(id: i64) -> Result<ServiceVerdicts, ServerFnError> {
     use super::context::{pool, store_error};
-    use crate::store::verdicts;
+    use store::verdicts;
     let pool = pool()?;
     let latest = verdicts::latest(&pool, id).await.map_err(store_error)?;
     let history = verdicts::history(&pool, id, HISTORY_SHOWN)

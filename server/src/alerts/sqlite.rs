@@ -9,8 +9,8 @@ use super::rules::Thresholds;
 use super::state::State;
 use super::subject::{InventoryRows, Subject, SubjectKind, Topology};
 use anyhow::Context;
-use app::store::checks::SpecJson;
 use sqlx::SqlitePool;
+use store::checks::SpecJson;
 
 /// Where the detector stands.
 #[derive(Clone, Debug, Default)]

@@ -4,7 +4,6 @@
 use super::reply::error;
 use crate::scheduler::unix_ms;
 use crate::state::AppState;
-use app::store::api_tokens;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -12,6 +11,7 @@ use axum::response::Response;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
+use store::api_tokens;
 
 /// Every token starts with this, so it is recognisable in a leaked file or log.
 const TOKEN_PREFIX: &str = "v6w_";

@@ -3,11 +3,11 @@
 //! one item per line (tags: comma-separated), a number its decimal text, null an empty field.
 
 use super::reply::Refusal;
-use app::domain::FieldErrors;
-use app::inventory::FormValues;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
+use model::domain::FieldErrors;
+use model::inventory::FormValues;
 use serde_json::Value;
 
 /// How a JSON field maps onto its form field.

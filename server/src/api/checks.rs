@@ -2,8 +2,6 @@
 
 use super::reply::{error, ok, store_failed};
 use crate::state::AppState;
-use app::queries::checks::StoredResult;
-use app::store::{self, StoreError, checks::Check};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -11,6 +9,8 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
+use store::rows::StoredResult;
+use store::{self, StoreError, checks::Check};
 
 /// Results per request by default, and at most.
 const DEFAULT_LIMIT: i64 = 100;

@@ -3,14 +3,14 @@
 
 use super::reply::{error, ok, store_failed};
 use crate::state::AppState;
-use app::queries::alerts::IncidentRow;
-use app::store::incidents;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use store::incidents;
+use store::rows::IncidentRow;
 
 const MAX_INCIDENTS: i64 = 1000;
 

@@ -5,17 +5,17 @@
 
 use super::body::{Shape, form_values};
 use super::reply::{Refusal, error, ok, store_failed};
-use app::domain::FieldErrors;
-use app::inventory::FormValues;
-use app::store::{self, StoreError};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use model::domain::FieldErrors;
+use model::inventory::FormValues;
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
+use store::{self, StoreError};
 
 use crate::state::AppState;
 use axum::routing::get;
@@ -173,8 +173,8 @@ macro_rules! resource {
     ($module:ident, $singular:literal, $input:ident, $fields:ident, $consequences:ident) => {
         pub mod $module {
             use super::*;
-            use app::inventory::$input;
-            use app::store::$module as table;
+            use model::inventory::$input;
+            use store::$module as table;
             use axum::extract::{Path, State};
 
             pub async fn list(State(state): State<AppState>) -> Response {

@@ -1,13 +1,13 @@
 //! The API's answers: JSON bodies, and errors as `{"error": "..."}` or, for rejected input,
 //! `{"errors": {"field": "message"}}` with the inventory forms' field names and messages.
 
-use app::domain::FieldErrors;
-use app::store::StoreError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use model::domain::FieldErrors;
 use serde::Serialize;
 use serde_json::json;
+use store::StoreError;
 
 /// A refused request, before it becomes a response.
 #[derive(Debug)]

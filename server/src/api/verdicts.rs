@@ -3,13 +3,13 @@
 
 use super::reply::{error, ok, store_failed};
 use crate::state::AppState;
-use app::store;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
+use store;
 
 const MAX_EVENTS: i64 = 500;
 

@@ -56,7 +56,7 @@ pub async fn require_session(
             next.run(request).await
         };
     }
-    let needs_setup = match app::store::users::count(&state.pool).await {
+    let needs_setup = match store::users::count(&state.pool).await {
         Ok(n) => n == 0,
         Err(err) => {
             tracing::error!(error = %err, "cannot read accounts");

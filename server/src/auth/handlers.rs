@@ -3,14 +3,14 @@
 use super::password;
 use crate::inventory::flash_back;
 use crate::state::AppState;
-use app::domain::FieldErrors;
-use app::domain::account::NewAccount;
-use app::inventory::FormValues;
-use app::inventory::form::value;
 use app::{SESSION_USER_ID, SESSION_USERNAME};
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use model::domain::FieldErrors;
+use model::domain::account::NewAccount;
+use model::inventory::FormValues;
+use model::inventory::form::value;
 use std::net::SocketAddr;
 use std::time::Instant;
 use tower_sessions::Session;
@@ -54,7 +54,7 @@ pub async fn setup(
         }
     };
     let created = match password::hash(account.password).await {
-        Ok(hash) => app::store::users::create_first(&state.pool, &account.username, &hash)
+        Ok(hash) => store::users::create_first(&state.pool, &account.username, &hash)
             .await
             .map_err(anyhow::Error::from),
         Err(err) => Err(err),
@@ -98,7 +98,7 @@ pub async fn login(
     let wait = state.throttle.delay(&keys, Instant::now());
     tokio::time::sleep(wait).await;
 
-    let user = app::store::users::by_name(&state.pool, &username)
+    let user = store::users::by_name(&state.pool, &username)
         .await
         .ok()
         .flatten();

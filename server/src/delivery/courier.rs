@@ -3,9 +3,9 @@
 use super::dispatcher::Settings;
 use super::message::Alert;
 use super::{email, webhook};
-use app::store::channels::{Destination, Route};
-use app::store::deliveries::Notification;
 use reqwest::header::{HeaderName, HeaderValue};
+use store::channels::{Destination, Route};
+use store::deliveries::Notification;
 
 /// The channel accepted the message.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,12 +5,12 @@
 use super::backoff;
 use super::courier::{Answer, Courier, Failure};
 use super::now_ms;
-use app::store::deliveries::{self, Claimed};
-use app::store::{StoreError, channels};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+use store::deliveries::{self, Claimed};
+use store::{StoreError, channels};
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;

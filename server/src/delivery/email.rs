@@ -3,12 +3,12 @@
 
 use super::courier::{Answer, Failure};
 use super::message::Alert;
-use app::channels::SmtpSecurity;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use model::channels::SmtpSecurity;
 use std::time::Duration;
 
 /// Where and as whom to send.

@@ -1,14 +1,14 @@
 //! An alert as the channels word it: the dashboard link, a one-line headline, a plain-text
 //! body, and v6watch's own JSON (the generic webhook body, documented in README.md).
 
-use app::store::deliveries::Notification;
 use serde_json::{Value, json};
+use store::deliveries::Notification;
 use url::Url;
 
 /// The dashboard's address as users open it: http(s), ending in `/` so alert paths join
 /// below it, without query or fragment.
 pub fn public_base(text: &str) -> Result<Url, String> {
-    let mut url = app::domain::parse_http_url(text)?;
+    let mut url = model::domain::parse_http_url(text)?;
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
         url.set_path(&path);

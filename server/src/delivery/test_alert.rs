@@ -4,10 +4,10 @@
 use super::courier::Courier;
 use super::dispatcher::record;
 use super::now_ms;
-use app::channels::TestOutcome;
-use app::store::deliveries::{self, TestAlert};
-use app::store::{StoreError, channels};
+use model::channels::TestOutcome;
 use sqlx::SqlitePool;
+use store::deliveries::{self, TestAlert};
+use store::{StoreError, channels};
 
 pub async fn send(pool: &SqlitePool, courier: &Courier, channel_id: i64) -> TestOutcome {
     let outcome = |sent: bool, message: String| TestOutcome {

@@ -3,7 +3,7 @@
 //! the courier's job.
 
 use super::message::Alert;
-use app::channels::WebhookPreset;
+use model::channels::WebhookPreset;
 use serde_json::{Value, json};
 
 /// A request ready to send.
@@ -97,11 +97,11 @@ pub fn build(
 }
 
 /// Resolved and test messages are quiet; the rest as loud as their severity.
-fn is_quiet(n: &app::store::deliveries::Notification) -> bool {
+fn is_quiet(n: &store::deliveries::Notification) -> bool {
     matches!(n.kind.as_str(), "resolved" | "test")
 }
 
-fn ntfy_priority(n: &app::store::deliveries::Notification) -> &'static str {
+fn ntfy_priority(n: &store::deliveries::Notification) -> &'static str {
     match (is_quiet(n), n.severity.as_str()) {
         (true, _) => "default",
         (false, "critical") => "urgent",
@@ -111,7 +111,7 @@ fn ntfy_priority(n: &app::store::deliveries::Notification) -> &'static str {
 }
 
 /// Emoji short codes ntfy shows in front of the title, then plain tags.
-fn ntfy_tags(n: &app::store::deliveries::Notification) -> String {
+fn ntfy_tags(n: &store::deliveries::Notification) -> String {
     let icon = match (n.kind.as_str(), n.severity.as_str()) {
         ("resolved", _) => "white_check_mark",
         ("flapping", _) => "repeat",
@@ -123,7 +123,7 @@ fn ntfy_tags(n: &app::store::deliveries::Notification) -> String {
     format!("{icon},v6watch,{},{}", n.kind, n.severity)
 }
 
-fn gotify_priority(n: &app::store::deliveries::Notification) -> u8 {
+fn gotify_priority(n: &store::deliveries::Notification) -> u8 {
     match (is_quiet(n), n.severity.as_str()) {
         (true, _) => 2,
         (false, "critical") => 8,
@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn presets_word_resolved_alerts_quietly_and_escape_markup() {
-        let n = app::store::deliveries::Notification {
+        let n = store::deliveries::Notification {
             kind: "resolved".into(),
             title: "a <b> & c\r\nInjected: x".into(),
             ..sample()
@@ -233,7 +233,7 @@ mod tests {
                 .unwrap()
                 .starts_with("*a &lt;b&gt; &amp; c")
         );
-        let long = app::store::deliveries::Notification {
+        let long = store::deliveries::Notification {
             body: "x".repeat(5000),
             ..sample()
         };

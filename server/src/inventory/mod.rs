@@ -3,13 +3,13 @@
 //! user's input and a message per field, and nothing stored changes.
 
 use crate::state::AppState;
-use app::domain::FieldErrors;
-use app::inventory::FormValues;
 use app::queries::flash::{Flash, SESSION_KEY};
-use app::store::StoreError;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
+use model::domain::FieldErrors;
+use model::inventory::FormValues;
+use store::StoreError;
 use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {
@@ -130,11 +130,11 @@ macro_rules! handlers {
         mod $module {
             use super::{Kind, deleted, save as save_form};
             use crate::state::AppState;
-            use app::inventory::{FormValues, $input};
-            use app::store::$module as table;
             use axum::Form;
             use axum::extract::{Path, State};
             use axum::response::Response;
+            use model::inventory::{FormValues, $input};
+            use store::$module as table;
             use tower_sessions::Session;
 
             const KIND: Kind = Kind {

@@ -1,8 +1,6 @@
 //! The `/metrics` body: a snapshot of the stored state, in the OpenMetrics text format
 //! (which Prometheus scrapes), encoded by `prometheus-client`.
 
-use app::store::checks::SpecJson;
-use app::store::metrics::{CheckSample, VerdictSample};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
@@ -11,6 +9,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
+use store::checks::SpecJson;
+use store::metrics::{CheckSample, VerdictSample};
 
 /// Everything one scrape reports.
 #[derive(Clone, Debug, Default)]

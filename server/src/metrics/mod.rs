@@ -61,7 +61,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 async fn snapshot(state: &AppState) -> anyhow::Result<Snapshot> {
-    use app::store;
+    use store;
     let (probe_runs, lateness) = match state.lateness.lock() {
         Ok(l) => (
             l.count(),

@@ -1,9 +1,9 @@
 //! Scheduler stage: the hourly job that rolls results up by hour and prunes old rows.
 
 use super::unix_ms;
-use app::store::results::{self, Housekeeping};
 use sqlx::SqlitePool;
 use std::time::Duration;
+use store::results::{self, Housekeeping};
 use tokio_util::sync::CancellationToken;
 
 /// One run: roll up the last hours, prune what is past retention.

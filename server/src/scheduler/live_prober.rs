@@ -2,7 +2,7 @@
 //! NAT64 prefixes: probes already running finish with the old one, the next use the new.
 
 use super::ProbeRunner;
-use app::settings::ProbeSettings;
+use model::settings::ProbeSettings;
 use probes::{ProbeConfig, ProbeReport, ProbeSpec, Prober, SetupError, parse_nameserver};
 use std::future::Future;
 use std::sync::{Arc, RwLock};

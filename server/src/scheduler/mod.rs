@@ -23,7 +23,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-pub use app::store::results::NewResult;
+pub use store::results::NewResult;
 
 /// Runs one probe. The real one is [`Prober`]; tests use fakes.
 pub trait ProbeRunner: Send + Sync + 'static {

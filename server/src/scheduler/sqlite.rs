@@ -4,12 +4,12 @@ use super::schedule::CheckDef;
 use super::{CheckStore, Loaded, NewResult};
 use crate::events::{Changed, EventBus};
 use anyhow::Context;
-use app::store::{checks, results};
 use probes::ProbeSpec;
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use store::{checks, results};
 
 /// The real [`CheckStore`]: syncs the checks with the inventory on every load.
 pub struct SqliteChecks {

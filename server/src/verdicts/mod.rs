@@ -24,7 +24,7 @@ use url::Url;
 use verdict::ServiceVerdict;
 use verdict::extract::Limits;
 
-pub use app::store::verdicts::ToJudge;
+pub use store::verdicts::ToJudge;
 
 /// Judges one URL with its declared dependencies. The real one is [`ProberJudge`].
 pub trait Judge: Send + Sync + 'static {

@@ -4,8 +4,8 @@ use super::{VerdictStore, Wanted};
 use crate::events::{Changed, EventBus};
 use crate::scheduler::unix_ms;
 use anyhow::Context;
-use app::store::verdicts;
 use sqlx::SqlitePool;
+use store::verdicts;
 use verdict::ServiceVerdict;
 
 /// The real [`VerdictStore`].

@@ -2,10 +2,10 @@
 //! (bounded by `since` and `limit`), a service's verdict and verdict events, incidents.
 
 use crate::support::{TestApp, spawn};
-use app::store::results::{NewResult, insert_batch};
 use probes::Reason;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use store::results::{NewResult, insert_batch};
 use verdict::{ServiceVerdict, Verdict};
 
 async fn get(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
@@ -41,9 +41,7 @@ async fn checks_show_their_newest_results_and_results_are_bounded() {
         )
         .await;
     assert_eq!(made.status, StatusCode::CREATED);
-    app::store::checks::sync_from_inventory(&app.pool)
-        .await
-        .unwrap();
+    store::checks::sync_from_inventory(&app.pool).await.unwrap();
     let check: i64 = sqlx::query_scalar("SELECT id FROM checks")
         .fetch_one(&app.pool)
         .await
@@ -150,10 +148,10 @@ async fn a_services_verdict_and_its_events_read_as_the_verdict_json() {
         "not judged yet"
     );
 
-    app::store::verdicts::save(&app.pool, id, 10_000, &report(Verdict::Ready))
+    store::verdicts::save(&app.pool, id, 10_000, &report(Verdict::Ready))
         .await
         .unwrap();
-    app::store::verdicts::save(&app.pool, id, 20_000, &report(Verdict::Broken))
+    store::verdicts::save(&app.pool, id, 20_000, &report(Verdict::Broken))
         .await
         .unwrap();
     let (status, body) = get(&app, &token, &path).await;

@@ -154,7 +154,7 @@ async fn a_restarted_dispatcher_sends_nothing_twice_and_skips_nothing() {
     // Written while nothing runs, then picked up by a new dispatcher on a new pool.
     let during = notify(&db.pool, "while stopped").await;
     db.pool.close().await;
-    let pool = app::store::open(&db.path).await.unwrap();
+    let pool = store::open(&db.path).await.unwrap();
     let second = start(&pool, quick());
     let after = notify(&pool, "after the restart").await;
     settled(&pool, during, channel).await;
@@ -183,7 +183,7 @@ async fn only_enabled_channels_get_alerts_and_older_alerts_are_not_replayed() {
     let db = database().await;
     let receiver = Receiver::start().await;
     let early = notify(&db.pool, "before any channel").await;
-    let queued = app::store::deliveries::fan_out(&db.pool, 0).await.unwrap();
+    let queued = store::deliveries::fan_out(&db.pool, 0).await.unwrap();
     assert_eq!(queued, 0, "no channel yet");
     let on = webhook_channel(&db.pool, "on", &receiver.url).await;
     let off = webhook_channel(&db.pool, "off", &receiver.url).await;

@@ -1,9 +1,9 @@
 //! E-mail through a small SMTP server started by the test: envelope, headers, body, login.
 
 use super::helpers::{SmtpServer, SmtpTls, TestCa};
-use app::channels::SmtpSecurity;
-use app::store::channels::{Destination, Route};
-use app::store::deliveries::Notification;
+use model::channels::SmtpSecurity;
+use store::channels::{Destination, Route};
+use store::deliveries::Notification;
 use v6watch::delivery::{Courier, ExtraRoots, Settings};
 
 fn alert() -> Notification {

@@ -416,7 +416,7 @@ pub struct Db {
 pub async fn database() -> Db {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v6watch.db");
-    let pool = app::store::open(&path).await.unwrap();
+    let pool = store::open(&path).await.unwrap();
     Db {
         pool,
         path,
@@ -441,8 +441,8 @@ pub async fn notify(pool: &sqlx::SqlitePool, title: &str) -> i64 {
 
 /// A webhook channel in the generic format.
 pub async fn webhook_channel(pool: &sqlx::SqlitePool, name: &str, url: &str) -> i64 {
-    use app::channels::{ChannelInput, SecretChange, Target, WebhookPreset};
-    app::store::channels::create(
+    use model::channels::{ChannelInput, SecretChange, Target, WebhookPreset};
+    store::channels::create(
         pool,
         &ChannelInput {
             name: name.into(),

@@ -300,7 +300,7 @@ async fn the_test_button_delivers_to_that_channel_only_and_reports_the_outcome()
     );
 
     // The dispatcher would not send it anywhere else either.
-    let queued = app::store::deliveries::fan_out(&app.pool, 0).await.unwrap();
+    let queued = store::deliveries::fan_out(&app.pool, 0).await.unwrap();
     assert_eq!(queued, 0);
     assert!(other.received().is_empty());
 

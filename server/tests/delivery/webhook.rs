@@ -1,10 +1,10 @@
 //! Each webhook preset, sent by the courier to a real HTTP receiver: body shape and headers.
 
 use super::helpers::Receiver;
-use app::channels::WebhookPreset;
-use app::store::channels::{Destination, Route};
-use app::store::deliveries::Notification;
+use model::channels::WebhookPreset;
 use serde_json::json;
+use store::channels::{Destination, Route};
+use store::deliveries::Notification;
 use v6watch::delivery::{Courier, Settings};
 
 fn alert() -> Notification {

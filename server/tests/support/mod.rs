@@ -36,9 +36,7 @@ pub async fn spawn_wired(wiring: Wiring) -> TestApp {
 /// Serving, with no account yet (the first visit leads to setup).
 pub async fn serve(wiring: Wiring) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let pool = app::store::open(&dir.path().join("v6watch.db"))
-        .await
-        .unwrap();
+    let pool = store::open(&dir.path().join("v6watch.db")).await.unwrap();
     let events = wiring.events.clone();
     let router =
         v6watch::startup::router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);

@@ -3,64 +3,9 @@
 //! uptime and the median latency. Pure: the store reads, this counts.
 
 use super::range::{Range, Source, Window};
+pub use model::Family;
 use serde::{Deserialize, Serialize};
-
-/// An address family, as results store it (`v6`, `v4`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Family {
-    V6,
-    V4,
-}
-
-impl Family {
-    pub const ALL: [Family; 2] = [Family::V6, Family::V4];
-
-    pub fn parse(code: &str) -> Option<Family> {
-        match code {
-            "v6" => Some(Family::V6),
-            "v4" => Some(Family::V4),
-            _ => None,
-        }
-    }
-
-    /// The CSS class and the stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Family::V6 => "v6",
-            Family::V4 => "v4",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Family::V6 => "IPv6",
-            Family::V4 => "IPv4",
-        }
-    }
-}
-
-/// One run of one family, as `results` holds it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Sample {
-    /// Unix time in milliseconds.
-    pub at: i64,
-    pub family: Family,
-    pub ok: bool,
-    pub latency_ms: Option<f64>,
-}
-
-/// One hour of one family, as `result_rollups` holds it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct HourRollup {
-    /// Unix time in milliseconds the hour starts.
-    pub hour_ms: i64,
-    pub family: Family,
-    pub count: i64,
-    pub ok_count: i64,
-    pub min_ms: Option<f64>,
-    pub avg_ms: Option<f64>,
-    pub max_ms: Option<f64>,
-}
+pub use store::rows::{HourRollup, Sample};
 
 /// One bucket of one family. No runs means no data: the chart leaves a gap.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -134,7 +134,7 @@ fn latency_chart(history: &History, id: &str, name: &str) -> AnyView {
         .iter()
         .map(|line| {
             let family = line.family;
-            let class = format!("series {}", family.code());
+            let class = format!("series {}", family.as_str());
             let shapes = line
                 .segments
                 .iter()
@@ -202,7 +202,7 @@ fn loss_chart(history: &History, id: &str, name: &str) -> AnyView {
                 .map(|b| bucket_title(history, bar.family, bar.bucket, b))
                 .unwrap_or_default();
             view! {
-                <rect class=format!("loss {}", bar.family.code()) x=n(bar.x) y=n(bar.y)
+                <rect class=format!("loss {}", bar.family.as_str()) x=n(bar.x) y=n(bar.y)
                     width=n(bar.width) height=n(bar.height)><title>{title}</title></rect>
             }
         })
@@ -231,7 +231,7 @@ fn swatch(family: Family) -> impl IntoView {
         }
     };
     view! {
-        <svg class=format!("swatch series {}", family.code()) viewBox="0 0 28 12" aria-hidden="true">
+        <svg class=format!("swatch series {}", family.as_str()) viewBox="0 0 28 12" aria-hidden="true">
             <line class="line" x1="0" y1="6" x2="28" y2="6"/>
             {marker}
         </svg>
@@ -252,7 +252,7 @@ fn uptime(history: &History) -> AnyView {
                 None => ("—".to_string(), "no runs".to_string()),
             };
             view! {
-                <div class=format!("uptime-figure {}", f.code())>
+                <div class=format!("uptime-figure {}", f.as_str())>
                     <dt>{format!("{} uptime", f.label())}</dt>
                     <dd><strong>{figure}</strong> <small>{detail}</small></dd>
                 </div>

@@ -1,7 +1,7 @@
 //! Verdicts from the store into what the pages show (server side).
 
 use super::*;
-use crate::store::verdicts::{StoredVerdict, VerdictEvent};
+use store::verdicts::{StoredVerdict, VerdictEvent};
 use verdict::Change;
 
 /// Addresses split by family (v6, v4); a text that is no address goes with v6.
@@ -94,8 +94,8 @@ impl From<VerdictEvent> for HistoryRow {
     }
 }
 
-impl From<crate::store::verdicts::Badge> for ServiceBadge {
-    fn from(b: crate::store::verdicts::Badge) -> Self {
+impl From<store::verdicts::Badge> for ServiceBadge {
+    fn from(b: store::verdicts::Badge) -> Self {
         ServiceBadge {
             service_id: b.service_id,
             name: b.name,

@@ -1,0 +1,30 @@
+//! The newest state of each enabled check, as the overview and the lists read it.
+
+use model::Health;
+use serde::{Deserialize, Serialize};
+
+/// An enabled check with its newest result per family (`None`: not run yet).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlite", derive(sqlx::FromRow))]
+pub struct CheckState {
+    pub check_id: i64,
+    pub kind: String,
+    pub subject_kind: String,
+    pub subject_id: i64,
+    pub subject_name: String,
+    pub v6_ok: Option<bool>,
+    pub v6_reason: Option<String>,
+    pub v6_at: Option<i64>,
+    pub v4_ok: Option<bool>,
+}
+
+impl CheckState {
+    pub fn health(&self) -> Health {
+        match (self.v6_ok, self.v4_ok) {
+            (Some(false), Some(true)) => Health::Degraded,
+            (Some(false), _) => Health::Failing,
+            (Some(true), _) => Health::Fine,
+            (None, _) => Health::Unknown,
+        }
+    }
+}

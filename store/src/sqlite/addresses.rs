@@ -1,0 +1,106 @@
+//! Addresses of hosts and containers, with their derived kind.
+
+use super::Result;
+use crate::rows::PlacedAddress;
+use model::domain::{AddressKind, address::eui64_mac};
+use model::inventory::Address;
+use sqlx::{SqliteConnection, SqlitePool};
+use std::net::IpAddr;
+
+/// Whose addresses: a host's or a container's.
+#[derive(Clone, Copy, Debug)]
+pub enum Owner {
+    Host(i64),
+    Container(i64),
+}
+
+impl Owner {
+    fn column(self) -> (&'static str, i64) {
+        match self {
+            Owner::Host(id) => ("host_id", id),
+            Owner::Container(id) => ("container_id", id),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    address: String,
+    mac: Option<String>,
+}
+
+fn to_address(row: Row) -> Address {
+    let kind = row
+        .address
+        .parse::<IpAddr>()
+        .map(AddressKind::of)
+        .unwrap_or(AddressKind::Ipv6Other);
+    Address {
+        id: row.id,
+        address: row.address,
+        kind,
+        mac: row.mac,
+    }
+}
+
+/// Replaces an owner's addresses with the given list.
+pub async fn replace(
+    conn: &mut SqliteConnection,
+    owner: Owner,
+    addresses: &[IpAddr],
+) -> Result<()> {
+    let (column, id) = owner.column();
+    sqlx::query(&format!("DELETE FROM addresses WHERE {column} = ?"))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for address in addresses {
+        sqlx::query(&format!(
+            "INSERT INTO addresses ({column}, address, kind, mac) VALUES (?, ?, ?, ?)"
+        ))
+        .bind(id)
+        .bind(address.to_string())
+        .bind(AddressKind::of(*address).code())
+        .bind(eui64_mac(*address))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn of(pool: &SqlitePool, owner: Owner) -> Result<Vec<Address>> {
+    let (column, id) = owner.column();
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT id, address, mac FROM addresses WHERE {column} = ? ORDER BY id"
+    ))
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(to_address).collect())
+}
+
+/// Every host address as (host id, host name, address), by host name: which hosts a
+/// tunnel's routed prefixes hold.
+pub async fn of_hosts(pool: &SqlitePool) -> Result<Vec<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, h.name, a.address FROM addresses a JOIN hosts h ON h.id = a.host_id
+          ORDER BY h.name COLLATE NOCASE, a.id",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Every address in the inventory with the name of what holds it, for the address plan.
+pub async fn all_placed(pool: &SqlitePool) -> Result<Vec<PlacedAddress>> {
+    Ok(sqlx::query_as(
+        "SELECT a.address AS address, h.name AS owner, '/hosts/' || h.id AS owner_link
+           FROM addresses a JOIN hosts h ON h.id = a.host_id
+         UNION ALL
+         SELECT a.address, c.name, '/containers/' || c.id
+           FROM addresses a JOIN containers c ON c.id = a.container_id
+         ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await?)
+}

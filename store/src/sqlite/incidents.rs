@@ -1,0 +1,209 @@
+//! The alert stage's tables as the pages use them: incidents (written by the detector; the
+//! pages only acknowledge), maintenance windows, per-check thresholds and read markers.
+
+use super::{Result, StoreError};
+use crate::rows::{IncidentRow, MuteRow, SentRow};
+use model::domain::alerts::MuteInput;
+use sqlx::SqlitePool;
+
+const COLUMNS: &str = "id, rule, severity, subject_kind, subject_id, subject_name, check_id,
+    opened_at, resolved_at, title, before, after, evidence, folded_into, muted,
+    acknowledged_at, acknowledged_by";
+
+/// Open incidents first (newest first), then resolved ones (newest first).
+pub async fn list(pool: &SqlitePool, limit: i64) -> Result<Vec<IncidentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM incidents
+          ORDER BY resolved_at IS NOT NULL, COALESCE(resolved_at, opened_at) DESC, id DESC LIMIT ?"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Open incidents that are not folded into another, critical first, newest first.
+pub async fn open(pool: &SqlitePool, limit: i64) -> Result<Vec<IncidentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM incidents WHERE resolved_at IS NULL AND folded_into IS NULL
+          ORDER BY severity = 'critical' DESC, opened_at DESC, id DESC LIMIT ?"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn get(pool: &SqlitePool, id: i64) -> Result<IncidentRow> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM incidents WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn folded_into(pool: &SqlitePool, id: i64) -> Result<Vec<IncidentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM incidents WHERE folded_into = ? ORDER BY id"
+    ))
+    .bind(id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The outbox messages of one incident.
+pub async fn sent(pool: &SqlitePool, id: i64) -> Result<Vec<SentRow>> {
+    Ok(
+        sqlx::query_as(
+            "SELECT kind, at FROM alert_notifications WHERE incident_id = ? ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?,
+    )
+}
+
+/// Marks an open incident acknowledged by `by` (the first acknowledgement stands).
+pub async fn acknowledge(pool: &SqlitePool, id: i64, by: &str, at: i64) -> Result<()> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM incidents WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    found.ok_or(StoreError::NotFound)?;
+    sqlx::query(
+        "UPDATE incidents SET acknowledged_at = ?, acknowledged_by = ?
+          WHERE id = ? AND acknowledged_at IS NULL",
+    )
+    .bind(at)
+    .bind(by)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Incidents (not folded into another) newer than the last one `user` saw.
+pub async fn unread(pool: &SqlitePool, user: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM incidents WHERE folded_into IS NULL AND id >
+           COALESCE((SELECT seen_incident_id FROM alert_reads WHERE user_id = ?), 0)",
+    )
+    .bind(user)
+    .fetch_one(pool)
+    .await?)
+}
+
+pub async fn mark_seen(pool: &SqlitePool, user: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO alert_reads (user_id, seen_incident_id)
+         VALUES (?, (SELECT COALESCE(MAX(id), 0) FROM incidents))
+         ON CONFLICT (user_id) DO UPDATE SET seen_incident_id = excluded.seen_incident_id",
+    )
+    .bind(user)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn active_mutes(pool: &SqlitePool, now: i64) -> Result<Vec<MuteRow>> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, m.subject_kind, m.subject_id,
+                CASE m.subject_kind WHEN 'host' THEN h.name ELSE s.name END AS subject_name,
+                m.until, m.note, m.created_by
+           FROM alert_mutes m
+           LEFT JOIN hosts h ON m.subject_kind = 'host' AND h.id = m.subject_id
+           LEFT JOIN services s ON m.subject_kind = 'service' AND s.id = m.subject_id
+          WHERE m.until > ? ORDER BY m.until",
+    )
+    .bind(now)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Hosts and services, as mute form choices: (`host:3`, `Host nas`).
+pub async fn mutable_subjects(pool: &SqlitePool) -> Result<Vec<(String, String)>> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT 'host', id, name FROM hosts
+         UNION ALL SELECT 'service', id, name FROM services
+         ORDER BY 1, 3 COLLATE NOCASE",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, id, name)| {
+            let label = if kind == "host" { "Host" } else { "Service" };
+            (format!("{kind}:{id}"), format!("{label} {name}"))
+        })
+        .collect())
+}
+
+pub async fn create_mute(pool: &SqlitePool, input: &MuteInput, by: &str, now: i64) -> Result<i64> {
+    let table = if input.subject_kind == "host" {
+        "hosts"
+    } else {
+        "services"
+    };
+    let exists: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE id = ?"))
+        .bind(input.subject_id)
+        .fetch_optional(pool)
+        .await?;
+    if exists.is_none() {
+        return Err(StoreError::Conflict {
+            field: "subject",
+            message: "it no longer exists".into(),
+        });
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO alert_mutes (subject_kind, subject_id, until, note, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&input.subject_kind)
+    .bind(input.subject_id)
+    .bind(input.until)
+    .bind(&input.note)
+    .bind(by)
+    .bind(now)
+    .fetch_one(pool)
+    .await?)
+}
+
+pub async fn delete_mute(pool: &SqlitePool, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM alert_mutes WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// A check's (fail after, recover after), when it has its own.
+pub async fn thresholds(pool: &SqlitePool, check_id: i64) -> Result<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT fail_after, recover_after FROM check_alert_thresholds WHERE check_id = ?",
+    )
+    .bind(check_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub async fn set_thresholds(
+    pool: &SqlitePool,
+    check_id: i64,
+    fail: i64,
+    recover: i64,
+) -> Result<()> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM checks WHERE id = ?")
+        .bind(check_id)
+        .fetch_optional(pool)
+        .await?;
+    found.ok_or(StoreError::NotFound)?;
+    sqlx::query(
+        "INSERT INTO check_alert_thresholds (check_id, fail_after, recover_after) VALUES (?, ?, ?)
+         ON CONFLICT (check_id) DO UPDATE SET fail_after = excluded.fail_after,
+             recover_after = excluded.recover_after",
+    )
+    .bind(check_id)
+    .bind(fail)
+    .bind(recover)
+    .execute(pool)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! The SQLite tables, a file each, and opening the database.
+
+pub mod addresses;
+pub mod api_tokens;
+pub mod changes;
+pub mod channels;
+pub mod checks;
+pub mod containers;
+pub mod deliveries;
+pub mod health;
+pub mod hosts;
+pub mod incidents;
+pub mod metrics;
+pub mod prefixes;
+pub mod results;
+pub mod services;
+pub mod settings;
+pub mod tunnels;
+pub mod users;
+pub mod verdicts;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
+    #[error("not found")]
+    NotFound,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Opens (creating if needed) the database file in WAL mode with foreign keys on, and
+/// brings its schema up to date.
+pub async fn open(path: &Path) -> Result<SqlitePool> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("../migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+/// Splits a one-item-per-line column.
+pub(crate) fn split_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Maps a UNIQUE violation to a message for the field that caused it.
+pub(crate) fn unique_to_conflict(
+    err: sqlx::Error,
+    field: &'static str,
+    message: String,
+) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict { field, message }
+        }
+        _ => StoreError::Database(err),
+    }
+}
+
+#[cfg(test)]
+pub(crate) async fn test_pool() -> (SqlitePool, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pool = open(&dir.path().join("test.db")).await.expect("open store");
+    (pool, dir)
+}
+
+/// Deletes one row by id and logs the change under the row's label column.
+/// `table`, `label` and `entity` are constants from this module, never user input.
+pub(crate) async fn delete_row(
+    pool: &SqlitePool,
+    table: &'static str,
+    label: &'static str,
+    entity: &'static str,
+    id: i64,
+) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let name: String = sqlx::query_scalar(&format!(
+        "DELETE FROM {table} WHERE id = ? RETURNING {label}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    checks::drop_orphans(&mut tx).await?;
+    changes::record(&mut tx, entity, id, "deleted", &name).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Entity counts for the overview.
+pub async fn inventory_counts(pool: &SqlitePool) -> Result<[i64; 5]> {
+    let row: (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM hosts), (SELECT COUNT(*) FROM prefixes), (SELECT COUNT(*) FROM tunnels),
+                (SELECT COUNT(*) FROM containers), (SELECT COUNT(*) FROM services)",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok([row.0, row.1, row.2, row.3, row.4])
+}

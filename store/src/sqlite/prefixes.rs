@@ -1,0 +1,89 @@
+//! The prefixes table (the address plan).
+
+use super::{Result, StoreError, changes, unique_to_conflict};
+use model::inventory::{Prefix, PrefixInput};
+use sqlx::SqlitePool;
+
+const COLUMNS: &str = "id, cidr, purpose, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    cidr: String,
+    purpose: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl From<Row> for Prefix {
+    fn from(r: Row) -> Self {
+        Prefix {
+            id: r.id,
+            cidr: r.cidr,
+            purpose: r.purpose,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+pub async fn list(pool: &SqlitePool) -> Result<Vec<Prefix>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM prefixes ORDER BY cidr"))
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Prefix::from).collect())
+}
+
+pub async fn get(pool: &SqlitePool, id: i64) -> Result<Prefix> {
+    let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM prefixes WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(row.into())
+}
+
+fn taken(err: sqlx::Error, input: &PrefixInput) -> StoreError {
+    unique_to_conflict(
+        err,
+        "cidr",
+        format!("{} is already in the address plan", input.cidr),
+    )
+}
+
+pub async fn create(pool: &SqlitePool, input: &PrefixInput) -> Result<i64> {
+    let mut tx = pool.begin().await?;
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO prefixes (cidr, purpose) VALUES (?, ?) RETURNING id")
+            .bind(input.cidr.to_string())
+            .bind(&input.purpose)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| taken(e, input))?;
+    changes::record(&mut tx, "prefix", id, "created", &input.cidr.to_string()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update(pool: &SqlitePool, id: i64, input: &PrefixInput) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE prefixes SET cidr = ?, purpose = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+    )
+    .bind(input.cidr.to_string())
+    .bind(&input.purpose)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| taken(e, input))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    changes::record(&mut tx, "prefix", id, "updated", &input.cidr.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
+    super::delete_row(pool, "prefixes", "cidr", "prefix", id).await
+}

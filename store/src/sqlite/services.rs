@@ -1,0 +1,143 @@
+//! The services table.
+
+use super::{Result, StoreError, changes, split_lines};
+use model::inventory::form::Choice;
+use model::inventory::{Service, ServiceInput, ServiceOwner};
+use sqlx::SqlitePool;
+
+const SELECT: &str = "SELECT s.id, s.name, s.kind, s.target, s.port, s.expected_status, s.dependencies,
+        s.host_id, s.container_id, COALESCE(h.name, c.name, '') AS owner_name, s.created_at, s.updated_at
+   FROM services s LEFT JOIN hosts h ON h.id = s.host_id LEFT JOIN containers c ON c.id = s.container_id";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    name: String,
+    kind: String,
+    target: String,
+    port: Option<i64>,
+    expected_status: Option<i64>,
+    dependencies: String,
+    host_id: Option<i64>,
+    container_id: Option<i64>,
+    owner_name: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl From<Row> for Service {
+    fn from(r: Row) -> Self {
+        Service {
+            id: r.id,
+            name: r.name,
+            kind: r.kind,
+            target: r.target,
+            port: r.port,
+            expected_status: r.expected_status,
+            dependencies: split_lines(&r.dependencies),
+            host_id: r.host_id,
+            container_id: r.container_id,
+            owner_name: r.owner_name,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+async fn fetch(pool: &SqlitePool, filter: &str, id: Option<i64>) -> Result<Vec<Service>> {
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("{SELECT} {filter} ORDER BY s.name COLLATE NOCASE"))
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(Service::from).collect())
+}
+
+pub async fn list(pool: &SqlitePool) -> Result<Vec<Service>> {
+    fetch(pool, "WHERE ?1 IS NULL", None).await
+}
+
+pub async fn on_host(pool: &SqlitePool, host_id: i64) -> Result<Vec<Service>> {
+    fetch(pool, "WHERE s.host_id = ?1", Some(host_id)).await
+}
+
+pub async fn in_container(pool: &SqlitePool, container_id: i64) -> Result<Vec<Service>> {
+    fetch(pool, "WHERE s.container_id = ?1", Some(container_id)).await
+}
+
+pub async fn get(pool: &SqlitePool, id: i64) -> Result<Service> {
+    fetch(pool, "WHERE s.id = ?1", Some(id))
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
+}
+
+fn owner_ids(owner: ServiceOwner) -> (Option<i64>, Option<i64>) {
+    match owner {
+        ServiceOwner::Host(id) => (Some(id), None),
+        ServiceOwner::Container(id) => (None, Some(id)),
+    }
+}
+
+fn map_err(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Conflict {
+            field: "owner",
+            message: "that host or container no longer exists".into(),
+        },
+        _ => StoreError::Database(err),
+    }
+}
+
+pub async fn create(pool: &SqlitePool, input: &ServiceInput) -> Result<i64> {
+    let (host_id, container_id) = owner_ids(input.owner);
+    let mut tx = pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO services (name, kind, target, port, expected_status, dependencies, host_id, container_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&input.name)
+    .bind(input.kind.code())
+    .bind(&input.target)
+    .bind(input.port.map(i64::from))
+    .bind(input.expected_status.map(i64::from))
+    .bind(input.dependencies.join("\n"))
+    .bind(host_id)
+    .bind(container_id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    changes::record(&mut tx, "service", id, "created", &input.name).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update(pool: &SqlitePool, id: i64, input: &ServiceInput) -> Result<()> {
+    let (host_id, container_id) = owner_ids(input.owner);
+    let mut tx = pool.begin().await?;
+    sqlx::query_scalar::<_, i64>(
+        "UPDATE services SET name = ?, kind = ?, target = ?, port = ?, expected_status = ?, dependencies = ?,
+             host_id = ?, container_id = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ? RETURNING id",
+    )
+    .bind(&input.name)
+    .bind(input.kind.code())
+    .bind(&input.target)
+    .bind(input.port.map(i64::from))
+    .bind(input.expected_status.map(i64::from))
+    .bind(input.dependencies.join("\n"))
+    .bind(host_id)
+    .bind(container_id)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(map_err)?
+    .ok_or(StoreError::NotFound)?;
+    changes::record(&mut tx, "service", id, "updated", &input.name).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
+    super::delete_row(pool, "services", "name", "service", id).await
+}
