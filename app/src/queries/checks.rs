@@ -27,18 +27,6 @@ pub struct CheckPanel {
 pub const DEFAULT_FAIL_AFTER: i64 = 2;
 pub const DEFAULT_RECOVER_AFTER: i64 = 2;
 
-#[cfg(feature = "ssr")]
-fn target_of(spec: &str) -> String {
-    use store::checks::SpecJson;
-    match serde_json::from_str::<SpecJson>(spec) {
-        Ok(SpecJson::Icmp { address }) => address.to_string(),
-        Ok(SpecJson::Dns { name }) => name,
-        Ok(SpecJson::Tcp { host, port }) => format!("{host} port {port}"),
-        Ok(SpecJson::Http { url, .. }) => url,
-        Err(_) => spec.to_string(),
-    }
-}
-
 /// The checks of a host, container or service (`subject`), each with its newest results and
 /// its history over `range` (`1h`, `24h`, `7d`, `30d`; anything else is 24 hours).
 #[server]
@@ -78,7 +66,7 @@ pub async fn load_checks(
         panels.push(CheckPanel {
             id: check.id,
             kind: check.kind,
-            target: target_of(&check.spec),
+            target: store::checks::target_text(&check.spec),
             interval_secs: check.interval_secs,
             enabled: check.enabled,
             latest_v6,

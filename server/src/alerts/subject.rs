@@ -4,49 +4,10 @@
 
 use super::rules::Thresholds;
 use ipnet::IpNet;
+pub use model::SubjectKind;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::net::IpAddr;
-
-/// Ordered root cause first: a tunnel's incident absorbs a host's, a host's a service's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SubjectKind {
-    Tunnel,
-    Host,
-    Container,
-    Service,
-}
-
-impl SubjectKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubjectKind::Tunnel => "tunnel",
-            SubjectKind::Host => "host",
-            SubjectKind::Container => "container",
-            SubjectKind::Service => "service",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<SubjectKind> {
-        match text {
-            "tunnel" => Some(SubjectKind::Tunnel),
-            "host" => Some(SubjectKind::Host),
-            "container" => Some(SubjectKind::Container),
-            "service" => Some(SubjectKind::Service),
-            _ => None,
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            SubjectKind::Tunnel => "Tunnel",
-            SubjectKind::Host => "Host",
-            SubjectKind::Container => "Container",
-            SubjectKind::Service => "Service",
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Subject {

@@ -4,8 +4,8 @@
 
 use super::detector::{Input, detect};
 use super::observation::group_runs;
+use super::persist;
 use super::rules::Rules;
-use super::sqlite;
 use crate::events::{Changed, EventBus};
 use crate::scheduler::unix_ms;
 use sqlx::SqlitePool;
@@ -48,23 +48,23 @@ pub async fn step(
     settings: &WorkerSettings,
     now: i64,
 ) -> anyhow::Result<StepOutcome> {
-    let mut persisted = sqlite::load_state(pool).await?;
+    let mut persisted = persist::load_state(pool).await?;
     if persisted.first_run {
         let (results, verdicts) =
-            sqlite::ids_before(pool, now - sqlite::FIRST_RUN_LOOKBACK_MS).await?;
+            persist::ids_before(pool, now - persist::FIRST_RUN_LOOKBACK_MS).await?;
         persisted.results_after = persisted.results_after.max(results);
         persisted.verdicts_after = persisted.verdicts_after.max(verdicts);
     }
     let (rows, last_result) =
-        sqlite::new_results(pool, persisted.results_after, settings.batch).await?;
+        persist::new_results(pool, persisted.results_after, settings.batch).await?;
     let (events, last_event) =
-        sqlite::new_verdicts(pool, persisted.verdicts_after, settings.batch).await?;
+        persist::new_verdicts(pool, persisted.verdicts_after, settings.batch).await?;
     let more = rows.len() as i64 >= settings.batch
         || last_event.is_some_and(|_| events.len() as i64 >= settings.batch);
     let results = rows.len();
     let runs = group_runs(rows);
-    let topology = sqlite::topology(pool).await?;
-    let mutes = sqlite::mutes(pool, now).await?;
+    let topology = persist::topology(pool).await?;
+    let mutes = persist::mutes(pool, now).await?;
     let output = detect(
         &persisted.state,
         &Input {
@@ -83,7 +83,7 @@ pub async fn step(
         || output.state != persisted.state
         || persisted.first_run;
     if changed {
-        sqlite::save(
+        persist::save(
             pool,
             &output,
             last_result.unwrap_or(persisted.results_after),

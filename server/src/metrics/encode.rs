@@ -1,6 +1,7 @@
 //! The `/metrics` body: a snapshot of the stored state, in the OpenMetrics text format
 //! (which Prometheus scrapes), encoded by `prometheus-client`.
 
+use probes::ProbeSpec;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
@@ -9,7 +10,6 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
-use store::checks::SpecJson;
 use store::metrics::{CheckSample, VerdictSample};
 
 /// Everything one scrape reports.
@@ -89,11 +89,11 @@ const INVENTORY: [&str; 5] = ["host", "prefix", "tunnel", "container", "service"
 
 /// What a check probes, as a label: an address, a name, `host:port` or a URL.
 fn target(spec: &str) -> String {
-    match serde_json::from_str::<SpecJson>(spec) {
-        Ok(SpecJson::Icmp { address }) => address.to_string(),
-        Ok(SpecJson::Dns { name }) => name,
-        Ok(SpecJson::Tcp { host, port }) => format!("{host}:{port}"),
-        Ok(SpecJson::Http { url, .. }) => url,
+    match serde_json::from_str::<ProbeSpec>(spec) {
+        Ok(ProbeSpec::Icmp { address }) => address.to_string(),
+        Ok(ProbeSpec::Dns { name }) => name,
+        Ok(ProbeSpec::Tcp { host, port }) => format!("{host}:{port}"),
+        Ok(ProbeSpec::Http { url, .. }) => url.to_string(),
         Err(_) => String::new(),
     }
 }

@@ -2,48 +2,36 @@
 //!
 //! One ICMPv6 check per IPv6 address of a host or container (link-local, multicast,
 //! unspecified and IPv4-mapped addresses are skipped) and one check per service of its kind.
-//! `spec` holds the probe stage's `ProbeSpec` as JSON, written here in the same shape.
+//! `spec` holds the probe stage's `ProbeSpec` as its own JSON.
 
 use super::Result;
 use model::domain::AddressKind;
+use probes::ProbeSpec;
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use std::collections::HashSet;
 use std::net::IpAddr;
 
-/// What a check probes: the same JSON shape as the probe stage's `ProbeSpec`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum SpecJson {
-    Icmp {
-        address: IpAddr,
-    },
-    Dns {
-        name: String,
-    },
-    Tcp {
-        host: String,
-        port: u16,
-    },
-    Http {
-        url: String,
-        expected_status: Option<u16>,
-    },
+/// The stored form of a spec: the probe stage's own JSON.
+pub fn spec_json(spec: &ProbeSpec) -> String {
+    serde_json::to_string(spec).unwrap_or_default()
 }
 
-impl SpecJson {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            SpecJson::Icmp { .. } => "icmp",
-            SpecJson::Dns { .. } => "dns",
-            SpecJson::Tcp { .. } => "tcp",
-            SpecJson::Http { .. } => "http",
-        }
+/// What a stored spec probes, readable: an address, a name, `host port N` or a URL (the
+/// stored text itself when it cannot be read).
+pub fn target_text(spec: &str) -> String {
+    match serde_json::from_str::<ProbeSpec>(spec) {
+        Ok(ProbeSpec::Icmp { address }) => address.to_string(),
+        Ok(ProbeSpec::Dns { name }) => name,
+        Ok(ProbeSpec::Tcp { host, port }) => format!("{host} port {port}"),
+        Ok(ProbeSpec::Http { url, .. }) => url.to_string(),
+        Err(_) => spec.to_string(),
     }
+}
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
+/// The stored `kind` column of a spec (`icmp`, `dns`, `tcp`, `http`).
+fn spec_kind(spec: &ProbeSpec) -> &'static str {
+    spec.kind().as_str()
 }
 
 /// Deletes the checks (and so their results) whose host, container or service is gone,
@@ -81,7 +69,7 @@ const COLUMNS: &str =
 type ServiceRow = (i64, String, String, Option<i64>, Option<i64>);
 
 /// A check the inventory calls for: (subject kind, subject id, spec).
-type Wanted = (&'static str, i64, SpecJson);
+type Wanted = (&'static str, i64, ProbeSpec);
 
 /// Whether an address gets an ICMPv6 check.
 fn probed(address: IpAddr) -> bool {
@@ -101,16 +89,16 @@ pub fn service_spec(
     target: &str,
     port: Option<i64>,
     expected_status: Option<i64>,
-) -> Option<SpecJson> {
+) -> Option<ProbeSpec> {
     match kind {
-        "http" => Some(SpecJson::Http {
-            url: target.to_string(),
+        "http" => Some(ProbeSpec::Http {
+            url: url::Url::parse(target).ok()?,
             expected_status: expected_status.and_then(|s| u16::try_from(s).ok()),
         }),
-        "dns" => Some(SpecJson::Dns {
+        "dns" => Some(ProbeSpec::Dns {
             name: target.to_string(),
         }),
-        "tcp" => Some(SpecJson::Tcp {
+        "tcp" => Some(ProbeSpec::Tcp {
             host: target.to_string(),
             port: port.and_then(|p| u16::try_from(p).ok())?,
         }),
@@ -118,7 +106,7 @@ pub fn service_spec(
         "icmp" => target
             .parse::<IpAddr>()
             .ok()
-            .map(|address| SpecJson::Icmp { address }),
+            .map(|address| ProbeSpec::Icmp { address }),
         _ => None,
     }
 }
@@ -141,7 +129,7 @@ async fn wanted(pool: &SqlitePool) -> Result<Vec<Wanted>> {
             (None, Some(c)) => ("container", c),
             _ => continue,
         };
-        wanted.push((subject.0, subject.1, SpecJson::Icmp { address }));
+        wanted.push((subject.0, subject.1, ProbeSpec::Icmp { address }));
     }
     let services: Vec<ServiceRow> =
         sqlx::query_as("SELECT id, kind, target, port, expected_status FROM services ORDER BY id")
@@ -173,7 +161,18 @@ pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
             .await?;
     let wanted_keys: HashSet<(&str, i64, String)> = wanted
         .iter()
-        .map(|(kind, id, spec)| (*kind, *id, spec.to_json()))
+        .map(|(kind, id, spec)| (*kind, *id, spec_json(spec)))
+        .collect();
+    // Stored specs are compared in their canonical form, so a spec written by an older
+    // version (a URL without its trailing slash, say) keeps its check and its history.
+    let existing: Vec<(i64, String, i64, String)> = existing
+        .into_iter()
+        .map(|(check_id, kind, id, spec)| {
+            let canonical = serde_json::from_str::<ProbeSpec>(&spec)
+                .map(|s| spec_json(&s))
+                .unwrap_or(spec);
+            (check_id, kind, id, canonical)
+        })
         .collect();
     let existing_keys: HashSet<(&str, i64, &str)> = existing
         .iter()
@@ -190,7 +189,7 @@ pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
         }
     }
     for (kind, id, spec) in &wanted {
-        let json = spec.to_json();
+        let json = spec_json(spec);
         if existing_keys.contains(&(*kind, *id, json.as_str())) {
             continue;
         }
@@ -200,7 +199,7 @@ pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
         )
         .bind(kind)
         .bind(id)
-        .bind(spec.kind())
+        .bind(spec_kind(spec))
         .bind(&json)
         .execute(&mut *tx)
         .await?;
@@ -215,7 +214,7 @@ pub async fn insert(
     pool: &SqlitePool,
     subject_kind: &str,
     subject_id: i64,
-    spec: &SpecJson,
+    spec: &ProbeSpec,
     interval_secs: i64,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
@@ -224,8 +223,8 @@ pub async fn insert(
     )
     .bind(subject_kind)
     .bind(subject_id)
-    .bind(spec.kind())
-    .bind(spec.to_json())
+    .bind(spec_kind(spec))
+    .bind(spec_json(spec))
     .bind(interval_secs)
     .fetch_one(pool)
     .await?)
@@ -265,7 +264,7 @@ pub async fn echo_of_host_address(
         "SELECT c.id, h.id, h.name FROM checks c JOIN hosts h ON h.id = c.subject_id
           WHERE c.subject_kind = 'host' AND c.spec = ? ORDER BY c.id LIMIT 1",
     )
-    .bind(SpecJson::Icmp { address }.to_json())
+    .bind(spec_json(&ProbeSpec::Icmp { address }))
     .fetch_optional(pool)
     .await?)
 }
@@ -459,7 +458,7 @@ mod tests {
             &pool,
             "host",
             1,
-            &SpecJson::Icmp {
+            &ProbeSpec::Icmp {
                 address: "::1".parse().unwrap(),
             },
             60,

@@ -1,6 +1,7 @@
 //! The SQLite tables, a file each, and opening the database.
 
 pub mod addresses;
+pub mod alert_state;
 pub mod api_tokens;
 pub mod changes;
 pub mod channels;

@@ -263,8 +263,9 @@ pub async fn roll_up_and_prune(pool: &SqlitePool, now_ms: i64) -> Result<Houseke
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::checks::{self, SpecJson};
+    use crate::checks;
     use crate::test_pool;
+    use probes::ProbeSpec;
 
     /// A result of `check_id`; `ms` is its latency when it passed.
     pub(crate) fn result(
@@ -290,7 +291,7 @@ pub(crate) mod tests {
     /// An echo check of `2001:db8::n`.
     pub(crate) async fn check(pool: &SqlitePool, n: i64) -> i64 {
         let address = format!("2001:db8::{n}").parse().unwrap();
-        checks::insert(pool, "host", n, &SpecJson::Icmp { address }, 60)
+        checks::insert(pool, "host", n, &ProbeSpec::Icmp { address }, 60)
             .await
             .unwrap()
     }
