@@ -7,6 +7,19 @@
 //! machine's own IPv6; the one-shot check behind `v6watch check` is the verdict stage's
 //! (`verdict::check`).
 
+// Answers come from the network: nothing here may panic on them.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+
 mod config;
 mod deadline;
 mod dns;
