@@ -4,12 +4,10 @@
 //! Runs when `V6WATCH_LAB=1` (after `bash tests/lab/lab.sh up`, as root); otherwise each test
 //! prints "lab not up: skipped" and passes.
 
-mod lab;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use lab::{Client, Lab, run_in};
+use crate::lab::{Client, Lab, run_in};
 use probes::{Family, Outcome, ProbeConfig, ProbeReport, ProbeSpec, Prober, Reason};
 use url::Url;
 
