@@ -19,11 +19,15 @@ pub struct Lab {
 }
 
 impl Lab {
-    /// The lab when `V6WATCH_LAB=1`, else `None` after printing why the test is skipped.
-    pub fn get() -> Option<Lab> {
+    /// The lab as `lab.sh up` described it. Panics, saying what to do, when the lab is not
+    /// up: `V6WATCH_LAB` is not `1` or `tests/lab/lab.env` is unreadable. Lab tests are
+    /// `#[ignore]`d, so they get here only when asked to run (`--include-ignored`).
+    pub fn get() -> Lab {
         if std::env::var("V6WATCH_LAB").as_deref() != Ok("1") {
-            println!("lab not up: skipped (set V6WATCH_LAB=1 after `bash tests/lab/lab.sh up`)");
-            return None;
+            panic!(
+                "the network-namespace lab is not up (V6WATCH_LAB is not 1): as root, run \
+                 `bash tests/lab/lab.sh up`, then the lab tests with V6WATCH_LAB=1"
+            );
         }
         let path = env_path();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -38,7 +42,7 @@ impl Lab {
             .filter_map(|l| l.split_once('='))
             .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
             .collect();
-        Some(Lab { vars })
+        Lab { vars }
     }
 
     pub fn var(&self, key: &str) -> String {
