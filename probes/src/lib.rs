@@ -3,10 +3,23 @@
 //!
 //! Build one [`Prober`] from a [`ProbeConfig`], then [`Prober::run`] a [`ProbeSpec`]: the
 //! answer is a [`ProbeReport`] of [`Outcome`]s, each with a [`Reason`] code (see
-//! `REASONS.md`). A target being down is an outcome, never an error. [`check`] is the one-shot
-//! check behind `v6watch check`, and [`selftest`] checks this machine's own IPv6.
+//! `REASONS.md`). A target being down is an outcome, never an error. [`selftest`] checks this
+//! machine's own IPv6; the one-shot check behind `v6watch check` is the verdict stage's
+//! (`verdict::check`).
 
-pub mod check;
+// Answers come from the network: nothing here may panic on them.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+
 mod config;
 mod deadline;
 mod dns;

@@ -125,12 +125,12 @@ pub(crate) fn global_addresses(if_inet6: &str) -> Vec<Ipv6Addr> {
         .lines()
         .filter_map(|line| {
             let fields: Vec<&str> = line.split_whitespace().collect();
-            if fields.len() < 6 {
+            let [address, _ifindex, _prefixlen, scope, flags, _name, ..] = fields.as_slice() else {
                 return None;
-            }
-            let address = parse_hex_v6(fields[0])?;
-            let scope = u32::from_str_radix(fields[3], 16).ok()?;
-            let flags = u32::from_str_radix(fields[4], 16).ok()?;
+            };
+            let address = parse_hex_v6(address)?;
+            let scope = u32::from_str_radix(scope, 16).ok()?;
+            let flags = u32::from_str_radix(flags, 16).ok()?;
             let usable = scope == SCOPE_GLOBAL
                 && flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED) == 0
                 && !is_ula(&address)
@@ -152,15 +152,28 @@ fn has_ula(if_inet6: &str) -> bool {
 pub(crate) fn has_default_route(ipv6_route: &str) -> bool {
     ipv6_route.lines().any(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() < 10 {
+        let [
+            dest,
+            dest_len,
+            _src,
+            _src_len,
+            _next_hop,
+            _metric,
+            _refcnt,
+            _use,
+            flags,
+            device,
+            ..,
+        ] = fields.as_slice()
+        else {
             return false;
-        }
-        let flags = u32::from_str_radix(fields[8], 16).unwrap_or(0);
-        fields[0].chars().all(|c| c == '0')
-            && fields[1] == "00"
+        };
+        let flags = u32::from_str_radix(flags, 16).unwrap_or(0);
+        dest.chars().all(|c| c == '0')
+            && *dest_len == "00"
             && flags & RTF_UP != 0
             && flags & RTF_REJECT == 0
-            && fields[9] != "lo"
+            && *device != "lo"
     })
 }
 

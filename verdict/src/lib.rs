@@ -11,7 +11,9 @@
 //!   [`judge_url`] gives a [`ServiceVerdict`].
 //! - [`model`] holds the verdict types and the pure rules that combine them;
 //!   [`ServiceVerdict::diff`] lists what changed between two verdicts.
-//! - [`check`] is the one-shot check behind `v6watch check`.
+//! - [`check`] is the one-shot check behind `v6watch check`: it parses the target (URL,
+//!   host name or IP address) and gives one [`check::CheckReport`], whose JSON form is the
+//!   contract documented in `README.md`.
 
 // Pages and stylesheets come from the network: nothing here may panic on them.
 #![forbid(unsafe_code)]

@@ -100,8 +100,8 @@ impl Response {
                 continue;
             };
             if bytes.len() + data.len() > cap {
-                let room = cap - bytes.len();
-                bytes.extend_from_slice(&data[..room]);
+                let room = cap.saturating_sub(bytes.len());
+                bytes.extend(data.iter().take(room));
                 return Body {
                     bytes,
                     failure: too_large(format!("body is over the {cap}-byte cap")),

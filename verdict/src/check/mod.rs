@@ -1,16 +1,19 @@
-//! Verdict stage, one-shot check: what `v6watch check TARGET` runs. A URL gets the full
-//! IPv6-only verdict (service and dependencies); a host name or address keeps the probe
-//! stage's check (ready or broken).
+//! Verdict stage, one-shot check: what `v6watch check TARGET` runs, from target to report.
+//! A URL gets the full IPv6-only verdict (service and dependencies); a host name or address
+//! gets DNS and ICMP echo over both families (ready or broken, no dependencies).
 
+mod probe;
+mod target;
 mod text;
 
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
-use probes::check::Target;
 use probes::{Family, Outcome, ProbeConfig, ProbeKind, Prober, Reason, SetupError};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+pub use target::{Target, TargetError};
 
 use crate::extract::Limits;
 use crate::{DependencyVerdict, ServiceVerdict, Verdict, judge_url};
@@ -92,21 +95,21 @@ pub async fn check_with(
     limits: &Limits,
 ) -> CheckReport {
     let Target::Url(url) = target else {
-        return from_probes(probes::check::check_with(prober, given, target).await);
+        let results = probe::probe(prober, target).await;
+        return CheckReport::from_probes(given, ProbeKind::Icmp, results);
     };
-    let (probed, service) = tokio::join!(
-        probes::check::check_with(prober, given, target),
+    let (results, service) = tokio::join!(
+        probe::probe(prober, target),
         judge_url(prober, url, declared, limits)
     );
     let mut addresses = service.addresses.clone();
-    for address in probed.addresses.iter().map(IpAddr::to_string) {
+    for address in probe::addresses(&results).iter().map(IpAddr::to_string) {
         if !addresses.contains(&address) {
             addresses.push(address);
         }
     }
     addresses.sort_by_key(|a| a.parse::<IpAddr>().map(|ip| ip.is_ipv4()).unwrap_or(true));
-    let v4_ok = probed
-        .results
+    let v4_ok = results
         .iter()
         .any(|o| o.family == Family::V4 && o.probe == ProbeKind::Http && o.is_ok());
     CheckReport {
@@ -120,26 +123,6 @@ pub async fn check_with(
         nat64: service.nat64,
         checked_at: service.checked_at.unwrap_or_else(Utc::now),
         degraded: v4_ok && service.verdict == Verdict::Broken,
-        results: probed.results,
-    }
-}
-
-/// A host or address check: the probe stage's ready/broken verdict, no dependencies.
-fn from_probes(report: probes::check::CheckReport) -> CheckReport {
-    CheckReport {
-        target: report.target,
-        verdict: match report.verdict {
-            probes::check::Verdict::Ready => Verdict::Ready,
-            probes::check::Verdict::Broken => Verdict::Broken,
-        },
-        reason: report.reason,
-        addresses: report.addresses.iter().map(IpAddr::to_string).collect(),
-        dependencies: Vec::new(),
-        truncated: false,
-        final_url: None,
-        nat64: false,
-        checked_at: Utc::now(),
-        results: report.results,
-        degraded: report.degraded,
+        results,
     }
 }

@@ -1,44 +1,84 @@
-//! Probe stage, one-shot check: the report `v6watch check` prints as JSON or text.
+//! Verdict stage, one-shot check: the probes behind it, both families. A URL gets an HTTP
+//! GET; a host name DNS (AAAA and A), then ICMP echo to each address; an IP address ICMP echo.
+//! For a host name or an address these outcomes are the whole check: ready or broken.
 
-use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use serde::{Deserialize, Serialize};
+use chrono::Utc;
+use probes::{Family, Outcome, ProbeKind, ProbeSpec, Prober, Reason};
 
-use crate::{Family, Outcome, ProbeKind, Reason};
+use super::{CheckReport, Target};
+use crate::Verdict;
 
-/// Ready: the target works over IPv6. Broken: it does not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Ready,
-    Broken,
+/// Every outcome of the probes for `target`, both families.
+pub(super) async fn probe(prober: &Prober, target: &Target) -> Vec<Outcome> {
+    match target {
+        Target::Url(url) => {
+            let spec = ProbeSpec::Http {
+                url: url.clone(),
+                expected_status: None,
+            };
+            prober.run(&spec).await.outcomes
+        }
+        Target::Host(name) => {
+            let dns = prober.run(&ProbeSpec::Dns { name: name.clone() }).await;
+            let addresses: Vec<IpAddr> = dns
+                .outcomes
+                .iter()
+                .filter(|o| o.is_ok())
+                .filter_map(|o| o.address)
+                .collect();
+            let specs: Vec<ProbeSpec> = addresses
+                .iter()
+                .map(|address| ProbeSpec::Icmp { address: *address })
+                .collect();
+            let pings = specs.iter().map(|spec| prober.run(spec));
+            let mut results = dns.outcomes;
+            for report in futures::future::join_all(pings).await {
+                results.extend(report.outcomes);
+            }
+            results
+        }
+        Target::Ip(address) => {
+            let mut results = Vec::new();
+            if address.is_ipv4() {
+                results.push(Outcome::new(
+                    ProbeKind::Icmp,
+                    Family::V6,
+                    None,
+                    Reason::NoAaaa,
+                    format!("{address} is an IPv4 address: there is no IPv6 address to check"),
+                ));
+            }
+            let report = prober.run(&ProbeSpec::Icmp { address: *address }).await;
+            results.extend(report.outcomes);
+            results
+        }
+    }
 }
 
-/// The result of one check. Its JSON form is a contract:
-/// `{"target", "verdict", "reason", "addresses", "dependencies", "results", "degraded"}`;
-/// later stages add fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckReport {
-    /// The target as given (trimmed).
-    pub target: String,
-    pub verdict: Verdict,
-    /// Why the target is broken over IPv6; `null` when ready.
-    pub reason: Option<Reason>,
-    /// Every address found or probed, IPv6 first.
-    pub addresses: Vec<IpAddr>,
-    /// Resources the target depends on; filled by the verdict stage.
-    pub dependencies: Vec<serde_json::Value>,
-    /// One entry per probe outcome, both families.
-    pub results: Vec<Outcome>,
-    /// Works over IPv4 but not over IPv6.
-    pub degraded: bool,
+/// Every address found or probed, IPv6 first, each once.
+pub(super) fn addresses(results: &[Outcome]) -> Vec<IpAddr> {
+    let mut addresses: Vec<IpAddr> = Vec::new();
+    for family in [Family::V6, Family::V4] {
+        for address in results
+            .iter()
+            .filter(|o| o.family == family)
+            .filter_map(|o| o.address)
+        {
+            if !addresses.contains(&address) {
+                addresses.push(address);
+            }
+        }
+    }
+    addresses
 }
 
 impl CheckReport {
-    /// Build the report from the outcomes; `decisive` is the probe kind whose IPv6 success
-    /// makes the target ready (HTTP for URLs, ICMP for hosts and addresses).
-    pub(crate) fn from_results(target: &str, decisive: ProbeKind, results: Vec<Outcome>) -> Self {
+    /// The report of a host name or address check, built from the probe outcomes: ready or
+    /// broken, no dependencies. `decisive` is the probe kind whose IPv6 success makes the
+    /// target ready (ICMP for hosts and addresses).
+    pub(super) fn from_probes(target: &str, decisive: ProbeKind, results: Vec<Outcome>) -> Self {
         let v6_decisive: Vec<&Outcome> = results
             .iter()
             .filter(|o| o.family == Family::V6 && o.probe == decisive)
@@ -63,18 +103,6 @@ impl CheckReport {
                     .unwrap_or(Reason::NoAaaa),
             )
         };
-        let mut addresses: Vec<IpAddr> = Vec::new();
-        for family in [Family::V6, Family::V4] {
-            for address in results
-                .iter()
-                .filter(|o| o.family == family)
-                .filter_map(|o| o.address)
-            {
-                if !addresses.contains(&address) {
-                    addresses.push(address);
-                }
-            }
-        }
         CheckReport {
             target: target.trim().to_string(),
             verdict: if ready {
@@ -83,70 +111,16 @@ impl CheckReport {
                 Verdict::Broken
             },
             reason,
-            addresses,
+            addresses: addresses(&results).iter().map(IpAddr::to_string).collect(),
             dependencies: Vec::new(),
+            truncated: false,
+            final_url: None,
+            nat64: false,
+            checked_at: Utc::now(),
             degraded: v4_ok && !ready,
             results,
         }
     }
-
-    /// The target works over IPv6 (`v6watch check` exits 0 exactly then).
-    pub fn reachable_v6(&self) -> bool {
-        self.verdict == Verdict::Ready
-    }
-
-    /// A readable report: a headline, then one line per result with a `6 ✓` / `4 ✗` marker,
-    /// the probe kind, the address, the reason code, the latency and the detail.
-    pub fn render_text(&self) -> String {
-        let mut out = String::new();
-        let headline = match (self.verdict, self.reason) {
-            (Verdict::Ready, _) => "ready: works over IPv6".to_string(),
-            (Verdict::Broken, Some(reason)) => format!("broken over IPv6: {reason}"),
-            (Verdict::Broken, None) => "broken over IPv6".to_string(),
-        };
-        let _ = writeln!(out, "{}: {headline}", self.target);
-        if self.degraded {
-            let _ = writeln!(out, "degraded: works over IPv4 but not over IPv6");
-        }
-        for result in &self.results {
-            let mark = if result.is_ok() { '✓' } else { '✗' };
-            let address = result
-                .address
-                .map(|a| a.to_string())
-                .unwrap_or_else(|| "-".into());
-            let latency = result
-                .latency_ms
-                .map(|ms| format!("{ms:.1} ms"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {mark} {:<4} {:<24} {:<22} {:>9}  {}",
-                result.family.digit(),
-                result.probe.as_str(),
-                address,
-                result.reason.as_str(),
-                latency,
-                one_line(&result.detail),
-            );
-            for hop in &result.redirects {
-                let _ = writeln!(
-                    out,
-                    "        redirect {} {} -> {}",
-                    hop.status,
-                    one_line(&hop.url),
-                    one_line(&hop.location)
-                );
-            }
-        }
-        out
-    }
-}
-
-/// Control characters from the network never reach the terminal.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 #[cfg(test)]
@@ -165,7 +139,7 @@ mod tests {
 
     #[test]
     fn verdicts_reasons_and_addresses() {
-        let report = CheckReport::from_results(
+        let report = CheckReport::from_probes(
             " dual.lab.test ",
             ProbeKind::Icmp,
             vec![
@@ -184,16 +158,10 @@ mod tests {
         assert_eq!(report.verdict, Verdict::Broken);
         assert_eq!(report.reason, Some(Reason::Timeout));
         assert!(report.degraded);
-        assert!(!report.reachable_v6());
-        assert_eq!(
-            report.addresses,
-            vec![
-                "2001:db8:2::46".parse::<IpAddr>().unwrap(),
-                "198.51.100.46".parse().unwrap()
-            ]
-        );
+        assert!(!report.is_ready());
+        assert_eq!(report.addresses, ["2001:db8:2::46", "198.51.100.46"]);
 
-        let no_aaaa = CheckReport::from_results(
+        let no_aaaa = CheckReport::from_probes(
             "v4only.lab.test",
             ProbeKind::Icmp,
             vec![outcome(ProbeKind::Dns, Family::V6, "-", Reason::NoAaaa)],
@@ -201,7 +169,7 @@ mod tests {
         assert_eq!(no_aaaa.reason, Some(Reason::NoAaaa));
         assert!(!no_aaaa.degraded);
 
-        let ready = CheckReport::from_results(
+        let ready = CheckReport::from_probes(
             "v6only.lab.test",
             ProbeKind::Icmp,
             vec![outcome(
@@ -211,13 +179,13 @@ mod tests {
                 Reason::Ok,
             )],
         );
-        assert!(ready.reachable_v6());
+        assert!(ready.is_ready());
         assert_eq!(ready.reason, None);
     }
 
     #[test]
     fn json_has_the_contract_fields() {
-        let report = CheckReport::from_results(
+        let report = CheckReport::from_probes(
             "v6only.lab.test",
             ProbeKind::Icmp,
             vec![outcome(
@@ -253,7 +221,7 @@ mod tests {
 
     #[test]
     fn text_has_markers_and_no_control_characters() {
-        let report = CheckReport::from_results(
+        let report = CheckReport::from_probes(
             "dual.lab.test",
             ProbeKind::Icmp,
             vec![
@@ -266,7 +234,7 @@ mod tests {
                 outcome(ProbeKind::Icmp, Family::V4, "198.51.100.46", Reason::Ok),
             ],
         );
-        let text = report.render_text();
+        let text = report.render_text(false);
         assert!(text.contains("broken over IPv6: refused"), "{text}");
         assert!(text.contains("6 ✗ icmp"), "{text}");
         assert!(text.contains("4 ✓ icmp"), "{text}");

@@ -1,4 +1,4 @@
-//! Probe stage, one-shot check: what the user asked to check, parsed (not just validated).
+//! Verdict stage, one-shot check: what the user asked to check, parsed (not just validated).
 
 use std::fmt;
 use std::net::IpAddr;

@@ -1,0 +1,9 @@
+//! v6watch verdict stage, integration tests (one test binary): the extractors on the fuzz
+//! corpus, and the verdicts and the one-shot check in the network-namespace lab.
+
+mod corpus;
+// The lab helper is the probe stage's (one source for both crates).
+#[path = "../../../probes/tests/integration/lab.rs"]
+mod lab;
+mod lab_check;
+mod lab_verdicts;
