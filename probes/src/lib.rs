@@ -36,11 +36,13 @@ pub mod selftest;
 mod spec;
 mod tcp;
 
-pub use config::{NameserverError, ProbeConfig, parse_nameserver};
+pub use config::ProbeConfig;
 pub use dns::DnsAnswer;
 pub use error::SetupError;
 pub use family::Family;
 pub use http::FetchResult;
+/// The nameserver parser is the model's, so the settings page, the flags and the probes agree.
+pub use model::domain::{NameserverError, parse_nameserver};
 pub use outcome::{Outcome, ProbeKind, RedirectHop};
 pub use prober::Prober;
 pub use reason::Reason;

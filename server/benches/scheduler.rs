@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use v6watch::scheduler::lateness::Lateness;
-use v6watch::scheduler::{self, Settings, sqlite::SqliteChecks};
+use v6watch::scheduler::{self, SchedulerSettings, sqlite::SqliteChecks};
 
 /// Every check runs every 5 s, the shortest interval a check may have: 1,000 checks/min is
 /// 83 checks, 10,000 checks/min is 833.
@@ -124,9 +124,9 @@ fn start_scheduler(
     pool: &sqlx::SqlitePool,
     cancel: &CancellationToken,
 ) -> tokio::task::JoinHandle<Lateness> {
-    let settings = Settings {
+    let settings = SchedulerSettings {
         probe_timeout: Duration::from_secs(3),
-        ..Settings::default()
+        ..SchedulerSettings::default()
     };
     tokio::spawn(scheduler::run(
         runner.clone(),

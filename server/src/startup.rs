@@ -7,7 +7,7 @@ use crate::delivery::{self, Courier};
 use crate::events::{self, EventBus};
 use crate::scheduler::lateness::Lateness;
 use crate::scheduler::live_prober::LiveProber;
-use crate::scheduler::{self, Settings, housekeeping, sqlite::SqliteChecks};
+use crate::scheduler::{self, SchedulerSettings, housekeeping, sqlite::SqliteChecks};
 use crate::state::AppState;
 use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
 use crate::{
@@ -84,7 +84,7 @@ impl Default for Wiring {
             board: StatusBoard::default(),
             lateness: Arc::default(),
             metrics_token: None,
-            courier: Arc::new(Courier::new(delivery::Settings::default())),
+            courier: Arc::new(Courier::new(delivery::DispatchSettings::default())),
             events: EventBus::default(),
             probes: None,
             probe_flags: ProbeFlags::default(),
@@ -249,10 +249,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             live: probes.is_some(),
         },
         probes: probes.clone(),
-        courier: Arc::new(Courier::new(delivery::Settings {
+        courier: Arc::new(Courier::new(delivery::DispatchSettings {
             public_url: public_url(&args)?,
             extra_roots,
-            ..delivery::Settings::default()
+            ..delivery::DispatchSettings::default()
         })),
         metrics_token: args
             .metrics_token
@@ -275,10 +275,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         selftest::step(&prober.get(), &board).await;
         jobs.spawn(selftest::run(prober.clone(), board.clone(), cancel.clone()));
         jobs.spawn(housekeeping::run(pool.clone(), cancel.clone()));
-        let settings = Settings {
+        let settings = SchedulerSettings {
             probe_timeout: probe_timeout + Duration::from_secs(1),
             lateness: wiring.lateness.clone(),
-            ..Settings::default()
+            ..SchedulerSettings::default()
         };
         jobs.spawn(delivery::dispatcher::run(
             pool.clone(),
@@ -406,14 +406,14 @@ fn public_url(args: &ServeArgs) -> anyhow::Result<Option<url::Url>> {
 fn verdict_settings(
     args: &ServeArgs,
     probe_timeout: Duration,
-) -> anyhow::Result<verdicts::Settings> {
+) -> anyhow::Result<verdicts::VerdictJobSettings> {
     if !(10..=86_400).contains(&args.verdict_interval) {
         anyhow::bail!("--verdict-interval must be between 10 and 86400 seconds");
     }
-    Ok(verdicts::Settings {
+    Ok(verdicts::VerdictJobSettings {
         interval: Duration::from_secs(args.verdict_interval),
         judge_timeout: probe_timeout * 24,
-        ..verdicts::Settings::default()
+        ..verdicts::VerdictJobSettings::default()
     })
 }
 

@@ -22,7 +22,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use v6watch::alerts::worker::{self, WorkerSettings};
 use v6watch::delivery::{self, Courier};
-use v6watch::scheduler::{self, Settings, sqlite::SqliteChecks};
+use v6watch::scheduler::{self, SchedulerSettings, sqlite::SqliteChecks};
 
 /// In this test's port range: nothing else on the lab uses it.
 const PORT: u16 = 9201;
@@ -167,10 +167,10 @@ fn a_service_that_stops_answering_over_ipv6_gives_one_alert_and_one_recovery() {
 
         let cancel = CancellationToken::new();
         let prober = Arc::new(Prober::new(config).unwrap());
-        let settings = Settings {
+        let settings = SchedulerSettings {
             probe_timeout: Duration::from_secs(6),
             resync: Duration::from_secs(2),
-            ..Settings::default()
+            ..SchedulerSettings::default()
         };
         let store = Arc::new(SqliteChecks::new(pool.clone()));
         let scheduler = tokio::spawn(scheduler::run(
@@ -196,9 +196,9 @@ fn a_service_that_stops_answering_over_ipv6_gives_one_alert_and_one_recovery() {
         helpers::webhook_channel(&pool, "hook", &hook.url).await;
         let smtp = SmtpServer::start(false).await;
         mail_channel(&pool, smtp.port).await;
-        let courier = Arc::new(Courier::new(delivery::Settings {
+        let courier = Arc::new(Courier::new(delivery::DispatchSettings {
             poll: Duration::from_millis(250),
-            ..delivery::Settings::default()
+            ..delivery::DispatchSettings::default()
         }));
         let dispatcher = tokio::spawn(delivery::dispatcher::run(
             pool.clone(),

@@ -22,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 use v6watch::scheduler::live_prober::LiveProber;
 use v6watch::scheduler::{self, sqlite::SqliteChecks};
 use v6watch::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
-use verdict::{Change, DepVerdict, ServiceVerdict, Verdict};
+use verdict::{DepVerdict, ServiceVerdict, Verdict, VerdictChange};
 
 /// The lab settings plus the lab's NAT64 prefix, as a deployment there would set them.
 fn config(lab: &Lab) -> ProbeConfig {
@@ -117,11 +117,11 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
             .unwrap();
 
         let prober = Arc::new(LiveProber::start(config, &Default::default()).unwrap());
-        let settings = verdicts::Settings {
+        let settings = verdicts::VerdictJobSettings {
             interval: Duration::from_secs(3600),
             judge_timeout: Duration::from_secs(60),
             resync: Duration::from_millis(200),
-            ..verdicts::Settings::default()
+            ..verdicts::VerdictJobSettings::default()
         };
         let cancel = CancellationToken::new();
         let job = tokio::spawn(verdicts::run(
@@ -197,7 +197,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
         );
         assert_eq!(
             change.changes.first(),
-            Some(&Change::Verdict {
+            Some(&VerdictChange::Verdict {
                 before: Verdict::Ready,
                 after: Verdict::Partial,
                 reason: None
@@ -205,7 +205,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
         );
         for (host, reason) in &broken_hosts {
             assert!(
-                change.changes.contains(&Change::DependencyBroken {
+                change.changes.contains(&VerdictChange::DependencyBroken {
                     host: host.clone(),
                     reason: Some(*reason)
                 }),
@@ -237,12 +237,12 @@ fn the_scheduler_stores_lab_results_with_their_reasons() {
         service(&pool, h, "http", &blackhole, None).await;
 
         let prober = Arc::new(Prober::new(config).unwrap());
-        let settings = scheduler::Settings {
+        let settings = scheduler::SchedulerSettings {
             probe_timeout: Duration::from_secs(7),
             resync: Duration::from_millis(200),
             batch_age: Duration::from_millis(100),
             seed: 7,
-            ..scheduler::Settings::default()
+            ..scheduler::SchedulerSettings::default()
         };
         let cancel = CancellationToken::new();
         let job = tokio::spawn(scheduler::run(

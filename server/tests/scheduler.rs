@@ -9,7 +9,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use v6watch::scheduler::schedule::CheckDef;
-use v6watch::scheduler::{self, CheckStore, Loaded, NewResult, ProbeRunner, Settings};
+use v6watch::scheduler::{self, CheckStore, Loaded, NewResult, ProbeRunner, SchedulerSettings};
 
 /// Answers `ok` after a delay per address; `None` hangs forever.
 #[derive(Default)]
@@ -94,12 +94,12 @@ fn start(delays: &[(&str, Option<Duration>)], checks: Vec<CheckDef>) -> Running 
     });
     let store = Arc::new(FakeStore::default());
     store.loaded.lock().unwrap().checks = checks;
-    let settings = Settings {
+    let settings = SchedulerSettings {
         probe_timeout: Duration::from_millis(300),
         resync: Duration::from_millis(500),
         batch_age: Duration::from_millis(50),
         seed: 42,
-        ..Settings::default()
+        ..SchedulerSettings::default()
     };
     let wake = Arc::new(Notify::new());
     let cancel = CancellationToken::new();

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use url::Url;
-use v6watch::verdicts::{self, Judge, Settings, ToJudge, VerdictStore, Wanted};
+use v6watch::verdicts::{self, Judge, ToJudge, VerdictJobSettings, VerdictStore, Wanted};
 use verdict::{ServiceVerdict, Verdict};
 
 /// Answers `ready` after a delay per URL; `None` hangs forever.
@@ -119,7 +119,7 @@ struct Running {
     task: tokio::task::JoinHandle<()>,
 }
 
-fn start(delays: &[(&str, Option<Duration>)], settings: Settings) -> Running {
+fn start(delays: &[(&str, Option<Duration>)], settings: VerdictJobSettings) -> Running {
     let judge = Arc::new(FakeJudge {
         delays: delays.iter().map(|(u, d)| (u.to_string(), *d)).collect(),
         ..FakeJudge::default()
@@ -141,8 +141,8 @@ fn start(delays: &[(&str, Option<Duration>)], settings: Settings) -> Running {
     }
 }
 
-fn settings(interval_ms: u64) -> Settings {
-    Settings {
+fn settings(interval_ms: u64) -> VerdictJobSettings {
+    VerdictJobSettings {
         interval: Duration::from_millis(interval_ms),
         concurrency: 2,
         judge_timeout: Duration::from_millis(300),

@@ -8,7 +8,7 @@ use crate::{DepVerdict, ServiceVerdict, Verdict};
 /// One difference between an earlier and a later verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
-pub enum Change {
+pub enum VerdictChange {
     /// The service verdict changed.
     Verdict {
         before: Verdict,
@@ -29,10 +29,10 @@ impl ServiceVerdict {
     /// The changes from `before` to `self`: the service verdict first, then dependency hosts
     /// in `self`'s order. A host that disappeared is not reported; a new host is reported only
     /// when it is broken.
-    pub fn diff(&self, before: &ServiceVerdict) -> Vec<Change> {
+    pub fn diff(&self, before: &ServiceVerdict) -> Vec<VerdictChange> {
         let mut changes = Vec::new();
         if self.verdict != before.verdict {
-            changes.push(Change::Verdict {
+            changes.push(VerdictChange::Verdict {
                 before: before.verdict,
                 after: self.verdict,
                 reason: self.reason,
@@ -47,12 +47,12 @@ impl ServiceVerdict {
             let broken_now = dep.verdict == DepVerdict::Broken;
             let broken_before = was == Some(DepVerdict::Broken);
             if broken_now && !broken_before {
-                changes.push(Change::DependencyBroken {
+                changes.push(VerdictChange::DependencyBroken {
                     host: dep.host.clone(),
                     reason: dep.reason,
                 });
             } else if !broken_now && broken_before {
-                changes.push(Change::DependencyRecovered {
+                changes.push(VerdictChange::DependencyRecovered {
                     host: dep.host.clone(),
                     verdict: dep.verdict,
                 });
@@ -99,16 +99,16 @@ mod tests {
     fn diffs_list_verdict_and_dependency_changes() {
         use DepVerdict::{Broken as B, Nat64 as N, Ready as R};
         type Side = (Verdict, &'static [(&'static str, DepVerdict)]);
-        let broken = |host: &str| Change::DependencyBroken {
+        let broken = |host: &str| VerdictChange::DependencyBroken {
             host: host.into(),
             reason: Some(Reason::NoAaaa),
         };
-        let recovered = |host: &str, verdict| Change::DependencyRecovered {
+        let recovered = |host: &str, verdict| VerdictChange::DependencyRecovered {
             host: host.into(),
             verdict,
         };
         // before, after, expected changes
-        let cases: Vec<(Side, Side, Vec<Change>)> = vec![
+        let cases: Vec<(Side, Side, Vec<VerdictChange>)> = vec![
             (
                 (Verdict::Ready, &[("a", R)]),
                 (Verdict::Ready, &[("a", R)]),
@@ -118,7 +118,7 @@ mod tests {
                 (Verdict::Ready, &[("a", R), ("b", N)]),
                 (Verdict::Partial, &[("a", R), ("b", B)]),
                 vec![
-                    Change::Verdict {
+                    VerdictChange::Verdict {
                         before: Verdict::Ready,
                         after: Verdict::Partial,
                         reason: None,
@@ -135,7 +135,7 @@ mod tests {
                 (Verdict::Partial, &[("a", B)]),
                 (Verdict::Ready, &[("a", R)]),
                 vec![
-                    Change::Verdict {
+                    VerdictChange::Verdict {
                         before: Verdict::Partial,
                         after: Verdict::Ready,
                         reason: None,
@@ -146,7 +146,7 @@ mod tests {
             (
                 (Verdict::Ready, &[("a", R)]),
                 (Verdict::Broken, &[]),
-                vec![Change::Verdict {
+                vec![VerdictChange::Verdict {
                     before: Verdict::Ready,
                     after: Verdict::Broken,
                     reason: Some(Reason::Timeout),
@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn changes_serialize_with_a_tag() {
-        let change = Change::DependencyBroken {
+        let change = VerdictChange::DependencyBroken {
             host: "v4only.lab.test".into(),
             reason: Some(Reason::NoAaaa),
         };

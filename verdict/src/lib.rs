@@ -35,7 +35,7 @@ pub mod extract;
 pub mod judge;
 pub mod model;
 
-pub use diff::Change;
+pub use diff::VerdictChange;
 pub use judge::{Declared, judge_url, parse_declared};
 pub use model::{
     DepVerdict, DependencyVerdict, ServiceVerdict, Verdict, dependency_verdict, service_verdict,

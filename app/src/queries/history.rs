@@ -51,14 +51,14 @@ pub async fn load_verdict_timeline(
     range: String,
 ) -> Result<Timeline, ServerFnError> {
     use super::context::{pool, store_error};
-    use crate::pages::charts::timeline::Change;
+    use crate::pages::charts::timeline::VerdictStep;
     let pool = pool()?;
     let (range, now) = (Range::parse(Some(&range)), now_ms());
     let window = range.window(now);
     let before = store::verdicts::verdict_before(&pool, service_id, window.start)
         .await
         .map_err(store_error)?;
-    let changes: Vec<Change> = store::verdicts::verdicts_between(
+    let changes: Vec<VerdictStep> = store::verdicts::verdicts_between(
         &pool,
         service_id,
         window.start,
@@ -68,7 +68,7 @@ pub async fn load_verdict_timeline(
     .await
     .map_err(store_error)?
     .into_iter()
-    .map(|(at, verdict)| Change { at, verdict })
+    .map(|(at, verdict)| VerdictStep { at, verdict })
     .collect();
     Ok(Timeline::build(range, now, before, &changes))
 }

@@ -5,7 +5,7 @@ use super::alerts::IncidentRow;
 use super::verdicts::{Readiness, ServiceBadge};
 use leptos::prelude::*;
 pub use model::Health;
-use model::inventory::Change;
+use model::inventory::InventoryChange;
 use serde::{Deserialize, Serialize};
 pub use store::rows::CheckState;
 
@@ -79,7 +79,7 @@ pub struct Overview {
     pub problems: Vec<Problem>,
     /// Open incidents not folded into another.
     pub open_alerts: Vec<IncidentRow>,
-    pub recent: Vec<Change>,
+    pub recent: Vec<InventoryChange>,
     /// HTTP(S) services with their verdict, broken first, then partial, ready, not judged.
     pub services_by_verdict: Vec<ServiceBadge>,
     pub readiness: Readiness,

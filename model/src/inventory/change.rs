@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
-pub struct Change {
+pub struct InventoryChange {
     pub at: String,
     pub entity: String,
     pub entity_id: i64,
@@ -12,7 +12,7 @@ pub struct Change {
     pub summary: String,
 }
 
-impl Change {
+impl InventoryChange {
     /// Where the changed object lives, unless it was deleted.
     pub fn link(&self) -> Option<String> {
         let plural = if self.entity == "prefix" {

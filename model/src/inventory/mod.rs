@@ -9,7 +9,7 @@ pub mod prefix;
 pub mod service;
 pub mod tunnel;
 
-pub use change::Change;
+pub use change::InventoryChange;
 pub use container::{Container, ContainerInput, ContainerRuntime, NetworkMode};
 pub use form::FormValues;
 pub use host::{Address, Host, HostDependents, HostInput};

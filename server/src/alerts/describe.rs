@@ -141,9 +141,9 @@ pub fn latency(about: About, at: i64, recent: f64, baseline: f64, runs: usize) -
 }
 
 /// Readable lines for verdict changes.
-pub fn verdict_change(change: &verdict::Change) -> String {
+pub fn verdict_change(change: &verdict::VerdictChange) -> String {
     match change {
-        verdict::Change::Verdict {
+        verdict::VerdictChange::Verdict {
             before,
             after,
             reason,
@@ -154,11 +154,11 @@ pub fn verdict_change(change: &verdict::Change) -> String {
             }
             line
         }
-        verdict::Change::DependencyBroken { host, reason } => match reason {
+        verdict::VerdictChange::DependencyBroken { host, reason } => match reason {
             Some(reason) => format!("dependency {host} broken over IPv6 ({})", reason.as_str()),
             None => format!("dependency {host} broken over IPv6"),
         },
-        verdict::Change::DependencyRecovered { host, verdict } => {
+        verdict::VerdictChange::DependencyRecovered { host, verdict } => {
             format!("dependency {host} works again ({})", verdict.as_str())
         }
     }

@@ -9,8 +9,8 @@
 //! record incidents but send nothing.
 
 use super::describe::{self, Draft};
-use super::incident::{Change, Incident, Notice, NoticeKind, Rule};
-use super::observation::{Mute, Run, VerdictEvent};
+use super::incident::{Incident, IncidentChange, Notice, NoticeKind, Rule};
+use super::observation::{Mute, Run, VerdictObservation};
 use super::rules::Rules;
 use super::state::{OpenIncident, State};
 use super::subject::{Subject, Topology};
@@ -19,7 +19,7 @@ pub struct Input<'a> {
     /// Unix ms.
     pub now: i64,
     pub runs: &'a [Run],
-    pub verdicts: &'a [VerdictEvent],
+    pub verdicts: &'a [VerdictObservation],
     pub topology: &'a Topology,
     pub rules: &'a Rules,
     pub mutes: &'a [Mute],
@@ -28,7 +28,7 @@ pub struct Input<'a> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Output {
     pub state: State,
-    pub changes: Vec<Change>,
+    pub changes: Vec<IncidentChange>,
     pub notices: Vec<Notice>,
 }
 
@@ -60,7 +60,7 @@ pub fn detect(prior: &State, input: &Input) -> Output {
 pub(super) struct Detector<'a> {
     pub state: State,
     pub input: &'a Input<'a>,
-    changes: Vec<Change>,
+    changes: Vec<IncidentChange>,
     notices: Vec<Notice>,
 }
 
@@ -145,7 +145,7 @@ impl Detector<'_> {
                 details: describe::details(id, &draft, &label),
             },
         );
-        self.changes.push(Change::Opened(incident));
+        self.changes.push(IncidentChange::Opened(incident));
         if folded_into.is_none() && draft.rule.is_root_cause() {
             self.fold_behind(id, subject);
         }
@@ -175,7 +175,7 @@ impl Detector<'_> {
     pub fn fold(&mut self, id: i64, into: i64) {
         if let Some(open) = self.state.open.get_mut(&id) {
             open.folded_into = Some(into);
-            self.changes.push(Change::Folded {
+            self.changes.push(IncidentChange::Folded {
                 id,
                 into: Some(into),
             });
@@ -188,7 +188,7 @@ impl Detector<'_> {
         let Some(open) = self.state.open.remove(&id) else {
             return;
         };
-        self.changes.push(Change::Resolved { id, at });
+        self.changes.push(IncidentChange::Resolved { id, at });
         if open.notified && !open.muted {
             self.notices.push(Notice {
                 incident_id: id,
@@ -220,7 +220,7 @@ impl Detector<'_> {
                 o.folded_into = new_root;
                 o.notify_after = o.notify_after.max(at + grace);
             }
-            self.changes.push(Change::Folded {
+            self.changes.push(IncidentChange::Folded {
                 id: orphan,
                 into: new_root,
             });

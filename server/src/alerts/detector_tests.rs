@@ -3,12 +3,12 @@
 //! step, as it does through the database).
 
 use super::detector::{Input, Output, detect};
-use super::incident::{Change, NoticeKind};
-use super::observation::{Mute, Run, Sample, VerdictEvent};
+use super::incident::{IncidentChange, NoticeKind};
+use super::observation::{Mute, Run, Sample, VerdictObservation};
 use super::rules::{Rules, Thresholds};
 use super::state::State;
 use super::subject::{InventoryRows, Subject, SubjectKind, Topology};
-use verdict::{Change as VChange, DepVerdict, Verdict};
+use verdict::{DepVerdict, Verdict, VerdictChange as VChange};
 
 const MINUTE: i64 = 60_000;
 
@@ -123,7 +123,7 @@ struct Harness {
     stored: String,
     now: i64,
     notices: Vec<String>,
-    changes: Vec<Change>,
+    changes: Vec<IncidentChange>,
 }
 
 impl Harness {
@@ -139,7 +139,7 @@ impl Harness {
         }
     }
 
-    fn step(&mut self, runs: &[Run], verdicts: &[VerdictEvent]) -> Output {
+    fn step(&mut self, runs: &[Run], verdicts: &[VerdictObservation]) -> Output {
         let state: State = serde_json::from_str(&self.stored).unwrap();
         let output = detect(
             &state,
@@ -287,7 +287,7 @@ fn removed_checks_and_services_close_their_incidents() {
     h.script(&[(6, "oxx")]);
     h.step(
         &[],
-        &[VerdictEvent {
+        &[VerdictObservation {
             at: h.now,
             ..event(4, Some(Verdict::Ready), Verdict::Broken, vec![])
         }],
@@ -348,7 +348,7 @@ fn muted_subjects_record_incidents_but_send_nothing() {
         .changes
         .iter()
         .filter_map(|c| match c {
-            Change::Opened(i) => Some(i.muted),
+            IncidentChange::Opened(i) => Some(i.muted),
             _ => None,
         })
         .collect();
@@ -378,8 +378,8 @@ fn event(
     before: Option<Verdict>,
     after: Verdict,
     changes: Vec<VChange>,
-) -> VerdictEvent {
-    VerdictEvent {
+) -> VerdictObservation {
+    VerdictObservation {
         service_id: service,
         at: 0,
         before,
@@ -409,7 +409,7 @@ fn verdict_events_open_one_incident_per_worsening_and_resolve_once() {
         verdict: DepVerdict::Ready,
     };
     // events, expected notices
-    let cases: Vec<(&str, Vec<VerdictEvent>, Vec<&str>)> = vec![
+    let cases: Vec<(&str, Vec<VerdictObservation>, Vec<&str>)> = vec![
         (
             "a first verdict is no change",
             vec![event(4, None, Broken, vec![])],
@@ -490,7 +490,7 @@ fn verdict_events_open_one_incident_per_worsening_and_resolve_once() {
         let mut h = Harness::new(rules());
         for e in &events {
             h.now += MINUTE;
-            let e = VerdictEvent {
+            let e = VerdictObservation {
                 at: h.now,
                 ..e.clone()
             };
@@ -516,7 +516,7 @@ fn verdict_alerts_say_what_changed_with_evidence() {
         ],
     );
     let out = h.step(&[], &[e]);
-    let Some(Change::Opened(incident)) = out.changes.first() else {
+    let Some(IncidentChange::Opened(incident)) = out.changes.first() else {
         panic!("no incident: {:?}", out.changes);
     };
     assert_eq!(
@@ -584,7 +584,7 @@ fn degraded_and_down_messages_name_the_subject_and_evidence() {
     let mut h = Harness::new(rules());
     h.script(&[(6, "odd")]);
     let opened = h.changes.iter().find_map(|c| match c {
-        Change::Opened(i) => Some(i.clone()),
+        IncidentChange::Opened(i) => Some(i.clone()),
         _ => None,
     });
     let incident = opened.unwrap();
@@ -610,7 +610,7 @@ fn a_service_that_stops_answering_is_one_incident_not_also_a_verdict_one() {
         ..Rules::default()
     };
     let verdict = |h: &mut Harness, before, after| {
-        let e = VerdictEvent {
+        let e = VerdictObservation {
             at: h.now,
             ..event(4, Some(before), after, vec![verdict_change(before, after)])
         };

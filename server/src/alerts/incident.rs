@@ -72,7 +72,7 @@ pub struct Incident {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Change {
+pub enum IncidentChange {
     Opened(Incident),
     Resolved {
         id: i64,

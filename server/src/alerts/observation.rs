@@ -1,7 +1,7 @@
 //! What the detector observes: probe runs (a check's IPv6 and IPv4 results of one run) and
 //! verdict changes of services.
 
-use verdict::{Change, Verdict};
+use verdict::{Verdict, VerdictChange};
 
 /// One family's result of one run.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,13 +66,13 @@ pub fn group_runs(rows: Vec<ResultRow>) -> Vec<Run> {
 
 /// One row of `verdict_events`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct VerdictEvent {
+pub struct VerdictObservation {
     pub service_id: i64,
     pub at: i64,
     /// `None` for the service's first verdict.
     pub before: Option<Verdict>,
     pub after: Verdict,
-    pub changes: Vec<Change>,
+    pub changes: Vec<VerdictChange>,
     /// The service's addresses after the change (from the report), for the evidence.
     pub addresses: Vec<String>,
 }

@@ -3,8 +3,8 @@
 //! and outbox rows saved in one transaction.
 
 use super::detector::Output;
-use super::incident::Change;
-use super::observation::{Mute, ResultRow, Sample, VerdictEvent};
+use super::incident::IncidentChange;
+use super::observation::{Mute, ResultRow, Sample, VerdictObservation};
 use super::rules::Thresholds;
 use super::state::State;
 use super::subject::{InventoryRows, Subject, Topology};
@@ -82,7 +82,7 @@ pub async fn new_verdicts(
     pool: &SqlitePool,
     after: i64,
     limit: i64,
-) -> anyhow::Result<(Vec<VerdictEvent>, Option<i64>)> {
+) -> anyhow::Result<(Vec<VerdictObservation>, Option<i64>)> {
     let rows = alert_state::verdict_events_after(pool, after, limit).await?;
     let last = rows.last().map(|r| r.id);
     let mut events = Vec::new();
@@ -97,7 +97,7 @@ pub async fn new_verdicts(
         let addresses = serde_json::from_str::<verdict::ServiceVerdict>(&row.report_after)
             .map(|r| r.addresses)
             .unwrap_or_default();
-        events.push(VerdictEvent {
+        events.push(VerdictObservation {
             service_id: row.service_id,
             at: row.at,
             before: row.verdict_before.as_deref().and_then(parse_verdict),
@@ -176,7 +176,7 @@ pub async fn save(
     let mut incidents = Vec::with_capacity(output.changes.len());
     for change in &output.changes {
         incidents.push(match change {
-            Change::Opened(i) => IncidentWrite::Open(NewIncident {
+            IncidentChange::Opened(i) => IncidentWrite::Open(NewIncident {
                 id: i.id,
                 rule: i.rule.as_str(),
                 severity: i.severity.as_str(),
@@ -192,8 +192,8 @@ pub async fn save(
                 folded_into: i.folded_into,
                 muted: i.muted,
             }),
-            Change::Resolved { id, at } => IncidentWrite::Resolve { id: *id, at: *at },
-            Change::Folded { id, into } => IncidentWrite::Fold {
+            IncidentChange::Resolved { id, at } => IncidentWrite::Resolve { id: *id, at: *at },
+            IncidentChange::Folded { id, into } => IncidentWrite::Fold {
                 id: *id,
                 into: *into,
             },

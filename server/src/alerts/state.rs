@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 pub struct State {
     /// The id the next incident gets.
     pub next_incident: i64,
-    pub checks: BTreeMap<i64, CheckState>,
+    pub checks: BTreeMap<i64, CheckStreak>,
     pub services: BTreeMap<i64, ServiceState>,
     pub open: BTreeMap<i64, OpenIncident>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct CheckState {
+pub struct CheckStreak {
     pub fails: u32,
     pub passes: u32,
     /// Only a check that has passed can regress.

@@ -6,12 +6,12 @@
 use super::describe::{self, Draft};
 use super::detector::Detector;
 use super::incident::{Rule, Severity};
-use super::observation::{VerdictEvent, rank};
+use super::observation::{VerdictObservation, rank};
 use super::subject::{Subject, SubjectKind};
-use verdict::{Change, Verdict};
+use verdict::{Verdict, VerdictChange};
 
 impl Detector<'_> {
-    pub(super) fn observe_verdict(&mut self, event: &VerdictEvent) {
+    pub(super) fn observe_verdict(&mut self, event: &VerdictObservation) {
         let subject = Subject::new(SubjectKind::Service, event.service_id);
         let Some(before) = event.before else {
             // A first verdict is where the service starts, not a change.
@@ -21,14 +21,14 @@ impl Detector<'_> {
             .changes
             .iter()
             .filter_map(|c| match c {
-                Change::DependencyBroken { host, .. } => Some(host),
+                VerdictChange::DependencyBroken { host, .. } => Some(host),
                 _ => None,
             })
             .collect();
         let worse = rank(event.after) > rank(before);
         let service = self.state.services.entry(event.service_id).or_default();
         for change in &event.changes {
-            if let Change::DependencyRecovered { host, .. } = change {
+            if let VerdictChange::DependencyRecovered { host, .. } = change {
                 service.broken_hosts.retain(|h| h != host);
             }
         }
@@ -71,9 +71,14 @@ impl Detector<'_> {
     }
 }
 
-fn verdict_draft(label: &str, subject: Subject, before: Verdict, event: &VerdictEvent) -> Draft {
+fn verdict_draft(
+    label: &str,
+    subject: Subject,
+    before: Verdict,
+    event: &VerdictObservation,
+) -> Draft {
     let broken_dep = event.changes.iter().find_map(|c| match c {
-        Change::DependencyBroken { host, .. } => Some(host.clone()),
+        VerdictChange::DependencyBroken { host, .. } => Some(host.clone()),
         _ => None,
     });
     let title = if event.after != before {

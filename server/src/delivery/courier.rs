@@ -1,6 +1,6 @@
 //! Sends one alert to one channel, within the attempt's time limit, and says how it went.
 
-use super::dispatcher::Settings;
+use super::dispatcher::DispatchSettings;
 use super::message::Alert;
 use super::{email, webhook};
 use reqwest::header::{HeaderName, HeaderValue};
@@ -25,11 +25,11 @@ pub struct Failure {
 #[derive(Clone)]
 pub struct Courier {
     http: Result<reqwest::Client, String>,
-    pub settings: Settings,
+    pub settings: DispatchSettings,
 }
 
 impl Courier {
-    pub fn new(settings: Settings) -> Self {
+    pub fn new(settings: DispatchSettings) -> Self {
         let mut http = reqwest::Client::builder();
         for root in settings.extra_roots.iter().flat_map(|r| r.http()) {
             http = http.add_root_certificate(root.clone());

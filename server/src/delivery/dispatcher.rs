@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 #[derive(Clone, Debug)]
-pub struct Settings {
+pub struct DispatchSettings {
     /// The dashboard's address as users open it, for absolute links in messages.
     pub public_url: Option<Url>,
     /// CA certificates trusted besides the standard roots (`--ca-file`).
@@ -32,7 +32,7 @@ pub struct Settings {
     pub poll: Duration,
 }
 
-impl Default for Settings {
+impl Default for DispatchSettings {
     fn default() -> Self {
         Self {
             public_url: None,

@@ -12,7 +12,7 @@ pub mod test_alert;
 pub mod webhook;
 
 pub use courier::{Answer, Courier, Failure};
-pub use dispatcher::Settings;
+pub use dispatcher::DispatchSettings;
 pub use roots::ExtraRoots;
 
 /// Now, in Unix milliseconds (the outbox's time unit).

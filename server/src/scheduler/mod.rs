@@ -53,7 +53,7 @@ pub trait CheckStore: Send + Sync + 'static {
 
 /// Scheduler settings, with defaults in one place.
 #[derive(Clone, Debug)]
-pub struct Settings {
+pub struct SchedulerSettings {
     /// Most probes in flight at once.
     pub concurrency: usize,
     /// Every probe ends by this (the prober's own timeout plus a margin).
@@ -70,9 +70,9 @@ pub struct Settings {
     pub lateness: Arc<Mutex<Lateness>>,
 }
 
-impl Default for Settings {
+impl Default for SchedulerSettings {
     fn default() -> Self {
-        Settings {
+        SchedulerSettings {
             // A thousand echo checks due at once (the first round) all start at once; serve
             // raises the open-file limit to match (each TCP or HTTP probe holds two sockets).
             concurrency: 1024,
@@ -98,7 +98,7 @@ pub struct Finished {
 /// Scheduler state: the timetable, the probes in flight and where their results go.
 pub struct Scheduler<R: ProbeRunner> {
     runner: Arc<R>,
-    settings: Settings,
+    settings: SchedulerSettings,
     schedule: Schedule,
     permits: Arc<Semaphore>,
     tasks: JoinSet<()>,
@@ -109,7 +109,7 @@ pub struct Scheduler<R: ProbeRunner> {
 impl<R: ProbeRunner> Scheduler<R> {
     pub fn new(
         runner: Arc<R>,
-        settings: Settings,
+        settings: SchedulerSettings,
         done_tx: mpsc::UnboundedSender<Finished>,
     ) -> Self {
         Scheduler {
@@ -243,7 +243,7 @@ pub fn rows(finished: &Finished, at: i64) -> Vec<NewResult> {
 pub async fn write_batches<S: CheckStore>(
     store: Arc<S>,
     mut rx: mpsc::UnboundedReceiver<NewResult>,
-    settings: Settings,
+    settings: SchedulerSettings,
 ) {
     let mut batch: Vec<NewResult> = Vec::new();
     let mut open = true;
@@ -275,7 +275,7 @@ pub async fn write_batches<S: CheckStore>(
 pub async fn run<R: ProbeRunner, S: CheckStore>(
     runner: Arc<R>,
     store: Arc<S>,
-    settings: Settings,
+    settings: SchedulerSettings,
     wake: Arc<Notify>,
     cancel: CancellationToken,
 ) -> Lateness {

@@ -74,7 +74,7 @@ pub trait VerdictStore: Send + Sync + 'static {
 
 /// Verdict job settings, with defaults in one place.
 #[derive(Clone, Debug)]
-pub struct Settings {
+pub struct VerdictJobSettings {
     /// Time between two verdicts on the same service (`--verdict-interval`, 5 minutes).
     pub interval: Duration,
     /// Most judgements in flight at once.
@@ -85,9 +85,9 @@ pub struct Settings {
     pub resync: Duration,
 }
 
-impl Default for Settings {
+impl Default for VerdictJobSettings {
     fn default() -> Self {
-        Settings {
+        VerdictJobSettings {
             interval: Duration::from_secs(300),
             concurrency: 4,
             judge_timeout: Duration::from_secs(120),
@@ -98,7 +98,7 @@ impl Default for Settings {
 
 /// How a judgement ended.
 #[derive(Debug)]
-pub enum Outcome {
+pub enum Judgement {
     Judged(Box<ServiceVerdict>),
     /// The judgement hit the hard timeout and was stopped.
     TimedOut,
@@ -110,13 +110,13 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Finished {
     pub service_id: i64,
-    pub outcome: Outcome,
+    pub outcome: Judgement,
 }
 
 /// Job state: the timetable, the judgements in flight and where they report.
 pub struct VerdictJob<J: Judge> {
     judge: Arc<J>,
-    settings: Settings,
+    settings: VerdictJobSettings,
     timetable: Timetable,
     targets: HashMap<i64, ToJudge>,
     permits: Arc<Semaphore>,
@@ -127,7 +127,7 @@ pub struct VerdictJob<J: Judge> {
 impl<J: Judge> VerdictJob<J> {
     pub fn new(
         judge: Arc<J>,
-        settings: Settings,
+        settings: VerdictJobSettings,
         done_tx: mpsc::UnboundedSender<Finished>,
     ) -> Self {
         VerdictJob {
@@ -194,11 +194,11 @@ impl<J: Judge> VerdictJob<J> {
             let outcome = match Url::parse(&target.url) {
                 Ok(url) => {
                     match tokio::time::timeout(limit, judge.judge(&url, &target.declared)).await {
-                        Ok(verdict) => Outcome::Judged(Box::new(verdict)),
-                        Err(_) => Outcome::TimedOut,
+                        Ok(verdict) => Judgement::Judged(Box::new(verdict)),
+                        Err(_) => Judgement::TimedOut,
                     }
                 }
-                Err(_) => Outcome::NotAUrl,
+                Err(_) => Judgement::NotAUrl,
             };
             let _ = done.send(Finished {
                 service_id: target.service_id,
@@ -215,7 +215,7 @@ impl<J: Judge> VerdictJob<J> {
 
 async fn store_finished<S: VerdictStore>(store: &S, finished: Finished, timeout: Duration) {
     match finished.outcome {
-        Outcome::Judged(verdict) => {
+        Judgement::Judged(verdict) => {
             let verdict_word = verdict.verdict.as_str();
             match store.save(finished.service_id, *verdict).await {
                 Ok(Some(event)) => tracing::info!(
@@ -230,12 +230,12 @@ async fn store_finished<S: VerdictStore>(store: &S, finished: Finished, timeout:
                 }
             }
         }
-        Outcome::TimedOut => tracing::warn!(
+        Judgement::TimedOut => tracing::warn!(
             service = finished.service_id,
             limit_secs = timeout.as_secs_f64(),
             "judging the service took too long and was stopped; no verdict stored"
         ),
-        Outcome::NotAUrl => {
+        Judgement::NotAUrl => {
             tracing::warn!(
                 service = finished.service_id,
                 "the service's target is not a URL"
@@ -249,7 +249,7 @@ async fn store_finished<S: VerdictStore>(store: &S, finished: Finished, timeout:
 pub async fn run<J: Judge, S: VerdictStore>(
     judge: Arc<J>,
     store: Arc<S>,
-    settings: Settings,
+    settings: VerdictJobSettings,
     cancel: CancellationToken,
 ) {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();

@@ -10,16 +10,16 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use v6watch::delivery::dispatcher::{self, Attempt};
-use v6watch::delivery::{Courier, Settings};
+use v6watch::delivery::{Courier, DispatchSettings};
 
 /// Backoffs of milliseconds instead of minutes.
-fn quick() -> Settings {
-    Settings {
+fn quick() -> DispatchSettings {
+    DispatchSettings {
         attempt_timeout: Duration::from_secs(10),
         backoff: vec![Duration::from_millis(30)],
         max_attempts: 4,
         poll: Duration::from_millis(20),
-        ..Settings::default()
+        ..DispatchSettings::default()
     }
 }
 
@@ -28,7 +28,7 @@ struct Running {
     task: JoinHandle<()>,
 }
 
-fn start(pool: &SqlitePool, settings: Settings) -> Running {
+fn start(pool: &SqlitePool, settings: DispatchSettings) -> Running {
     let cancel = CancellationToken::new();
     let task = tokio::spawn(dispatcher::run(
         pool.clone(),
@@ -92,7 +92,7 @@ async fn a_receiver_that_keeps_failing_is_given_up_with_its_error_logged() {
     let channel = webhook_channel(&db.pool, "broken", &receiver.url).await;
     let running = start(
         &db.pool,
-        Settings {
+        DispatchSettings {
             max_attempts: 2,
             ..quick()
         },
@@ -112,7 +112,7 @@ async fn a_hanging_channel_does_not_delay_another() {
     let stuck = webhook_channel(&db.pool, "stuck", &hanging_url().await).await;
     let receiver = Receiver::start().await;
     let fine = webhook_channel(&db.pool, "fine", &receiver.url).await;
-    let settings = Settings {
+    let settings = DispatchSettings {
         attempt_timeout: Duration::from_secs(600),
         ..quick()
     };

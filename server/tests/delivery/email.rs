@@ -4,7 +4,7 @@ use super::helpers::{SmtpServer, SmtpTls, TestCa};
 use model::channels::SmtpSecurity;
 use store::channels::{Destination, Route};
 use store::deliveries::Notification;
-use v6watch::delivery::{Courier, ExtraRoots, Settings};
+use v6watch::delivery::{Courier, DispatchSettings, ExtraRoots};
 
 fn alert() -> Notification {
     Notification {
@@ -43,9 +43,9 @@ fn secured_mailer(port: u16, login: Option<(&str, &str)>, security: SmtpSecurity
 }
 
 fn courier() -> Courier {
-    Courier::new(Settings {
+    Courier::new(DispatchSettings {
         public_url: Some("https://watch.example.test/".parse().unwrap()),
-        ..Settings::default()
+        ..DispatchSettings::default()
     })
 }
 
@@ -120,9 +120,9 @@ async fn a_refused_connection_is_a_failure() {
 
 /// A courier that trusts the test's CA, as `--ca-file` makes it.
 fn trusting(ca: &TestCa) -> Courier {
-    Courier::new(Settings {
+    Courier::new(DispatchSettings {
         extra_roots: Some(ExtraRoots::from_pem(ca.ca_pem.as_bytes()).unwrap()),
-        ..Settings::default()
+        ..DispatchSettings::default()
     })
 }
 

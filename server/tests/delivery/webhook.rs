@@ -5,7 +5,7 @@ use model::channels::WebhookPreset;
 use serde_json::json;
 use store::channels::{Destination, Route};
 use store::deliveries::Notification;
-use v6watch::delivery::{Courier, Settings};
+use v6watch::delivery::{Courier, DispatchSettings};
 
 fn alert() -> Notification {
     Notification {
@@ -24,9 +24,9 @@ fn alert() -> Notification {
 }
 
 fn courier() -> Courier {
-    Courier::new(Settings {
+    Courier::new(DispatchSettings {
         public_url: Some("https://v6watch.example.test/".parse().unwrap()),
-        ..Settings::default()
+        ..DispatchSettings::default()
     })
 }
 

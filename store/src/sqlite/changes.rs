@@ -1,7 +1,7 @@
 //! The change log behind "recent changes" on the overview.
 
 use super::Result;
-use model::inventory::Change;
+use model::inventory::InventoryChange;
 use sqlx::{SqliteConnection, SqlitePool};
 
 pub async fn record(
@@ -21,7 +21,7 @@ pub async fn record(
     Ok(())
 }
 
-pub async fn recent(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>> {
+pub async fn recent(pool: &SqlitePool, limit: i64) -> Result<Vec<InventoryChange>> {
     Ok(sqlx::query_as(
         "SELECT at, entity, entity_id, action, summary FROM changes ORDER BY id DESC LIMIT ?",
     )

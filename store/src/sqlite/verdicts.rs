@@ -5,7 +5,7 @@
 
 use super::{Result, StoreError};
 use sqlx::SqlitePool;
-use verdict::{Change, ServiceVerdict, Verdict};
+use verdict::{ServiceVerdict, Verdict, VerdictChange};
 
 /// The latest verdict of one service.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,7 +18,7 @@ pub struct StoredVerdict {
 
 /// One row of `verdict_events`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct VerdictEvent {
+pub struct VerdictEventRow {
     pub id: i64,
     pub service_id: i64,
     /// Unix time in milliseconds.
@@ -27,7 +27,7 @@ pub struct VerdictEvent {
     pub verdict_before: Option<Verdict>,
     pub verdict_after: Verdict,
     /// Empty for a first verdict.
-    pub changes: Vec<Change>,
+    pub changes: Vec<VerdictChange>,
     pub report_before: Option<ServiceVerdict>,
     pub report_after: ServiceVerdict,
 }
@@ -182,11 +182,11 @@ type EventRow = (
 const EVENT_COLUMNS: &str =
     "id, service_id, at, verdict_before, verdict_after, changes, report_before, report_after";
 
-fn event(row: EventRow) -> Result<VerdictEvent> {
+fn event(row: EventRow) -> Result<VerdictEventRow> {
     let (id, service_id, at, before, after, changes, report_before, report_after) = row;
     // The verdict columns hold the same codes serde uses (CHECK constraints keep them so).
     let verdict = |code: &str| decode::<Verdict>("verdict", &format!("\"{code}\""));
-    Ok(VerdictEvent {
+    Ok(VerdictEventRow {
         id,
         service_id,
         at,
@@ -202,7 +202,11 @@ fn event(row: EventRow) -> Result<VerdictEvent> {
 }
 
 /// A service's events, newest first.
-pub async fn history(pool: &SqlitePool, service_id: i64, limit: i64) -> Result<Vec<VerdictEvent>> {
+pub async fn history(
+    pool: &SqlitePool,
+    service_id: i64,
+    limit: i64,
+) -> Result<Vec<VerdictEventRow>> {
     let rows: Vec<EventRow> = sqlx::query_as(&format!(
         "SELECT {EVENT_COLUMNS} FROM verdict_events WHERE service_id = ? ORDER BY id DESC LIMIT ?"
     ))
@@ -214,7 +218,11 @@ pub async fn history(pool: &SqlitePool, service_id: i64, limit: i64) -> Result<V
 }
 
 /// Events with an id above `after`, oldest first: how the alert stage follows the stream.
-pub async fn events_after(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<VerdictEvent>> {
+pub async fn events_after(
+    pool: &SqlitePool,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<VerdictEventRow>> {
     let rows: Vec<EventRow> = sqlx::query_as(&format!(
         "SELECT {EVENT_COLUMNS} FROM verdict_events WHERE id > ? ORDER BY id LIMIT ?"
     ))

@@ -2,7 +2,7 @@
 //! summary and uptime in words, and names escaped.
 
 use super::buckets::{Sample, bucket};
-use super::timeline::Change;
+use super::timeline::VerdictStep;
 use super::*;
 use leptos::prelude::*;
 
@@ -104,7 +104,7 @@ fn the_verdict_timeline_names_each_stretch() {
         Range::Day,
         NOW,
         Some("ready".into()),
-        &[Change {
+        &[VerdictStep {
             at: w.start + 12 * 3_600_000,
             verdict: "broken".into(),
         }],

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One verdict change: when, and the verdict after it (`ready`, `partial`, `broken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Change {
+pub struct VerdictStep {
     pub at: i64,
     pub verdict: String,
 }
@@ -32,7 +32,12 @@ impl Timeline {
     /// The spans from the window's start to `now` (never beyond the window): `before` is the
     /// verdict in force at the start, `changes` those after it, oldest first. Changes outside
     /// the window are ignored; equal neighbours merge.
-    pub fn build(range: Range, now: i64, before: Option<String>, changes: &[Change]) -> Timeline {
+    pub fn build(
+        range: Range,
+        now: i64,
+        before: Option<String>,
+        changes: &[VerdictStep],
+    ) -> Timeline {
         let window = range.window(now);
         let end = now.clamp(window.start, window.end());
         let mut spans: Vec<Span> = Vec::new();
@@ -99,8 +104,8 @@ mod tests {
 
     const NOW: i64 = 1_764_120_000_000;
 
-    fn change(at: i64, verdict: &str) -> Change {
-        Change {
+    fn change(at: i64, verdict: &str) -> VerdictStep {
+        VerdictStep {
             at,
             verdict: verdict.into(),
         }

@@ -1,8 +1,8 @@
 //! Verdicts from the store into what the pages show (server side).
 
 use super::*;
-use store::verdicts::{StoredVerdict, VerdictEvent};
-use verdict::Change;
+use store::verdicts::{StoredVerdict, VerdictEventRow};
+use verdict::VerdictChange;
 
 /// Addresses split by family (v6, v4); a text that is no address goes with v6.
 fn split(addresses: &[String]) -> (Vec<String>, Vec<String>) {
@@ -50,9 +50,9 @@ impl From<StoredVerdict> for VerdictDetail {
 }
 
 /// One change in words.
-pub fn describe(change: &Change) -> String {
+pub fn describe(change: &VerdictChange) -> String {
     match change {
-        Change::Verdict {
+        VerdictChange::Verdict {
             before,
             after,
             reason,
@@ -65,18 +65,18 @@ pub fn describe(change: &Change) -> String {
             ),
             None => format!("verdict {} → {}", before.as_str(), after.as_str()),
         },
-        Change::DependencyBroken { host, reason } => match reason {
+        VerdictChange::DependencyBroken { host, reason } => match reason {
             Some(reason) => format!("{host} broke: {}", reason.as_str()),
             None => format!("{host} broke"),
         },
-        Change::DependencyRecovered { host, verdict } => {
+        VerdictChange::DependencyRecovered { host, verdict } => {
             format!("{host} recovered ({})", verdict.as_str())
         }
     }
 }
 
-impl From<VerdictEvent> for HistoryRow {
-    fn from(e: VerdictEvent) -> Self {
+impl From<VerdictEventRow> for HistoryRow {
+    fn from(e: VerdictEventRow) -> Self {
         let mut changes: Vec<String> = e.changes.iter().map(describe).collect();
         if e.verdict_before.is_none() {
             changes.push(format!(

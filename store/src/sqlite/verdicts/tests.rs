@@ -97,12 +97,12 @@ async fn events_record_first_verdicts_and_changes_only() {
     assert_eq!(
         e.changes,
         vec![
-            Change::Verdict {
+            VerdictChange::Verdict {
                 before: Verdict::Ready,
                 after: Verdict::Partial,
                 reason: None
             },
-            Change::DependencyBroken {
+            VerdictChange::DependencyBroken {
                 host: "js.lab.test".into(),
                 reason: Some(probes::Reason::NoAaaa)
             },
@@ -123,7 +123,7 @@ async fn events_record_first_verdicts_and_changes_only() {
     );
     assert_eq!(
         e.changes,
-        vec![Change::DependencyBroken {
+        vec![VerdictChange::DependencyBroken {
             host: "cdn.lab.test".into(),
             reason: Some(probes::Reason::NoAaaa)
         }]
@@ -134,11 +134,11 @@ async fn events_record_first_verdicts_and_changes_only() {
     let e = history(&pool, id, 10).await.unwrap().remove(0);
     assert_eq!(e.id, recovered);
     assert_eq!(e.verdict_before, Some(Verdict::Partial));
-    assert!(e.changes.contains(&Change::DependencyRecovered {
+    assert!(e.changes.contains(&VerdictChange::DependencyRecovered {
         host: "js.lab.test".into(),
         verdict: DepVerdict::Ready
     }));
-    assert!(e.changes.contains(&Change::DependencyRecovered {
+    assert!(e.changes.contains(&VerdictChange::DependencyRecovered {
         host: "cdn.lab.test".into(),
         verdict: DepVerdict::Ready
     }));
