@@ -187,7 +187,7 @@ async fn main() {
         store_calls(&pool, now, check).await;
         return;
     }
-    let router = v6watch::startup::router(pool.clone(), dir.path().to_str().unwrap(), false);
+    let router = v6watch::web::router(pool.clone(), dir.path().to_str().unwrap(), false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

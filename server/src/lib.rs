@@ -1,23 +1,16 @@
-//! v6watch's server: the HTTP application around the pages, sign-in, the inventory's
-//! form posts, the JSON API, the scheduled jobs (probes, verdicts), alert delivery, and the command-line
-//! commands.
+//! v6watch's server, a module per stage of the data flow: the scheduler runs the probes on
+//! the inventory's checks, the verdict job judges HTTP(S) services, the alert stage turns
+//! results and verdicts into incidents, delivery sends them, and the web layer serves the
+//! pages, form posts, API and metrics. `config` holds the command line, `cli` the one-shot
+//! commands, and `startup` wires the stages together.
 
-pub mod alert_actions;
 pub mod alerts;
-pub mod api;
-pub mod auth;
-pub mod channel_actions;
-pub mod check;
-pub mod check_actions;
 pub mod cli;
+pub mod config;
 pub mod delivery;
 pub mod events;
-pub mod inventory;
-pub mod metrics;
 pub mod scheduler;
 pub mod selftest;
-pub mod settings_actions;
 pub mod startup;
-pub mod state;
-pub mod token_actions;
 pub mod verdicts;
+pub mod web;

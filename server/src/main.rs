@@ -2,8 +2,8 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use v6watch::cli::{Cli, Command};
-use v6watch::{check, startup};
+use v6watch::config::{Cli, Command};
+use v6watch::{cli, startup};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -17,7 +17,7 @@ async fn main() -> ExitCode {
         .init();
 
     let result = match cli.command {
-        Some(Command::Check(args)) => check::run(args).await,
+        Some(Command::Check(args)) => cli::check::run(args).await,
         Some(Command::Serve(args)) => startup::serve(args).await.map(|()| ExitCode::SUCCESS),
         None => startup::serve(cli.serve).await.map(|()| ExitCode::SUCCESS),
     };

@@ -9,7 +9,7 @@ use v6watch::alerts::worker::{WorkerSettings, step};
 mod support;
 
 use support::{TestApp, location, serve};
-use v6watch::startup::Wiring;
+use v6watch::web::Wiring;
 
 const HOSTILE: &str = "<script>alert(1)</script>";
 

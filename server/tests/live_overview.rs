@@ -9,7 +9,7 @@ use store::results::NewResult;
 use v6watch::alerts::worker::{WorkerSettings, step};
 use v6watch::scheduler::CheckStore;
 use v6watch::scheduler::sqlite::SqliteChecks;
-use v6watch::startup::Wiring;
+use v6watch::web::Wiring;
 
 mod support;
 

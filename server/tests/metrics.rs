@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::process::Command;
-use v6watch::startup::{Wiring, router_with};
+use v6watch::web::{Wiring, router_with};
 
 const TOKEN: &str = "scrape-secret-123";
 

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use v6watch::scheduler::live_prober::LiveProber;
-use v6watch::startup::Wiring;
+use v6watch::web::Wiring;
 
 mod support;
 

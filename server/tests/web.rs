@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 mod support;
 
 use support::{TestApp, location, serve};
-use v6watch::startup::Wiring;
+use v6watch::web::Wiring;
 
 impl TestApp {
     async fn host_count(&self) -> i64 {

@@ -2,7 +2,7 @@
 //! stands in front of it like every page).
 
 use super::{Event, EventBus};
-use crate::state::AppState;
+use crate::web::state::AppState;
 use axum::extract::State;
 use axum::response::sse::{self, KeepAlive, Sse};
 use futures::Stream;

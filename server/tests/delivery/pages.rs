@@ -4,7 +4,7 @@
 use super::helpers::Receiver;
 use super::support::{TestApp, location, serve};
 use reqwest::StatusCode;
-use v6watch::startup::Wiring;
+use v6watch::web::Wiring;
 
 impl TestApp {
     async fn channel_count(&self) -> i64 {

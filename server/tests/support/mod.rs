@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use std::net::SocketAddr;
 use v6watch::events::EventBus;
-use v6watch::startup::Wiring;
+use v6watch::web::Wiring;
 
 pub struct TestApp {
     pub base: String,
@@ -39,7 +39,7 @@ pub async fn serve(wiring: Wiring) -> TestApp {
     let pool = store::open(&dir.path().join("v6watch.db")).await.unwrap();
     let events = wiring.events.clone();
     let router =
-        v6watch::startup::router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);
+        v6watch::web::router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

@@ -123,3 +123,9 @@ pub async fn inventory_counts(pool: &SqlitePool) -> Result<[i64; 5]> {
     .await?;
     Ok([row.0, row.1, row.2, row.3, row.4])
 }
+
+/// Whether the database answers (for `/healthz`).
+pub async fn ping(pool: &SqlitePool) -> Result<()> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
+}

@@ -1,8 +1,8 @@
 //! The setup, sign-in and sign-out form posts.
 
 use super::password;
-use crate::inventory::flash_back;
-use crate::state::AppState;
+use crate::web::actions::inventory::flash_back;
+use crate::web::state::AppState;
 use app::{SESSION_USER_ID, SESSION_USERNAME};
 use axum::Form;
 use axum::extract::{ConnectInfo, State};

@@ -1,7 +1,7 @@
 //! Checks with the newest result of each address family, and a check's results.
 
 use super::reply::{error, ok, store_failed};
-use crate::state::AppState;
+use crate::web::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

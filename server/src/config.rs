@@ -1,8 +1,15 @@
-//! Command-line interface: every flag also readable from an environment variable.
+//! The command line: every flag, also readable from an environment variable, with its
+//! range checked by the parser; and what the flags mean for each stage's settings.
 
+use crate::alerts::worker::WorkerSettings;
+use crate::delivery::ExtraRoots;
+use crate::delivery::message::public_base;
+use crate::verdicts::VerdictJobSettings;
 use clap::{Args, Parser, Subcommand};
+use probes::ProbeConfig;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,15 +49,66 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure: set this when a TLS reverse proxy fronts v6watch.
     #[arg(long, env = "V6WATCH_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// Nameserver the scheduled probes ask instead of the system's (resolv.conf):
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+    /// Seconds before each scheduled probe gives up.
+    #[arg(long, env = "V6WATCH_PROBE_TIMEOUT", default_value_t = 5.0, value_parser = probe_seconds)]
+    pub probe_timeout: f64,
+    /// Token a Prometheus scraper sends as `Authorization: Bearer TOKEN` to read `/metrics`
+    /// without a session. Without it, only signed-in users can read `/metrics`.
+    #[arg(long, env = "V6WATCH_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// The dashboard's address as users open it (https://v6watch.home.example/), for the
+    /// links in alert messages; without it, messages carry the path alone.
+    #[arg(long, env = "V6WATCH_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Seconds between two IPv6-only verdicts on the same HTTP(S) service (each fetches the
+    /// page and checks every host it pulls resources from).
+    #[arg(long, env = "V6WATCH_VERDICT_INTERVAL", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(10..=86_400))]
+    pub verdict_interval: u64,
+    /// Serve the pages without probing, judging or sending alerts (for tests).
+    #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
+    pub no_scheduler: bool,
+    /// Seconds between looks of the alert detector at new results.
+    #[arg(long, env = "V6WATCH_ALERT_INTERVAL", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub alert_interval: u64,
+    /// A latency regression: the recent median above this many times its baseline median...
+    #[arg(long, env = "V6WATCH_ALERT_LATENCY_FACTOR", default_value_t = 2.0, value_parser = at_least_one)]
+    pub alert_latency_factor: f64,
+    /// ...and at least this many milliseconds above it.
+    #[arg(long, env = "V6WATCH_ALERT_LATENCY_MIN_MS", default_value_t = 20.0, value_parser = not_negative)]
+    pub alert_latency_min_ms: f64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// A URL (http/https), a host name, or an IPv6/IPv4 address.
+    pub target: String,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+    /// Seconds before each probe gives up.
+    #[arg(long, default_value_t = 5.0, value_parser = probe_seconds)]
+    pub timeout: f64,
+    /// Print one JSON object instead of a readable report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The probe flags `serve` and `check` share.
+#[derive(Debug, Clone, Args)]
+pub struct ProbeArgs {
+    /// Nameserver the probes ask instead of the system's (resolv.conf):
     /// [2001:db8::53]:53, 2001:db8::53 or 192.0.2.53. Repeat for several.
     #[arg(
         long = "resolver",
         value_name = "ADDR[:PORT]",
         env = "V6WATCH_RESOLVER",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_parser = nameserver
     )]
-    pub resolvers: Vec<String>,
+    pub resolvers: Vec<SocketAddr>,
     /// A NAT64 prefix besides 64:ff9b::/96 (e.g. 2001:db8:64::/96): AAAA answers inside it are
     /// marked as synthesized. Repeat for several.
     #[arg(
@@ -64,66 +122,111 @@ pub struct ServeArgs {
     /// for HTTPS probes, webhooks and SMTP over TLS.
     #[arg(long, value_name = "PEM", env = "V6WATCH_CA_FILE")]
     pub ca_file: Option<PathBuf>,
-    /// Seconds before each scheduled probe gives up.
-    #[arg(long, env = "V6WATCH_PROBE_TIMEOUT", default_value_t = 5.0)]
-    pub probe_timeout: f64,
-    /// Token a Prometheus scraper sends as `Authorization: Bearer TOKEN` to read `/metrics`
-    /// without a session. Without it, only signed-in users can read `/metrics`.
-    #[arg(long, env = "V6WATCH_METRICS_TOKEN", hide_env_values = true)]
-    pub metrics_token: Option<String>,
-    /// The dashboard's address as users open it (https://v6watch.home.example/), for the
-    /// links in alert messages; without it, messages carry the path alone.
-    #[arg(long, env = "V6WATCH_PUBLIC_URL", value_name = "URL")]
-    pub public_url: Option<String>,
-    /// Seconds between two IPv6-only verdicts on the same HTTP(S) service (each fetches the
-    /// page and checks every host it pulls resources from).
-    #[arg(long, env = "V6WATCH_VERDICT_INTERVAL", default_value_t = 300)]
-    pub verdict_interval: u64,
-    /// Serve the pages without probing, judging or sending alerts (for tests).
-    #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
-    pub no_scheduler: bool,
-    /// Seconds between looks of the alert detector at new results.
-    #[arg(long, env = "V6WATCH_ALERT_INTERVAL", default_value_t = 5)]
-    pub alert_interval: u64,
-    /// A latency regression: the recent median above this many times its baseline median...
-    #[arg(long, env = "V6WATCH_ALERT_LATENCY_FACTOR", default_value_t = 2.0)]
-    pub alert_latency_factor: f64,
-    /// ...and at least this many milliseconds above it.
-    #[arg(long, env = "V6WATCH_ALERT_LATENCY_MIN_MS", default_value_t = 20.0)]
-    pub alert_latency_min_ms: f64,
 }
 
-#[derive(Debug, Clone, Args)]
-pub struct CheckArgs {
-    /// A URL (http/https), a host name, or an IPv6/IPv4 address.
-    pub target: String,
-    /// Nameserver to ask instead of the system's: [2001:db8::53]:53, 2001:db8::53 or 192.0.2.53.
-    /// Repeat for several.
-    #[arg(
-        long = "resolver",
-        value_name = "ADDR[:PORT]",
-        env = "V6WATCH_RESOLVER",
-        value_delimiter = ','
-    )]
-    pub resolvers: Vec<String>,
-    /// A NAT64 prefix besides 64:ff9b::/96 (e.g. 2001:db8:64::/96): AAAA answers inside it are
-    /// marked as synthesized. Repeat for several.
-    #[arg(
-        long = "nat64-prefix",
-        value_name = "PREFIX",
-        env = "V6WATCH_NAT64_PREFIX",
-        value_delimiter = ','
-    )]
-    pub nat64_prefixes: Vec<ipnet::Ipv6Net>,
-    /// PEM file of extra CA certificates to trust for HTTPS besides the standard roots.
-    #[arg(long, value_name = "PEM", env = "V6WATCH_CA_FILE")]
-    pub ca_file: Option<PathBuf>,
-    /// Seconds before each probe gives up.
-    #[arg(long, default_value_t = 5.0)]
-    pub timeout: f64,
-    /// Print one JSON object instead of a readable report.
-    #[arg(long)]
-    pub json: bool,
+impl ProbeArgs {
+    /// The probe settings these flags ask for, with `timeout_secs` per probe.
+    pub fn probe_config(&self, timeout_secs: f64) -> ProbeConfig {
+        let mut config = ProbeConfig {
+            nameservers: self.resolvers.clone(),
+            timeout: Duration::from_secs_f64(timeout_secs),
+            extra_ca_file: self.ca_file.clone(),
+            ..ProbeConfig::default()
+        };
+        config.connect_timeout = config.connect_timeout.min(config.timeout);
+        for prefix in &self.nat64_prefixes {
+            let prefix = prefix.trunc();
+            if !config.nat64_prefixes.contains(&prefix) {
+                config.nat64_prefixes.push(prefix);
+            }
+        }
+        config
+    }
+}
+
+impl ServeArgs {
+    /// The scheduled probes' settings.
+    pub fn probe_config(&self) -> ProbeConfig {
+        self.probe.probe_config(self.probe_timeout)
+    }
+
+    /// The alert stage's settings.
+    pub fn alert_settings(&self) -> WorkerSettings {
+        let mut settings = WorkerSettings {
+            interval: Duration::from_secs(self.alert_interval),
+            ..WorkerSettings::default()
+        };
+        settings.rules.latency.factor = self.alert_latency_factor;
+        settings.rules.latency.min_increase_ms = self.alert_latency_min_ms;
+        settings
+    }
+
+    /// The verdict job's settings. A judgement's hard timeout is 24 probe timeouts (2 minutes
+    /// by default): a page with many dependency hosts takes several rounds of them.
+    pub fn verdict_settings(&self) -> VerdictJobSettings {
+        VerdictJobSettings {
+            interval: Duration::from_secs(self.verdict_interval),
+            judge_timeout: Duration::from_secs_f64(self.probe_timeout) * 24,
+            ..VerdictJobSettings::default()
+        }
+    }
+
+    /// The `--ca-file` certificates for the delivery stage, checked at start-up.
+    pub fn extra_roots(&self) -> anyhow::Result<Option<ExtraRoots>> {
+        self.probe
+            .ca_file
+            .as_deref()
+            .map(|path| ExtraRoots::read(path).map_err(|e| anyhow::anyhow!("--ca-file: {e}")))
+            .transpose()
+    }
+
+    /// The dashboard's public base URL, checked at start-up.
+    pub fn public_url(&self) -> anyhow::Result<Option<url::Url>> {
+        match self.public_url.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => public_base(text)
+                .map(Some)
+                .map_err(|e| anyhow::anyhow!("--public-url: {e}")),
+        }
+    }
+}
+
+fn nameserver(text: &str) -> Result<SocketAddr, String> {
+    probes::parse_nameserver(text).map_err(|e| e.to_string())
+}
+
+/// Seconds a probe may take: above 0, at most 300.
+fn probe_seconds(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if value.is_finite() && value > 0.0 && value <= 300.0 {
+        Ok(value)
+    } else {
+        Err("must be between 0 and 300 seconds".into())
+    }
+}
+
+fn at_least_one(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if value.is_finite() && value >= 1.0 {
+        Ok(value)
+    } else {
+        Err("must be 1 or more".into())
+    }
+}
+
+fn not_negative(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err("must be 0 or more".into())
+    }
 }
 
 #[cfg(test)]
@@ -164,7 +267,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.serve.verdict_interval, 900);
-        assert_eq!(cli.serve.resolvers.len(), 2);
+        assert_eq!(cli.serve.probe.resolvers.len(), 2);
         assert_eq!(cli.serve.probe_timeout, 2.5);
         assert!(cli.serve.no_scheduler);
         assert_eq!(
@@ -191,7 +294,10 @@ mod tests {
         let Some(Command::Check(args)) = cli.command else {
             panic!("not check")
         };
-        assert_eq!(args.nat64_prefixes, ["2001:db8:64::/96".parse().unwrap()]);
+        assert_eq!(
+            args.probe.nat64_prefixes,
+            ["2001:db8:64::/96".parse().unwrap()]
+        );
         assert!(
             Cli::try_parse_from([
                 "v6watch",
@@ -202,7 +308,13 @@ mod tests {
             ])
             .is_err()
         );
-        assert_eq!(args.resolvers, ["[2001:db8::53]:53", "192.0.2.53"]);
+        assert_eq!(
+            args.probe.resolvers,
+            [
+                "[2001:db8::53]:53".parse().unwrap(),
+                "192.0.2.53:53".parse().unwrap()
+            ]
+        );
         assert!(args.json);
     }
 }

@@ -1,7 +1,7 @@
 //! Every page needs a session, except sign-in, first-run setup, static assets,
 //! `/healthz` and the JSON API (which needs a bearer token instead). Before the admin account exists, everything leads to setup.
 
-use crate::state::AppState;
+use crate::web::state::AppState;
 use app::SESSION_USER_ID;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
@@ -34,12 +34,12 @@ pub async fn require_session(
 ) -> Response {
     let path = request.uri().path().to_string();
     // The API answers to its bearer tokens alone (`api::bearer`), never to a session.
-    if is_public(&path) || crate::api::is_api(&path) {
+    if is_public(&path) || crate::web::api::is_api(&path) {
         return next.run(request).await;
     }
-    let is_metrics = path == crate::metrics::PATH;
+    let is_metrics = path == crate::web::metrics::PATH;
     if is_metrics
-        && crate::metrics::bearer_matches(request.headers(), state.metrics_token.as_deref())
+        && crate::web::metrics::bearer_matches(request.headers(), state.metrics_token.as_deref())
     {
         return next.run(request).await;
     }
@@ -68,7 +68,7 @@ pub async fn require_session(
         }
     };
     if is_metrics {
-        return crate::metrics::unauthorized();
+        return crate::web::metrics::unauthorized();
     }
     if path == crate::events::stream::PATH {
         // A listening page gets a plain refusal, not a sign-in page it cannot show.

@@ -11,7 +11,7 @@ pub mod inventory;
 pub mod reply;
 pub mod verdicts;
 
-use crate::state::AppState;
+use crate::web::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get};

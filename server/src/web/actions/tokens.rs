@@ -1,14 +1,14 @@
 //! The API tokens page's form posts: create a token (shown once on the next page, through
 //! the session; only its hash is stored) and revoke one.
 
-use crate::api::bearer;
-use crate::inventory::flash_back;
 use crate::scheduler::unix_ms;
-use crate::state::AppState;
+use crate::web::actions::inventory::flash_back;
+use crate::web::api::bearer;
+use crate::web::state::AppState;
+use crate::web::store_failure::StoreFailure;
 use app::SESSION_USERNAME;
 use app::queries::tokens::{NEW_TOKEN_KEY, NewToken};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
@@ -25,12 +25,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn failed(err: StoreError) -> Response {
-    tracing::error!(error = %err, "API token action failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "could not save; see the server log",
-    )
-        .into_response()
+    StoreFailure::from_store(err, "API token action").text("not found")
 }
 
 pub async fn create(

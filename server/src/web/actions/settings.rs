@@ -1,9 +1,9 @@
 //! The settings form: validated by the same parsers as the serve flags, stored, and applied
 //! to the running probes at once (the self-test then runs again, so its banner is current).
 
-use crate::inventory::{flash_back, store_errors};
 use crate::selftest;
-use crate::state::AppState;
+use crate::web::actions::inventory::{flash_back, store_errors};
+use crate::web::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;

@@ -3,8 +3,8 @@
 //! message per field, and nothing stored changes; a typed secret is never sent back.
 
 use crate::delivery::test_alert;
-use crate::inventory::{Kind, deleted, flash_back, store_errors};
-use crate::state::AppState;
+use crate::web::actions::inventory::{Kind, deleted, flash_back, store_errors};
+use crate::web::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;

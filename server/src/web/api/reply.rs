@@ -1,6 +1,7 @@
 //! The API's answers: JSON bodies, and errors as `{"error": "..."}` or, for rejected input,
 //! `{"errors": {"field": "message"}}` with the inventory forms' field names and messages.
 
+use crate::web::store_failure::StoreFailure;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -49,20 +50,9 @@ pub fn ok<T: Serialize>(value: T) -> Response {
 /// A store failure: unknown id 404, a conflict (duplicate name) 422 on its field like the
 /// form shows it, anything else 500 with the details only in the server log.
 pub fn store_failed(err: StoreError) -> Response {
-    match err {
-        StoreError::NotFound => error(StatusCode::NOT_FOUND, "not found"),
-        StoreError::Conflict { field, message } => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
-            invalid(errors)
-        }
-        other => {
-            tracing::error!(error = %other, "API request failed in the store");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the database failed; see the server log",
-            )
-        }
+    match StoreFailure::from_store(err, "API request") {
+        conflict @ StoreFailure::Conflict { .. } => invalid(conflict.field_errors("not found")),
+        other => error(other.status(), other.message("not found")),
     }
 }
 

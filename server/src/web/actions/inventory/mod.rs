@@ -2,7 +2,8 @@
 //! the pages, store, and redirect (303). A rejected form goes back to its page with the
 //! user's input and a message per field, and nothing stored changes.
 
-use crate::state::AppState;
+use crate::web::state::AppState;
+use crate::web::store_failure::StoreFailure;
 use app::queries::flash::{Flash, SESSION_KEY};
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -62,16 +63,7 @@ pub async fn flash_back(
 
 /// Turns a store failure into a message for the field that caused it.
 pub fn store_errors(err: StoreError) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    match err {
-        StoreError::Conflict { field, message } => errors.add(field, message),
-        StoreError::NotFound => errors.add("_form", "it was deleted meanwhile"),
-        other => {
-            tracing::error!(error = %other, "saving failed");
-            errors.add("_form", "could not save; see the server log");
-        }
-    }
-    errors
+    StoreFailure::from_store(err, "saving").field_errors("it was deleted meanwhile")
 }
 
 /// Validates, stores (create when `id` is None, else update) and redirects.
@@ -112,14 +104,8 @@ pub fn deleted(kind: &Kind, id: i64, result: Result<(), StoreError>) -> Response
         Ok(()) | Err(StoreError::NotFound) => {
             Redirect::to(&format!("/{}", kind.plural)).into_response()
         }
-        Err(err) => {
-            tracing::error!(error = %err, kind = kind.singular, id, "delete failed");
-            (
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "Could not delete; see the server log.",
-            )
-                .into_response()
-        }
+        Err(err) => StoreFailure::from_store(err, &format!("delete {} {id}", kind.singular))
+            .text("not found"),
     }
 }
 
@@ -129,7 +115,7 @@ macro_rules! handlers {
     ($module:ident, $singular:literal, $input:ident, $has_detail:literal) => {
         mod $module {
             use super::{Kind, deleted, save as save_form};
-            use crate::state::AppState;
+            use crate::web::state::AppState;
             use axum::Form;
             use axum::extract::{Path, State};
             use axum::response::Response;

@@ -2,7 +2,7 @@
 //! narrows the list.
 
 use super::reply::{error, ok, store_failed};
-use crate::state::AppState;
+use crate::web::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

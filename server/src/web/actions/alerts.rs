@@ -2,9 +2,10 @@
 //! until a time (and end a mute), and a check's alert thresholds. Form posts that store and
 //! redirect (303); a rejected form goes back to its page with a message per field.
 
-use crate::inventory::flash_back;
 use crate::scheduler::unix_ms;
-use crate::state::AppState;
+use crate::web::actions::inventory::flash_back;
+use crate::web::state::AppState;
+use crate::web::store_failure::StoreFailure;
 use app::SESSION_USERNAME;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -34,17 +35,7 @@ fn back_to(back: Option<&String>, default: &str) -> String {
 }
 
 fn failed(err: StoreError) -> Response {
-    match err {
-        StoreError::NotFound => (StatusCode::NOT_FOUND, "not found").into_response(),
-        other => {
-            tracing::error!(error = %other, "alert action failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "could not save; see the server log",
-            )
-                .into_response()
-        }
-    }
+    StoreFailure::from_store(err, "alert action").text("not found")
 }
 
 async fn username(session: &Session) -> String {

@@ -2,9 +2,9 @@
 //! Each is a form post that changes the stored check, wakes the scheduler and redirects back.
 //! "Run now" on a service's HTTP check also asks the verdict job for a new verdict.
 
-use crate::state::AppState;
+use crate::web::state::AppState;
+use crate::web::store_failure::StoreFailure;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
@@ -40,19 +40,7 @@ fn back_to(back: &str) -> Redirect {
 }
 
 fn failed(err: StoreError) -> Response {
-    match err {
-        StoreError::NotFound => {
-            (StatusCode::NOT_FOUND, "that check no longer exists").into_response()
-        }
-        other => {
-            tracing::error!(error = %other, "check action failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "could not save; see the server log",
-            )
-                .into_response()
-        }
-    }
+    StoreFailure::from_store(err, "check action").text("that check no longer exists")
 }
 
 pub async fn run_now(

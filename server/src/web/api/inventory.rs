@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use sqlx::SqlitePool;
 use store::{self, StoreError};
 
-use crate::state::AppState;
+use crate::web::state::AppState;
 use axum::routing::get;
 
 pub fn routes() -> Router<AppState> {

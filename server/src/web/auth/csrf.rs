@@ -34,7 +34,7 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     );
     // The JSON API ignores cookies and takes only `Authorization: Bearer`, which another
     // site's page cannot send without a CORS preflight that v6watch never grants.
-    if safe || crate::api::is_api(request.uri().path()) || same_origin(request.headers()) {
+    if safe || crate::web::api::is_api(request.uri().path()) || same_origin(request.headers()) {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site or origin-less state-changing request");

@@ -3,7 +3,7 @@
 
 use super::reply::error;
 use crate::scheduler::unix_ms;
-use crate::state::AppState;
+use crate::web::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;

@@ -1,11 +1,11 @@
 //! What every request handler shares: one pool for the whole process, and the scheduler's
 //! wake-up.
 
-use crate::auth::throttle::LoginThrottle;
 use crate::delivery::Courier;
 use crate::events::EventBus;
 use crate::scheduler::lateness::Lateness;
 use crate::scheduler::live_prober::LiveProber;
+use crate::web::auth::throttle::LoginThrottle;
 use app::queries::status::StatusBoard;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;

@@ -1,0 +1,3 @@
+//! The one-shot commands beside `serve`.
+
+pub mod check;
