@@ -5,8 +5,8 @@ use super::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
+use model::domain::FormValues;
 use model::domain::account::NewAccount;
-use model::inventory::FormValues;
 
 fn no_check(_: &FormValues) -> FieldErrors {
     FieldErrors::default()

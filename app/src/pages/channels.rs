@@ -13,7 +13,7 @@ use model::channels::delivery::format_ms;
 use model::channels::input::SECRET_FIELDS;
 use model::channels::{Channel, ChannelInput, ChannelKind, SmtpSecurity, WebhookPreset};
 use model::domain::FieldErrors;
-use model::inventory::FormValues;
+use model::domain::FormValues;
 
 fn channel_check(values: &FormValues) -> FieldErrors {
     ChannelInput::validate(values).err().unwrap_or_default()

@@ -11,8 +11,9 @@ use crate::queries::inventory::{list_containers, load_choices, load_container};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
+use model::domain::FormValues;
 use model::domain::listing::{ListQuery, by_address, by_text};
-use model::inventory::{Container, ContainerInput, ContainerRuntime, FormValues, NetworkMode};
+use model::inventory::{Container, ContainerInput, ContainerRuntime, NetworkMode};
 
 fn container_check(values: &FormValues) -> FieldErrors {
     ContainerInput::validate(values).err().unwrap_or_default()

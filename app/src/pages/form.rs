@@ -5,8 +5,8 @@
 use crate::queries::flash::{Flash, take_flash};
 use leptos::prelude::*;
 use model::domain::FieldErrors;
-use model::inventory::FormValues;
-use model::inventory::form::Choice;
+use model::domain::FormValues;
+use model::domain::form::Choice;
 use std::collections::BTreeSet;
 
 /// Checks a whole form and returns its errors (empty when valid).

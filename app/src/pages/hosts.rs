@@ -8,8 +8,9 @@ use crate::queries::inventory::{list_hosts, load_host};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
+use model::domain::FormValues;
 use model::domain::listing::{ListQuery, by_address, by_text};
-use model::inventory::{Address, FormValues, Host, HostInput};
+use model::inventory::{Address, Host, HostInput};
 
 pub fn host_check(values: &FormValues) -> FieldErrors {
     HostInput::validate(values).err().unwrap_or_default()

@@ -8,7 +8,8 @@ use crate::queries::plan::{PlacedAddress, address_plan};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
-use model::inventory::{FormValues, PrefixInput};
+use model::domain::FormValues;
+use model::inventory::PrefixInput;
 
 fn prefix_check(values: &FormValues) -> FieldErrors {
     PrefixInput::validate(values).err().unwrap_or_default()

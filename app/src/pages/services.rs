@@ -13,8 +13,9 @@ use crate::queries::verdicts::{ServiceBadge, list_badges};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
+use model::domain::FormValues;
 use model::domain::listing::{ListQuery, by_text};
-use model::inventory::{FormValues, Service, ServiceInput, ServiceKind};
+use model::inventory::{Service, ServiceInput, ServiceKind};
 
 fn service_check(values: &FormValues) -> FieldErrors {
     ServiceInput::validate(values).err().unwrap_or_default()

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use model::domain::FieldErrors;
-use model::inventory::FormValues;
+use model::domain::FormValues;
 use model::settings::ProbeSettings;
 
 fn settings_check(values: &FormValues) -> FieldErrors {

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use model::channels::delivery::format_ms;
 use model::domain::FieldErrors;
+use model::domain::FormValues;
 use model::domain::api_token::{TokenInput, TokenScope};
-use model::inventory::FormValues;
 
 fn token_check(values: &FormValues) -> FieldErrors {
     TokenInput::validate(values).err().unwrap_or_default()

@@ -11,8 +11,9 @@ use crate::queries::inventory::{FarEnd, get_tunnel, list_tunnels, load_choices, 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
+use model::domain::FormValues;
 use model::domain::listing::{ListQuery, by_address, by_text};
-use model::inventory::{FormValues, Tunnel, TunnelInput, TunnelKind};
+use model::inventory::{Tunnel, TunnelInput, TunnelKind};
 
 fn tunnel_check(values: &FormValues) -> FieldErrors {
     TunnelInput::validate(values).err().unwrap_or_default()

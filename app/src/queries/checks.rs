@@ -1,6 +1,6 @@
 //! Checks and their results, as the host, service and overview pages show them.
 
-use crate::pages::charts::History;
+use crate::history::History;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 pub use store::rows::{Evidence, StoredResult};
@@ -36,7 +36,7 @@ pub async fn load_checks(
     range: String,
 ) -> Result<Vec<CheckPanel>, ServerFnError> {
     use super::context::{pool, store_error};
-    use crate::pages::charts::Range;
+    use crate::history::Range;
     use store::{checks, results};
     let pool = pool()?;
     let range = Range::parse(Some(&range));

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use model::domain::FieldErrors;
-use model::inventory::FormValues;
+use model::domain::FormValues;
 use serde::{Deserialize, Serialize};
 
 /// Session key under which the last rejected form is kept.

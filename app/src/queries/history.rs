@@ -1,11 +1,11 @@
 //! History over a range, as the detail pages chart it: a check's runs bucketed per family,
 //! and a service's verdict timeline.
 
-use crate::pages::charts::{History, Timeline};
+use crate::history::{History, Timeline};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::pages::charts::Range;
+use crate::history::Range;
 
 /// At most this many verdict changes are drawn on one timeline.
 pub const TIMELINE_CHANGES: i64 = 2_000;
@@ -24,7 +24,7 @@ pub(crate) async fn read_history(
     range: Range,
     now: i64,
 ) -> store::Result<History> {
-    use crate::pages::charts::buckets::bucket;
+    use crate::history::buckets::bucket;
     let reads = range.window(now).reads(range.source(), now);
     let runs = store::results::runs_between(pool, check_id, reads.raw.0, reads.raw.1).await?;
     let rollups = match reads.rollups {
@@ -51,7 +51,7 @@ pub async fn load_verdict_timeline(
     range: String,
 ) -> Result<Timeline, ServerFnError> {
     use super::context::{pool, store_error};
-    use crate::pages::charts::timeline::VerdictStep;
+    use crate::history::timeline::VerdictStep;
     let pool = pool()?;
     let (range, now) = (Range::parse(Some(&range)), now_ms());
     let window = range.window(now);

@@ -1,6 +1,6 @@
 //! A stored channel as the pages see it: every setting except the secrets themselves.
 
-use crate::inventory::FormValues;
+use crate::domain::FormValues;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

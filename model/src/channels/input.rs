@@ -3,9 +3,9 @@
 //! removes it.
 
 use super::kinds::{ChannelKind, SmtpSecurity, WebhookPreset};
+use crate::domain::FormValues;
+use crate::domain::form::{Choice, optional, value};
 use crate::domain::{FieldErrors, parse_dns_name, parse_http_url, parse_name, parse_port};
-use crate::inventory::FormValues;
-use crate::inventory::form::{Choice, optional, value};
 
 /// The form fields that hold secrets: never sent back to the browser.
 pub const SECRET_FIELDS: &[&str] = &["secret", "password"];
@@ -205,7 +205,7 @@ fn parse_username(input: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::form::test_form as form;
+    use crate::domain::form::test_form as form;
 
     #[test]
     fn a_webhook_needs_an_http_url_and_keeps_an_empty_secret() {

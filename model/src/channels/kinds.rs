@@ -1,6 +1,6 @@
 //! The choices a channel form offers: channel kind, webhook preset, SMTP security.
 
-use crate::inventory::form::Choice;
+use crate::domain::form::Choice;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

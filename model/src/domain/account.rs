@@ -1,8 +1,8 @@
 //! Account credentials as entered on the setup page.
 
 use super::FieldErrors;
-use crate::inventory::FormValues;
-use crate::inventory::form::value;
+use crate::domain::FormValues;
+use crate::domain::form::value;
 
 /// The minimum password length: the dashboard has power over the network.
 pub const MIN_PASSWORD: usize = 10;

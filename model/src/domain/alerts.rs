@@ -2,8 +2,8 @@
 //! check's alert thresholds.
 
 use super::FieldErrors;
-use crate::inventory::FormValues;
-use crate::inventory::form::value;
+use crate::domain::FormValues;
+use crate::domain::form::value;
 
 /// A mute to store.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub fn parse_thresholds(values: &FormValues) -> Result<(i64, i64), FieldErrors> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::form::test_form as form;
+    use crate::domain::form::test_form as form;
 
     #[test]
     fn mutes_need_a_subject_and_a_future_time() {

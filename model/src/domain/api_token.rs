@@ -1,8 +1,8 @@
 //! The API token form: a name and a scope (read, or read and write the inventory).
 
 use super::{FieldErrors, parse_name};
-use crate::inventory::FormValues;
-use crate::inventory::form::{Choice, value};
+use crate::domain::FormValues;
+use crate::domain::form::{Choice, value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenScope {

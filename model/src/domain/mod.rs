@@ -6,6 +6,7 @@ pub mod address;
 pub mod alerts;
 pub mod api_token;
 pub mod field_errors;
+pub mod form;
 pub mod listing;
 pub mod names;
 pub mod nameserver;
@@ -15,6 +16,7 @@ pub mod web;
 
 pub use address::{AddressKind, parse_address};
 pub use field_errors::FieldErrors;
+pub use form::FormValues;
 pub use names::{parse_dns_name, parse_name};
 pub use nameserver::{NameserverError, parse_nameserver};
 pub use prefix::parse_prefix;

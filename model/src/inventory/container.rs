@@ -1,7 +1,7 @@
 //! Containers and VMs on a host, with their own addresses and published ports.
 
-use super::form::{Choice, FormValues, address_lines, lines, optional_id, value};
 use super::host::Address;
+use crate::domain::form::{Choice, FormValues, address_lines, lines, optional_id, value};
 use crate::domain::{FieldErrors, parse_name, parse_port};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;

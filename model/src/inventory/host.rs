@@ -1,6 +1,6 @@
 //! Hosts and their addresses.
 
-use super::form::{FormValues, address_lines, optional, value};
+use crate::domain::form::{FormValues, address_lines, optional, value};
 use crate::domain::{AddressKind, FieldErrors, parse_dns_name, parse_name, parse_tags};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -96,7 +96,7 @@ impl HostInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::form::test_form as form;
+    use crate::domain::form::test_form as form;
 
     #[test]
     fn a_good_host_form_validates() {

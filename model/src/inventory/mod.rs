@@ -3,7 +3,6 @@
 
 pub mod change;
 pub mod container;
-pub mod form;
 pub mod host;
 pub mod prefix;
 pub mod service;
@@ -11,7 +10,6 @@ pub mod tunnel;
 
 pub use change::InventoryChange;
 pub use container::{Container, ContainerInput, ContainerRuntime, NetworkMode};
-pub use form::FormValues;
 pub use host::{Address, Host, HostDependents, HostInput};
 pub use prefix::{Prefix, PrefixInput};
 pub use service::{Service, ServiceInput, ServiceKind, ServiceOwner};

@@ -1,6 +1,6 @@
 //! Prefixes of the address plan.
 
-use super::form::{FormValues, value};
+use crate::domain::form::{FormValues, value};
 use crate::domain::{FieldErrors, parse_prefix};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! Services: what a user wants reachable over IPv6, and what each one depends on.
 
-use super::form::{Choice, FormValues, lines, optional, value};
+use crate::domain::form::{Choice, FormValues, lines, optional, value};
 use crate::domain::{
     FieldErrors, parse_address, parse_dns_name, parse_endpoint, parse_http_url, parse_name,
     parse_port, parse_status,
@@ -170,7 +170,7 @@ impl ServiceInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::form::test_form as form;
+    use crate::domain::form::test_form as form;
 
     #[test]
     fn services_validate_their_target_by_kind() {

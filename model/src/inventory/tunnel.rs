@@ -1,6 +1,6 @@
 //! Tunnels that carry IPv6 over IPv4 (or over another IPv6 path).
 
-use super::form::{Choice, FormValues, lines, optional, optional_id, value};
+use crate::domain::form::{Choice, FormValues, lines, optional, optional_id, value};
 use crate::domain::{FieldErrors, parse_address, parse_mtu, parse_name, parse_prefix};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -188,7 +188,7 @@ impl TunnelInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::form::test_form as form;
+    use crate::domain::form::test_form as form;
 
     #[test]
     fn a_6in4_tunnel_validates() {

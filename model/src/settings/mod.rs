@@ -3,8 +3,8 @@
 //! field falls back to the flags, and without those to the system's resolv.conf.
 
 use crate::domain::FieldErrors;
-use crate::inventory::FormValues;
-use crate::inventory::form::value;
+use crate::domain::FormValues;
+use crate::domain::form::value;
 use serde::{Deserialize, Serialize};
 
 /// What the settings page stores; each list is empty when the flags apply.
@@ -94,7 +94,7 @@ impl ProbeSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::form::test_form as form;
+    use crate::domain::form::test_form as form;
 
     #[test]
     fn resolvers_and_prefixes_parse_one_per_line_and_empty_means_the_flags() {

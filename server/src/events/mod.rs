@@ -1,8 +1,6 @@
 //! Live updates: the background jobs say "something changed" after they commit, and every
 //! open page listening on `GET /events` hears it and reads again.
 
-pub mod stream;
-
 use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

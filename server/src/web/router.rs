@@ -2,12 +2,12 @@
 //! behind the session, CSRF and security-header layers.
 
 use crate::delivery::{self, Courier};
-use crate::events::{self, EventBus};
+use crate::events::EventBus;
 use crate::scheduler::lateness::Lateness;
 use crate::scheduler::live_prober::LiveProber;
 use crate::web::auth::{self, throttle::LoginThrottle};
 use crate::web::state::AppState;
-use crate::web::{actions, api, metrics};
+use crate::web::{actions, api, live, metrics};
 use app::queries::status::StatusBoard;
 use app::{App, shell};
 use axum::Router;
@@ -144,7 +144,7 @@ pub fn router_with(
     Router::new()
         .route("/healthz", get(healthz))
         .route(metrics::PATH, get(metrics::metrics))
-        .route(events::stream::PATH, get(events::stream::events))
+        .route(live::PATH, get(live::events))
         .route("/actions/setup", post(auth::handlers::setup))
         .route("/actions/login", post(auth::handlers::login))
         .route("/actions/logout", post(auth::handlers::logout))

@@ -6,7 +6,7 @@ use model::channels::channel::url_origin;
 use model::channels::{
     Channel, ChannelInput, ChannelKind, SecretChange, SmtpSecurity, Target, WebhookPreset,
 };
-use model::inventory::form::Choice;
+use model::domain::form::Choice;
 use sqlx::SqlitePool;
 
 #[derive(sqlx::FromRow)]

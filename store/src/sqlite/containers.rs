@@ -2,7 +2,7 @@
 
 use super::addresses::{self, Owner};
 use super::{Result, StoreError, changes, split_lines, unique_to_conflict};
-use model::inventory::form::Choice;
+use model::domain::form::Choice;
 use model::inventory::{Container, ContainerInput};
 use sqlx::SqlitePool;
 

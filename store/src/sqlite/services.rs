@@ -1,7 +1,7 @@
 //! The services table.
 
 use super::{Result, StoreError, changes, split_lines};
-use model::inventory::form::Choice;
+use model::domain::form::Choice;
 use model::inventory::{Service, ServiceInput, ServiceOwner};
 use sqlx::SqlitePool;
 

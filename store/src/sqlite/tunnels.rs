@@ -1,7 +1,7 @@
 //! The tunnels table.
 
 use super::{Result, StoreError, changes, split_lines, unique_to_conflict};
-use model::inventory::form::Choice;
+use model::domain::form::Choice;
 use model::inventory::tunnel::TunnelKind;
 use model::inventory::{Tunnel, TunnelInput};
 use sqlx::SqlitePool;

@@ -1,6 +1,6 @@
 //! Numbers in words for the charts' labels, titles and summaries.
 
-use super::buckets::{Family, History, Series};
+use crate::history::buckets::{Family, History, Series};
 
 /// "12.3 ms"; "—" without a value.
 pub fn ms(value: Option<f64>) -> String {

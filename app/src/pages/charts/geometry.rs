@@ -2,8 +2,8 @@
 //! into segments where a bucket has no data), the loss bars and the spans without data.
 //! Pure numbers in the SVG's own units; the drawing is in `svg.rs`.
 
-use super::buckets::{Family, History};
-use super::range::{Range, Window};
+use crate::history::buckets::{Family, History};
+use crate::history::range::{Range, Window};
 
 /// The width of every chart's viewBox; CSS scales it to the page.
 pub const WIDTH: f64 = 640.0;
@@ -337,7 +337,7 @@ pub fn band_attr(segment: &[Point]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pages::charts::buckets::{Sample, bucket};
+    use crate::history::buckets::{Sample, bucket};
 
     const NOW: i64 = 1_764_120_000_000 + 30 * 60_000 + 5_000;
 

@@ -1,7 +1,7 @@
 //! The range links above a page's charts: plain links with `?range=`, so they work without
 //! JavaScript; the current range is marked for screen readers too.
 
-use super::range::Range;
+use crate::history::range::Range;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

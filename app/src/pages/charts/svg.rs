@@ -4,10 +4,10 @@
 //! classes, so light and dark themes both read. Each chart has a title and a description
 //! (the summary a screen reader speaks), and the numbers are also given as a table.
 
-use super::buckets::{Bucket, Family, History};
 use super::figures::{count, moment, ms, percent, summary};
 use super::geometry::{self, Gap, LATENCY_HEIGHT, LOSS_HEIGHT, Plot, Point, Tick, WIDTH};
-use super::range::Range;
+use crate::history::buckets::{Bucket, Family, History};
+use crate::history::range::Range;
 use leptos::prelude::*;
 
 /// A coordinate as an attribute value.
@@ -303,8 +303,8 @@ fn data_table(history: &History) -> AnyView {
 #[component]
 pub fn HistoryCharts(history: History, id: String, name: String) -> impl IntoView {
     let source = match history.source {
-        super::range::Source::Raw => "every run",
-        super::range::Source::Rollups => "hourly summaries, the last hours from every run",
+        crate::history::range::Source::Raw => "every run",
+        crate::history::range::Source::Rollups => "hourly summaries, the last hours from every run",
     };
     let note = format!(
         "{} buckets of {} min, from {source}; times in UTC.",

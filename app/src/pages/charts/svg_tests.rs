@@ -1,9 +1,9 @@
 //! The charts as HTML: a marker per bucket with data, a grey stripe where there is none, the
 //! summary and uptime in words, and names escaped.
 
-use super::buckets::{Sample, bucket};
-use super::timeline::VerdictStep;
 use super::*;
+use crate::history::buckets::{Sample, bucket};
+use crate::history::timeline::VerdictStep;
 use leptos::prelude::*;
 
 const NOW: i64 = 1_764_120_000_000 + 30 * 60_000 + 5_000;

@@ -3,8 +3,8 @@
 
 use super::figures::{moment, percent};
 use super::geometry::{Plot, WIDTH, x_ticks};
-use super::range::Range;
-use super::timeline::Timeline;
+use crate::history::range::Range;
+use crate::history::timeline::Timeline;
 use leptos::prelude::*;
 
 const HEIGHT: f64 = 62.0;

@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
 use model::domain::FieldErrors;
+use model::domain::FormValues;
 use model::domain::alerts::{parse_mute, parse_thresholds};
-use model::inventory::FormValues;
 use store::{StoreError, incidents};
 use tower_sessions::Session;
 

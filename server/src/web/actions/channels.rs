@@ -12,7 +12,7 @@ use axum::{Form, Router};
 use model::channels::ChannelInput;
 use model::channels::delivery::TEST_OUTCOME_KEY;
 use model::channels::input::SECRET_FIELDS;
-use model::inventory::FormValues;
+use model::domain::FormValues;
 use store::channels as table;
 use tower_sessions::Session;
 

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
-use model::inventory::FormValues;
+use model::domain::FormValues;
 use model::settings::ProbeSettings;
 use store::settings as table;
 use tower_sessions::Session;

@@ -12,9 +12,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
+use model::domain::FormValues;
 use model::domain::api_token::TokenInput;
-use model::inventory::FormValues;
-use model::inventory::form::Choice;
+use model::domain::form::Choice;
 use store::{StoreError, api_tokens};
 use tower_sessions::Session;
 

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use model::domain::FieldErrors;
-use model::inventory::FormValues;
+use model::domain::FormValues;
 use serde_json::Value;
 
 /// How a JSON field maps onto its form field.

@@ -11,7 +11,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use model::domain::FieldErrors;
-use model::inventory::FormValues;
+use model::domain::FormValues;
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::SqlitePool;

@@ -70,7 +70,7 @@ pub async fn require_session(
     if is_metrics {
         return crate::web::metrics::unauthorized();
     }
-    if path == crate::events::stream::PATH {
+    if path == crate::web::live::PATH {
         // A listening page gets a plain refusal, not a sign-in page it cannot show.
         return (StatusCode::UNAUTHORIZED, "Sign in to follow live updates.").into_response();
     }

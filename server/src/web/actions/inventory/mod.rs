@@ -9,7 +9,7 @@ use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use model::domain::FieldErrors;
-use model::inventory::FormValues;
+use model::domain::FormValues;
 use store::StoreError;
 use tower_sessions::Session;
 
@@ -119,7 +119,8 @@ macro_rules! handlers {
             use axum::Form;
             use axum::extract::{Path, State};
             use axum::response::Response;
-            use model::inventory::{FormValues, $input};
+            use model::domain::FormValues;
+            use model::inventory::$input;
             use store::$module as table;
             use tower_sessions::Session;
 

@@ -192,7 +192,7 @@ pub fn bucket(range: Range, now: i64, samples: &[Sample], rollups: &[HourRollup]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pages::charts::range::HOUR_MS;
+    use crate::history::range::HOUR_MS;
 
     const NOW: i64 = 1_764_120_000_000 + 30 * 60_000 + 5_000;
 

@@ -1,7 +1,7 @@
 //! `GET /events`: the bus as server-sent events, for signed-in pages (the session guard
 //! stands in front of it like every page).
 
-use super::{Event, EventBus};
+use crate::events::{Event, EventBus};
 use crate::web::state::AppState;
 use axum::extract::State;
 use axum::response::sse::{self, KeepAlive, Sse};
