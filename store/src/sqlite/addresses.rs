@@ -5,6 +5,7 @@ use crate::rows::PlacedAddress;
 use model::domain::{AddressKind, address::eui64_mac};
 use model::inventory::Address;
 use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// Whose addresses: a host's or a container's.
@@ -17,8 +18,24 @@ pub enum Owner {
 impl Owner {
     fn column(self) -> (&'static str, i64) {
         match self {
-            Owner::Host(id) => ("host_id", id),
-            Owner::Container(id) => ("container_id", id),
+            Owner::Host(id) => (OwnerKind::Host.column(), id),
+            Owner::Container(id) => (OwnerKind::Container.column(), id),
+        }
+    }
+}
+
+/// Hosts or containers, for reading the addresses of many at once.
+#[derive(Clone, Copy, Debug)]
+pub enum OwnerKind {
+    Host,
+    Container,
+}
+
+impl OwnerKind {
+    fn column(self) -> &'static str {
+        match self {
+            OwnerKind::Host => "host_id",
+            OwnerKind::Container => "container_id",
         }
     }
 }
@@ -78,6 +95,29 @@ pub async fn of(pool: &SqlitePool, owner: Owner) -> Result<Vec<Address>> {
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(to_address).collect())
+}
+
+/// The addresses of every `kind` owner whose id `owners` selects, by owner id: one query
+/// for a whole list. `owners` is a constant subquery of this crate (it may bind `?1`).
+pub async fn of_many(
+    pool: &SqlitePool,
+    kind: OwnerKind,
+    owners: &str,
+    bind: Option<i64>,
+) -> Result<HashMap<i64, Vec<Address>>> {
+    let column = kind.column();
+    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT {column}, id, address, mac FROM addresses WHERE {column} IN ({owners}) ORDER BY id"
+    ))
+    .bind(bind)
+    .fetch_all(pool)
+    .await?;
+    let mut by_owner: HashMap<i64, Vec<Address>> = HashMap::new();
+    for (owner, id, address, mac) in rows {
+        let address = to_address(Row { id, address, mac });
+        by_owner.entry(owner).or_default().push(address);
+    }
+    Ok(by_owner)
 }
 
 /// Every host address as (host id, host name, address), by host name: which hosts a

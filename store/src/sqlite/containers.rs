@@ -1,9 +1,9 @@
 //! The containers table.
 
-use super::addresses::{self, Owner};
+use super::addresses::{self, Owner, OwnerKind};
 use super::{Result, StoreError, changes, split_lines, unique_to_conflict};
 use model::domain::form::Choice;
-use model::inventory::{Container, ContainerInput};
+use model::inventory::{Address, Container, ContainerInput};
 use sqlx::SqlitePool;
 
 const SELECT: &str =
@@ -25,9 +25,9 @@ struct Row {
     updated_at: String,
 }
 
-async fn to_container(pool: &SqlitePool, r: Row) -> Result<Container> {
-    Ok(Container {
-        addresses: addresses::of(pool, Owner::Container(r.id)).await?,
+fn to_container(r: Row, addresses: Vec<Address>) -> Container {
+    Container {
+        addresses,
         id: r.id,
         name: r.name,
         runtime: r.runtime,
@@ -38,31 +38,58 @@ async fn to_container(pool: &SqlitePool, r: Row) -> Result<Container> {
         notes: r.notes,
         created_at: r.created_at,
         updated_at: r.updated_at,
-    })
+    }
 }
 
-async fn fetch(pool: &SqlitePool, filter: &str, id: Option<i64>) -> Result<Vec<Container>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} {filter} ORDER BY h.name, c.name"))
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(to_container(pool, row).await?);
+/// Which containers a read returns.
+#[derive(Clone, Copy, Debug)]
+enum Scope {
+    All,
+    OnHost(i64),
+    One(i64),
+}
+
+impl Scope {
+    /// The WHERE condition (on `containers c`) and its one parameter.
+    fn condition(self) -> (&'static str, Option<i64>) {
+        match self {
+            Scope::All => ("?1 IS NULL", None),
+            Scope::OnHost(host_id) => ("c.host_id = ?1", Some(host_id)),
+            Scope::One(id) => ("c.id = ?1", Some(id)),
+        }
     }
-    Ok(out)
+}
+
+/// The containers in `scope` with their addresses, in two queries however many there are.
+async fn fetch(pool: &SqlitePool, scope: Scope) -> Result<Vec<Container>> {
+    let (condition, bind) = scope.condition();
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE {condition} ORDER BY h.name, c.name"
+    ))
+    .bind(bind)
+    .fetch_all(pool)
+    .await?;
+    let owners = format!("SELECT c.id FROM containers c WHERE {condition}");
+    let mut addresses = addresses::of_many(pool, OwnerKind::Container, &owners, bind).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let own = addresses.remove(&row.id).unwrap_or_default();
+            to_container(row, own)
+        })
+        .collect())
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Container>> {
-    fetch(pool, "WHERE ?1 IS NULL", None).await
+    fetch(pool, Scope::All).await
 }
 
 pub async fn on_host(pool: &SqlitePool, host_id: i64) -> Result<Vec<Container>> {
-    fetch(pool, "WHERE c.host_id = ?1", Some(host_id)).await
+    fetch(pool, Scope::OnHost(host_id)).await
 }
 
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Container> {
-    fetch(pool, "WHERE c.id = ?1", Some(id))
+    fetch(pool, Scope::One(id))
         .await?
         .pop()
         .ok_or(StoreError::NotFound)

@@ -1,8 +1,8 @@
 //! The hosts table.
 
-use super::addresses::{self, Owner};
+use super::addresses::{self, Owner, OwnerKind};
 use super::{Result, StoreError, changes, split_lines, unique_to_conflict};
-use model::inventory::{Host, HostDependents, HostInput};
+use model::inventory::{Address, Host, HostDependents, HostInput};
 use sqlx::SqlitePool;
 
 #[derive(sqlx::FromRow)]
@@ -16,9 +16,9 @@ struct Row {
     updated_at: String,
 }
 
-async fn to_host(pool: &SqlitePool, row: Row) -> Result<Host> {
-    Ok(Host {
-        addresses: addresses::of(pool, Owner::Host(row.id)).await?,
+fn to_host(row: Row, addresses: Vec<Address>) -> Host {
+    Host {
+        addresses,
         id: row.id,
         name: row.name,
         dns_name: row.dns_name,
@@ -26,7 +26,7 @@ async fn to_host(pool: &SqlitePool, row: Row) -> Result<Host> {
         tags: split_lines(&row.tags),
         created_at: row.created_at,
         updated_at: row.updated_at,
-    })
+    }
 }
 
 const COLUMNS: &str = "id, name, dns_name, notes, tags, created_at, updated_at";
@@ -37,11 +37,20 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Host>> {
     ))
     .fetch_all(pool)
     .await?;
-    let mut hosts = Vec::with_capacity(rows.len());
-    for row in rows {
-        hosts.push(to_host(pool, row).await?);
-    }
-    Ok(hosts)
+    let mut addresses = addresses::of_many(
+        pool,
+        OwnerKind::Host,
+        "SELECT id FROM hosts WHERE ?1 IS NULL",
+        None,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let own = addresses.remove(&row.id).unwrap_or_default();
+            to_host(row, own)
+        })
+        .collect())
 }
 
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Host> {
@@ -50,7 +59,8 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Host> {
         .fetch_optional(pool)
         .await?
         .ok_or(StoreError::NotFound)?;
-    to_host(pool, row).await
+    let own = addresses::of(pool, Owner::Host(row.id)).await?;
+    Ok(to_host(row, own))
 }
 
 fn name_taken(err: sqlx::Error, input: &HostInput) -> StoreError {

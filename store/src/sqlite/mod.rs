@@ -14,6 +14,7 @@ pub mod incidents;
 pub mod metrics;
 pub mod prefixes;
 pub mod results;
+pub mod retention;
 pub mod services;
 pub mod settings;
 pub mod tunnels;

@@ -44,29 +44,52 @@ impl From<Row> for Service {
     }
 }
 
-async fn fetch(pool: &SqlitePool, filter: &str, id: Option<i64>) -> Result<Vec<Service>> {
-    let rows: Vec<Row> =
-        sqlx::query_as(&format!("{SELECT} {filter} ORDER BY s.name COLLATE NOCASE"))
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+/// Which services a read returns.
+#[derive(Clone, Copy, Debug)]
+enum Scope {
+    All,
+    OnHost(i64),
+    InContainer(i64),
+    One(i64),
+}
+
+impl Scope {
+    /// The WHERE condition (on `services s`) and its one parameter.
+    fn condition(self) -> (&'static str, Option<i64>) {
+        match self {
+            Scope::All => ("?1 IS NULL", None),
+            Scope::OnHost(host_id) => ("s.host_id = ?1", Some(host_id)),
+            Scope::InContainer(container_id) => ("s.container_id = ?1", Some(container_id)),
+            Scope::One(id) => ("s.id = ?1", Some(id)),
+        }
+    }
+}
+
+async fn fetch(pool: &SqlitePool, scope: Scope) -> Result<Vec<Service>> {
+    let (condition, bind) = scope.condition();
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE {condition} ORDER BY s.name COLLATE NOCASE"
+    ))
+    .bind(bind)
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(Service::from).collect())
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Service>> {
-    fetch(pool, "WHERE ?1 IS NULL", None).await
+    fetch(pool, Scope::All).await
 }
 
 pub async fn on_host(pool: &SqlitePool, host_id: i64) -> Result<Vec<Service>> {
-    fetch(pool, "WHERE s.host_id = ?1", Some(host_id)).await
+    fetch(pool, Scope::OnHost(host_id)).await
 }
 
 pub async fn in_container(pool: &SqlitePool, container_id: i64) -> Result<Vec<Service>> {
-    fetch(pool, "WHERE s.container_id = ?1", Some(container_id)).await
+    fetch(pool, Scope::InContainer(container_id)).await
 }
 
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Service> {
-    fetch(pool, "WHERE s.id = ?1", Some(id))
+    fetch(pool, Scope::One(id))
         .await?
         .pop()
         .ok_or(StoreError::NotFound)
