@@ -18,7 +18,8 @@
 mod counting;
 #[path = "scheduler_bench/fping.rs"]
 mod fping;
-#[path = "../../probes/tests/lab/mod.rs"]
+#[path = "../../probes/tests/integration/lab.rs"]
+#[allow(dead_code)]
 mod lab;
 #[path = "scheduler_bench/process.rs"]
 mod process;
@@ -271,8 +272,8 @@ fn lab_rounds(seconds: u64) {
         );
         return;
     }
-    let Some(lab) = lab::Lab::get() else { return };
-    let namespace = lab.var("LAB_NS_C6");
+    let lab = lab::Lab::get();
+    let namespace = lab.var("LAB_NS_C6").to_string();
     if !std::path::Path::new("/run/netns").join(&namespace).exists() {
         println!("lab: skipped (namespace {namespace} missing: is the lab up?)");
         return;

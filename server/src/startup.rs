@@ -130,7 +130,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
-    tracing::info!(address = %args.listen, database = %args.database.display(), "v6watch is serving");
+    // The bound address, not the flag: `--listen 127.0.0.1:0` picks a free port.
+    let address = listener.local_addr().unwrap_or(args.listen);
+    tracing::info!(%address, database = %args.database.display(), "v6watch is serving");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -45,11 +45,11 @@ impl Lab {
         Lab { vars }
     }
 
-    pub fn var(&self, key: &str) -> String {
+    pub fn var(&self, key: &str) -> &str {
         self.vars
             .get(key)
+            .map(String::as_str)
             .unwrap_or_else(|| panic!("{key} missing from lab.env"))
-            .clone()
     }
 
     pub fn ip(&self, key: &str) -> IpAddr {
@@ -102,8 +102,8 @@ impl Client {
 
     pub fn namespace(self, lab: &Lab) -> String {
         match self {
-            Client::V6Only => lab.var("LAB_NS_C6"),
-            Client::DualStack => lab.var("LAB_NS_C46"),
+            Client::V6Only => lab.var("LAB_NS_C6").to_string(),
+            Client::DualStack => lab.var("LAB_NS_C46").to_string(),
         }
     }
 }

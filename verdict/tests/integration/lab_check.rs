@@ -23,7 +23,13 @@ fn check_reports_ready_and_broken() {
             false,
         ),
         (lab.name("v6only"), Client::V6Only, true, None, false),
-        (lab.var("LAB_WEB6"), Client::V6Only, true, None, false),
+        (
+            lab.var("LAB_WEB6").to_string(),
+            Client::V6Only,
+            true,
+            None,
+            false,
+        ),
         (
             lab.name("v4only"),
             Client::DualStack,
@@ -46,7 +52,7 @@ fn check_reports_ready_and_broken() {
             false,
         ),
         (
-            lab.var("LAB_WEB4"),
+            lab.var("LAB_WEB4").to_string(),
             Client::DualStack,
             false,
             Some(Reason::NoAaaa),

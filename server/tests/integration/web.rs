@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-mod support;
+use crate::support;
 
 use support::{TestApp, location, serve};
 use v6watch::web::Wiring;

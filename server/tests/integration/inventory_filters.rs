@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 
-mod support;
+use crate::support;
 
 use support::{TestApp, spawn};
 

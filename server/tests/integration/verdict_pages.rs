@@ -7,7 +7,7 @@ use probes::Reason;
 use reqwest::StatusCode;
 use verdict::{DepVerdict, DependencyVerdict, ServiceVerdict, Verdict};
 
-mod support;
+use crate::support;
 
 use support::{TestApp, spawn};
 

@@ -9,7 +9,7 @@ use verdict::{ServiceVerdict, Verdict};
 
 const HOUR_MS: i64 = 3_600_000;
 
-mod support;
+use crate::support;
 
 use support::{TestApp, spawn};
 

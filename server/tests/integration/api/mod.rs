@@ -4,7 +4,5 @@
 
 mod inventory;
 mod reads;
-#[path = "../support/mod.rs"]
-mod shared;
 mod support;
 mod tokens;

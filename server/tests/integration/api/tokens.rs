@@ -1,6 +1,6 @@
 //! Tokens: made on the page, shown once, stored only as a hash; who may call the API.
 
-use crate::support::{location, shown_token, spawn};
+use super::support::{location, shown_token, spawn};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

@@ -1,5 +1,7 @@
-//! The scheduler loop with a fake probe and a fake store, on short real intervals: first run at once,
+//! The scheduler loop with a fake probe and a fake store, on short intervals: first run at once,
 //! interval with jitter, disable, run now, timeouts, and a hanging target not delaying others.
+//! On paused tokio time: the clock moves only when every task waits, so the timings are
+//! exact whatever else the machine is doing.
 
 use probes::{Family, Outcome, ProbeKind, ProbeReport, ProbeSpec, Reason};
 use std::collections::HashMap;
@@ -140,7 +142,7 @@ impl Running {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn first_run_is_immediate_then_every_jittered_interval() {
     let run = start(
         &[("2001:db8::1", Some(Duration::from_millis(10)))],
@@ -164,7 +166,7 @@ async fn first_run_is_immediate_then_every_jittered_interval() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_hanging_target_times_out_and_does_not_delay_others() {
     let run = start(
         &[
@@ -189,7 +191,7 @@ async fn a_hanging_target_times_out_and_does_not_delay_others() {
     assert!(saved.iter().filter(|r| r.check_id == 2).all(|r| r.ok));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn disabled_checks_wait_and_run_now_runs_them_once() {
     let run = start(
         &[("2001:db8::1", Some(Duration::from_millis(1)))],

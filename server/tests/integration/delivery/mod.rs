@@ -4,8 +4,6 @@
 
 mod dispatcher;
 mod email;
-mod helpers;
+pub mod helpers;
 mod pages;
-#[path = "../support/mod.rs"]
-mod support;
 mod webhook;

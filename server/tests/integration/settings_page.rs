@@ -10,7 +10,7 @@ use std::sync::Arc;
 use v6watch::scheduler::live_prober::LiveProber;
 use v6watch::web::Wiring;
 
-mod support;
+use crate::support;
 
 use support::{TestApp, location, spawn, spawn_wired};
 

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use store::results::{NewResult, insert_batch};
 use v6watch::alerts::worker::{WorkerSettings, step};
 
-mod support;
+use crate::support;
 
 use support::{TestApp, location, serve};
 use v6watch::web::Wiring;

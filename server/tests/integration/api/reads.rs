@@ -1,7 +1,7 @@
 //! Reading through the API: checks with their newest result per family, a check's results
 //! (bounded by `since` and `limit`), a service's verdict and verdict events, incidents.
 
-use crate::support::{TestApp, spawn};
+use super::support::{TestApp, spawn};
 use probes::Reason;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! stored secret, and the test button sends to that one channel.
 
 use super::helpers::Receiver;
-use super::support::{TestApp, location, serve};
+use crate::support::{TestApp, location, serve};
 use reqwest::StatusCode;
 use v6watch::web::Wiring;
 

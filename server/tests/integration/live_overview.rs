@@ -11,13 +11,13 @@ use v6watch::scheduler::CheckStore;
 use v6watch::scheduler::sqlite::SqliteChecks;
 use v6watch::web::Wiring;
 
-mod support;
+use crate::support;
 
 use support::{TestApp, serve};
 
 impl TestApp {
     /// A host with one address; returns its id and its echo check's id.
-    async fn host(&self, name: &str, address: &str) -> (i64, i64) {
+    async fn host_with_address(&self, name: &str, address: &str) -> (i64, i64) {
         let r = self
             .post("/actions/hosts", &[("name", name), ("addresses", address)])
             .await;
@@ -89,7 +89,7 @@ async fn events_need_a_session_and_stream_a_change_once_results_are_stored() {
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
 
-    let (_, check) = app.host("nas", "2001:db8:5::1").await;
+    let (_, check) = app.host_with_address("nas", "2001:db8:5::1").await;
     // As a browser asks: compressed, the stream would be held back in the encoder.
     let r = app
         .client
@@ -132,9 +132,9 @@ async fn events_need_a_session_and_stream_a_change_once_results_are_stored() {
 async fn the_overview_lists_problems_first_worst_first_then_open_alerts_and_badged_tiles() {
     let app = serve(Wiring::default()).await;
     app.set_up().await;
-    let (fine, fine_check) = app.host("aaa-fine", "2001:db8:1::1").await;
-    let (degraded, degraded_check) = app.host("mmm-degraded", "2001:db8:2::1").await;
-    let (down, down_check) = app.host("zzz-down", "2001:db8:3::1").await;
+    let (fine, fine_check) = app.host_with_address("aaa-fine", "2001:db8:1::1").await;
+    let (degraded, degraded_check) = app.host_with_address("mmm-degraded", "2001:db8:2::1").await;
+    let (down, down_check) = app.host_with_address("zzz-down", "2001:db8:3::1").await;
     let mut batch = results(fine_check, "2001:db8:1::1", "ooo", Some(true));
     batch.extend(results(degraded_check, "2001:db8:2::1", "oxx", Some(true)));
     batch.extend(results(down_check, "2001:db8:3::1", "oxx", Some(false)));
@@ -214,7 +214,7 @@ async fn the_overview_lists_problems_first_worst_first_then_open_alerts_and_badg
 async fn a_calm_overview_says_nothing_is_failing() {
     let app = serve(Wiring::default()).await;
     app.set_up().await;
-    let (_, check) = app.host("router", "2001:db8:1::1").await;
+    let (_, check) = app.host_with_address("router", "2001:db8:1::1").await;
     store::results::insert_batch(&app.pool, &results(check, "2001:db8:1::1", "o", Some(true)))
         .await
         .unwrap();
@@ -240,7 +240,7 @@ async fn the_verdict_store_and_the_alert_loop_announce_what_they_stored() {
     app.set_up().await;
     let mut heard = app.events.subscribe();
 
-    let (host, check) = app.host("pi", "2001:db8:7::1").await;
+    let (host, check) = app.host_with_address("pi", "2001:db8:7::1").await;
     let service: i64 = sqlx::query_scalar(
         "INSERT INTO services (name, kind, target, host_id) VALUES ('cloud', 'http', 'http://cloud.lab.test/', ?) RETURNING id",
     )
@@ -329,7 +329,7 @@ async fn the_readiness_figure_comes_with_its_value_a_day_and_a_week_ago() {
     use verdict::Verdict::{Broken, Ready};
     let app = serve(Wiring::default()).await;
     app.set_up().await;
-    let (host, _) = app.host("web", "2001:db8:7::1").await;
+    let (host, _) = app.host_with_address("web", "2001:db8:7::1").await;
     let mut ids = Vec::new();
     for name in ["blog", "cloud"] {
         let id: i64 = sqlx::query_scalar(

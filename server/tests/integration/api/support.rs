@@ -1,6 +1,6 @@
 //! API calls and tokens on top of the shared test application (signed in as the admin).
 
-pub use super::shared::{TestApp, location, spawn};
+pub use crate::support::{TestApp, location, spawn};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 

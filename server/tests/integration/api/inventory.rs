@@ -1,7 +1,7 @@
 //! Writing the inventory through the API: every kind created, read, replaced and deleted with
 //! the forms' validation; bad input is refused with the forms' messages and stores nothing.
 
-use crate::support::{TestApp, answer, location, spawn};
+use super::support::{TestApp, answer, location, spawn};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -1,0 +1,25 @@
+//! v6watch's server end to end, one test binary: the web application on a temporary
+//! database (pages, forms, API, live events, metrics), the scheduled jobs, the alert and
+//! delivery stages, the `serve` and `check` commands, and (ignored unless the lab is up)
+//! the same against the network-namespace lab.
+
+mod alert_lab;
+mod alert_loop;
+mod alerts_web;
+mod api;
+mod check_cli;
+mod delivery;
+mod history_pages;
+mod inventory_filters;
+#[path = "../../../probes/tests/integration/lab.rs"]
+mod lab;
+mod lab_jobs;
+mod live_overview;
+mod metrics;
+mod scheduler;
+mod serve_process;
+mod settings_page;
+mod support;
+mod verdict_job;
+mod verdict_pages;
+mod web;
