@@ -42,14 +42,6 @@ impl Family {
         }
     }
 
-    /// `'6'` or `'4'`, for the text report's markers.
-    pub fn digit(self) -> char {
-        match self {
-            Family::V6 => '6',
-            Family::V4 => '4',
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Family::V6 => "IPv6",

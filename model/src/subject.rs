@@ -44,16 +44,6 @@ impl SubjectKind {
             SubjectKind::Service => "Service",
         }
     }
-
-    /// The list page of this kind (`/hosts`); a record's page is `{path}/{id}`.
-    pub fn list_path(self) -> &'static str {
-        match self {
-            SubjectKind::Tunnel => "/tunnels",
-            SubjectKind::Host => "/hosts",
-            SubjectKind::Container => "/containers",
-            SubjectKind::Service => "/services",
-        }
-    }
 }
 
 #[cfg(test)]

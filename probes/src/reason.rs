@@ -118,14 +118,6 @@ impl Reason {
         self == Reason::Ok
     }
 
-    /// True for the codes that come from name resolution.
-    pub fn is_dns(self) -> bool {
-        matches!(
-            self,
-            Reason::Nxdomain | Reason::NoAaaa | Reason::NoA | Reason::DnsError | Reason::DnsTimeout
-        )
-    }
-
     /// Map a socket error (connect, send, read) to a reason code.
     ///
     /// A target being down is a verdict, so every error maps to some code; errors that say

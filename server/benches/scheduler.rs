@@ -19,7 +19,6 @@ mod counting;
 #[path = "scheduler_bench/fping.rs"]
 mod fping;
 #[path = "../../probes/tests/integration/lab.rs"]
-#[allow(dead_code)]
 mod lab;
 #[path = "scheduler_bench/process.rs"]
 mod process;

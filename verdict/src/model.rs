@@ -128,14 +128,7 @@ pub fn service_verdict(
     }
 }
 
-impl ServiceVerdict {
-    /// The dependencies that do not work over IPv6.
-    pub fn broken_dependencies(&self) -> impl Iterator<Item = &DependencyVerdict> {
-        self.dependencies
-            .iter()
-            .filter(|d| d.verdict == DepVerdict::Broken)
-    }
-}
+impl ServiceVerdict {}
 
 #[cfg(test)]
 mod tests {

@@ -123,11 +123,6 @@ pub async fn load_host(id: i64) -> Result<HostDetail, ServerFnError> {
 }
 
 #[server]
-pub async fn list_prefixes() -> Result<Vec<Prefix>, ServerFnError> {
-    store::prefixes::list(&pool()?).await.map_err(store_error)
-}
-
-#[server]
 pub async fn get_prefix(id: i64) -> Result<Prefix, ServerFnError> {
     store::prefixes::get(&pool()?, id)
         .await

@@ -213,7 +213,7 @@ fn nat64_answers_are_marked_synthesized() {
     assert_eq!(outcome.reason, Reason::Ok);
     assert!(outcome.synthesized, "{outcome:?}");
     assert!(
-        outcome.detail.contains(&lab.var("LAB_WEB4")),
+        outcome.detail.contains(lab.var("LAB_WEB4")),
         "{}",
         outcome.detail
     );
@@ -621,7 +621,7 @@ fn selftest_inside_the_lab() {
         timeout: Duration::from_secs(2),
         ..lab.config()
     };
-    let test = run_in(&lab.var("LAB_NS_WEB4"), move || async move {
+    let test = run_in(lab.var("LAB_NS_WEB4"), move || async move {
         let prober = Prober::new(config).unwrap();
         probes::selftest::run(&prober).await
     });

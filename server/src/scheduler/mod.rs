@@ -140,10 +140,6 @@ impl<R: ProbeRunner> Scheduler<R> {
         self.schedule.next_due()
     }
 
-    pub fn in_flight(&self) -> usize {
-        self.tasks.len()
-    }
-
     /// One step: launches every check due by `now`; returns how many.
     pub fn step(&mut self, now: Instant) -> usize {
         while self.tasks.try_join_next().is_some() {}

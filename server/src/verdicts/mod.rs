@@ -164,10 +164,6 @@ impl<J: Judge> VerdictJob<J> {
         self.timetable.next_due()
     }
 
-    pub fn in_flight(&self) -> usize {
-        self.tasks.len()
-    }
-
     /// One step: launches every judgement due by `now`; returns how many.
     pub fn step(&mut self, now: Instant) -> usize {
         while self.tasks.try_join_next().is_some() {}

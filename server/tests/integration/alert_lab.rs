@@ -39,7 +39,7 @@ fn serve(lab: &Lab, dir: &std::path::Path) -> Server {
         .args([
             "netns",
             "exec",
-            &lab.var("LAB_NS_WEB6"),
+            lab.var("LAB_NS_WEB6"),
             "busybox",
             "httpd",
             "-f",
@@ -143,7 +143,7 @@ fn a_service_that_stops_answering_over_ipv6_gives_one_alert_and_one_recovery() {
     let lab_for_restart = lab.clone();
     let site_path = site.path().to_path_buf();
 
-    lab::run_in(&client, move || async move {
+    lab::run_in(client, move || async move {
         let pool = store::open(&db_path).await.unwrap();
         sqlx::query("INSERT INTO hosts (id, name) VALUES (1, 'web6')")
             .execute(&pool)

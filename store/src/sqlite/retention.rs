@@ -33,11 +33,10 @@ pub async fn prune(pool: &SqlitePool, now_ms: i64) -> Result<Pruned> {
     let history_cutoff = now_ms - HISTORY_RETENTION_MS;
     let outbox_cutoff = now_ms - OUTBOX_RETENTION_MS;
     let mut tx = pool.begin().await?;
-    let mut pruned = Pruned::default();
 
     // The newest event of a service before the cutoff stays: it says which verdict was in
     // force when the kept history starts.
-    pruned.verdict_events = sqlx::query(
+    let verdict_events = sqlx::query(
         "DELETE FROM verdict_events WHERE at < ?1 AND id NOT IN (
              SELECT MAX(id) FROM verdict_events WHERE at < ?1 GROUP BY service_id)",
     )
@@ -45,7 +44,7 @@ pub async fn prune(pool: &SqlitePool, now_ms: i64) -> Result<Pruned> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    pruned.verdict_reports_compacted = sqlx::query(
+    let verdict_reports_compacted = sqlx::query(
         "UPDATE verdict_events SET report_before = NULL
           WHERE at < ? AND report_before IS NOT NULL",
     )
@@ -64,20 +63,20 @@ pub async fn prune(pool: &SqlitePool, now_ms: i64) -> Result<Pruned> {
     .bind(history_cutoff)
     .execute(&mut *tx)
     .await?;
-    pruned.incidents = sqlx::query(&format!("DELETE FROM incidents WHERE id IN ({DOOMED})"))
+    let incidents = sqlx::query(&format!("DELETE FROM incidents WHERE id IN ({DOOMED})"))
         .bind(history_cutoff)
         .execute(&mut *tx)
         .await?
         .rows_affected();
 
-    pruned.deliveries =
+    let deliveries =
         sqlx::query("DELETE FROM deliveries WHERE status IN ('sent', 'failed') AND updated_at < ?")
             .bind(outbox_cutoff)
             .execute(&mut *tx)
             .await?
             .rows_affected();
     // A message still being delivered stays, however old.
-    pruned.notifications = sqlx::query(
+    let notifications = sqlx::query(
         "DELETE FROM alert_notifications WHERE at < ?
             AND id NOT IN (SELECT notification_id FROM deliveries WHERE status = 'pending')",
     )
@@ -86,7 +85,7 @@ pub async fn prune(pool: &SqlitePool, now_ms: i64) -> Result<Pruned> {
     .await?
     .rows_affected();
 
-    pruned.changes = sqlx::query(
+    let changes = sqlx::query(
         "DELETE FROM changes WHERE at < strftime('%Y-%m-%dT%H:%M:%SZ', ?1 / 1000, 'unixepoch', ?2)",
     )
     .bind(now_ms)
@@ -96,7 +95,14 @@ pub async fn prune(pool: &SqlitePool, now_ms: i64) -> Result<Pruned> {
     .rows_affected();
 
     tx.commit().await?;
-    Ok(pruned)
+    Ok(Pruned {
+        verdict_events,
+        verdict_reports_compacted,
+        incidents,
+        notifications,
+        deliveries,
+        changes,
+    })
 }
 
 #[cfg(test)]

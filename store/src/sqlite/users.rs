@@ -40,12 +40,3 @@ pub async fn by_name(pool: &SqlitePool, username: &str) -> Result<Option<User>> 
             .await?,
     )
 }
-
-pub async fn by_id(pool: &SqlitePool, id: i64) -> Result<Option<User>> {
-    Ok(
-        sqlx::query_as("SELECT id, username, password_hash FROM users WHERE id = ?")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?,
-    )
-}
