@@ -73,29 +73,40 @@ pub async fn new_results(
     Ok((rows, last))
 }
 
+fn parse_verdict(text: &str) -> Option<verdict::Verdict> {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).ok()
+}
+
 /// Up to `limit` verdict events after id `after`; rows that cannot be read are skipped.
 pub async fn new_verdicts(
     pool: &SqlitePool,
     after: i64,
     limit: i64,
 ) -> anyhow::Result<(Vec<VerdictObservation>, Option<i64>)> {
-    let page = store::verdicts::events_after(pool, after, limit).await?;
-    for id in &page.unreadable {
-        tracing::warn!(id, "unreadable verdict event skipped");
+    let rows = alert_state::verdict_events_after(pool, after, limit).await?;
+    let last = rows.last().map(|r| r.id);
+    let mut events = Vec::new();
+    for row in rows {
+        let (Some(after), Ok(changes)) = (
+            parse_verdict(&row.verdict_after),
+            serde_json::from_str(&row.changes),
+        ) else {
+            tracing::warn!(id = row.id, "unreadable verdict event skipped");
+            continue;
+        };
+        let addresses = serde_json::from_str::<verdict::ServiceVerdict>(&row.report_after)
+            .map(|r| r.addresses)
+            .unwrap_or_default();
+        events.push(VerdictObservation {
+            service_id: row.service_id,
+            at: row.at,
+            before: row.verdict_before.as_deref().and_then(parse_verdict),
+            after,
+            changes,
+            addresses,
+        });
     }
-    let events = page
-        .events
-        .into_iter()
-        .map(|e| VerdictObservation {
-            service_id: e.service_id,
-            at: e.at,
-            before: e.verdict_before,
-            after: e.verdict_after,
-            changes: e.changes,
-            addresses: e.report_after.addresses,
-        })
-        .collect();
-    Ok((events, page.last_id))
+    Ok((events, last))
 }
 
 /// What is probed, readable, and the echo address of an ICMP check.

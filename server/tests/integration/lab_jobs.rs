@@ -182,10 +182,9 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
         );
 
         // Events: the ready page's first verdict; the partial page's change from ready.
-        let events = store::verdicts::events_after(&pool, 0, 10)
-            .await
-            .unwrap()
-            .events;
+        let mut events = store::verdicts::history(&pool, ready, 10).await.unwrap();
+        events.extend(store::verdicts::history(&pool, partial, 10).await.unwrap());
+        events.sort_by_key(|e| e.id);
         assert_eq!(events.len(), 3, "{events:#?}");
         let first = events.iter().find(|e| e.service_id == ready).unwrap();
         assert_eq!(

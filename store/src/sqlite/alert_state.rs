@@ -1,7 +1,6 @@
-//! The alert stage's tables: its cursors and state (`alert_state`), the results it reads
-//! after its cursor (verdict events come from `verdicts::events_after`), the inventory
-//! links and mutes it folds by, and its writes (incidents, outbox messages) in one
-//! transaction.
+//! The alert stage's tables: its cursors and state (`alert_state`), what it reads after the
+//! cursors (results, verdict events), the inventory links and mutes it folds by, and its
+//! writes (incidents, outbox messages) in one transaction.
 
 use super::Result;
 use model::SubjectKind;
@@ -55,6 +54,34 @@ pub async fn results_after(pool: &SqlitePool, after: i64, limit: i64) -> Result<
     Ok(sqlx::query_as(
         "SELECT id, check_id, at, family, address, reason, ok, latency_ms FROM results
           WHERE id > ? ORDER BY id LIMIT ?",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// One verdict event the detector has not seen, as stored (verdicts and changes as JSON).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct NewVerdictEvent {
+    pub id: i64,
+    pub service_id: i64,
+    pub at: i64,
+    pub verdict_before: Option<String>,
+    pub verdict_after: String,
+    pub changes: String,
+    pub report_after: String,
+}
+
+/// Up to `limit` verdict events after id `after`, in id order.
+pub async fn verdict_events_after(
+    pool: &SqlitePool,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<NewVerdictEvent>> {
+    Ok(sqlx::query_as(
+        "SELECT id, service_id, at, verdict_before, verdict_after, changes, report_after
+           FROM verdict_events WHERE id > ? ORDER BY id LIMIT ?",
     )
     .bind(after)
     .bind(limit)

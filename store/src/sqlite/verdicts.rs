@@ -1,7 +1,7 @@
 //! The service_verdicts, verdict_events and verdict_requests tables: the verdict stage's
 //! results. The latest verdict of each service is replaced on every run; a first verdict, a
 //! change of verdict, or a dependency host newly broken or recovered adds one event, which the
-//! alert stage reads in id order with [`events_after`].
+//! alert stage reads in id order with [`crate::alert_state::verdict_events_after`].
 
 use super::{Result, StoreError};
 use sqlx::SqlitePool;
@@ -215,39 +215,6 @@ pub async fn history(
     .fetch_all(pool)
     .await?;
     rows.into_iter().map(event).collect()
-}
-
-/// A page of the event stream, as the alert stage follows it.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EventPage {
-    pub events: Vec<VerdictEventRow>,
-    /// The id of the last row read (readable or not): where the next page starts.
-    pub last_id: Option<i64>,
-    /// Rows that could not be read, skipped so one bad row does not stop the stream.
-    pub unreadable: Vec<i64>,
-}
-
-/// Events with an id above `after`, oldest first.
-pub async fn events_after(pool: &SqlitePool, after: i64, limit: i64) -> Result<EventPage> {
-    let rows: Vec<EventRow> = sqlx::query_as(&format!(
-        "SELECT {EVENT_COLUMNS} FROM verdict_events WHERE id > ? ORDER BY id LIMIT ?"
-    ))
-    .bind(after)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    let mut page = EventPage {
-        last_id: rows.last().map(|r| r.0),
-        ..EventPage::default()
-    };
-    for row in rows {
-        let id = row.0;
-        match event(row) {
-            Ok(event) => page.events.push(event),
-            Err(_) => page.unreadable.push(id),
-        }
-    }
-    Ok(page)
 }
 
 /// The HTTP(S) services the verdict job judges: kind `http` with an http(s) URL, unless the
