@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// IPv6 or IPv4. Stored and serialized as `"v6"` / `"v4"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 pub enum Family {
     V6,
     V4,

@@ -2,10 +2,12 @@
 //! page of their own.
 
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// Ordered root cause first: a tunnel's incident absorbs a host's, a host's a service's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 pub enum SubjectKind {
     Tunnel,
     Host,
@@ -43,6 +45,12 @@ impl SubjectKind {
             SubjectKind::Container => "Container",
             SubjectKind::Service => "Service",
         }
+    }
+}
+
+impl fmt::Display for SubjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

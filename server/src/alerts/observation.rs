@@ -1,6 +1,7 @@
 //! What the detector observes: probe runs (a check's IPv6 and IPv4 results of one run) and
 //! verdict changes of services.
 
+use model::Family;
 use verdict::{Verdict, VerdictChange};
 
 /// One family's result of one run.
@@ -28,7 +29,7 @@ pub struct Run {
 pub struct ResultRow {
     pub check_id: i64,
     pub at: i64,
-    pub family: String,
+    pub family: Family,
     pub sample: Sample,
 }
 
@@ -38,7 +39,10 @@ pub fn group_runs(rows: Vec<ResultRow>) -> Vec<Run> {
     for row in rows {
         let same = runs.last_mut().filter(|r| {
             r.check_id == row.check_id && r.at == row.at && {
-                let slot = if row.family == "v6" { &r.v6 } else { &r.v4 };
+                let slot = match row.family {
+                    Family::V6 => &r.v6,
+                    Family::V4 => &r.v4,
+                };
                 slot.is_none()
             }
         });
@@ -55,10 +59,9 @@ pub fn group_runs(rows: Vec<ResultRow>) -> Vec<Run> {
                 &mut runs[last]
             }
         };
-        match row.family.as_str() {
-            "v6" => run.v6 = Some(row.sample),
-            "v4" => run.v4 = Some(row.sample),
-            _ => {}
+        match row.family {
+            Family::V6 => run.v6 = Some(row.sample),
+            Family::V4 => run.v4 = Some(row.sample),
         }
     }
     runs

@@ -54,7 +54,7 @@ pub async fn new_results(
     after: i64,
     limit: i64,
 ) -> anyhow::Result<(Vec<ResultRow>, Option<i64>)> {
-    let rows = alert_state::results_after(pool, after, limit).await?;
+    let rows = store::results::after(pool, after, limit).await?;
     let last = rows.last().map(|r| r.id);
     let rows = rows
         .into_iter()

@@ -1,6 +1,6 @@
 //! The newest state of each enabled check, as the overview and the lists read it.
 
-use model::Health;
+use model::{Health, SubjectKind};
 use serde::{Deserialize, Serialize};
 
 /// An enabled check with its newest result per family (`None`: not run yet).
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct CheckState {
     pub check_id: i64,
     pub kind: String,
-    pub subject_kind: String,
+    pub subject_kind: SubjectKind,
     pub subject_id: i64,
     pub subject_name: String,
     pub v6_ok: Option<bool>,

@@ -1,5 +1,6 @@
 //! Incidents, maintenance windows and sent messages as the store reads them.
 
+use model::SubjectKind;
 use serde::{Deserialize, Serialize};
 
 /// One stored incident.
@@ -10,7 +11,7 @@ pub struct IncidentRow {
     /// `down`, `degraded`, `flapping`, `verdict` or `latency`.
     pub rule: String,
     pub severity: String,
-    pub subject_kind: String,
+    pub subject_kind: SubjectKind,
     pub subject_id: i64,
     pub subject_name: String,
     pub check_id: Option<i64>,
@@ -35,12 +36,7 @@ impl IncidentRow {
 
     /// The subject's page on the dashboard (where its checks and results are).
     pub fn subject_path(&self) -> String {
-        match self.subject_kind.as_str() {
-            "host" | "tunnel" | "container" | "service" => {
-                format!("/{}s/{}", self.subject_kind, self.subject_id)
-            }
-            _ => "/".into(),
-        }
+        format!("/{}s/{}", self.subject_kind, self.subject_id)
     }
 }
 
@@ -49,7 +45,7 @@ impl IncidentRow {
 #[cfg_attr(feature = "sqlite", derive(sqlx::FromRow))]
 pub struct MuteRow {
     pub id: i64,
-    pub subject_kind: String,
+    pub subject_kind: SubjectKind,
     pub subject_id: i64,
     pub subject_name: Option<String>,
     pub until: i64,

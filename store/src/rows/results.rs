@@ -12,8 +12,7 @@ pub struct StoredResult {
     pub check_id: i64,
     /// Unix time in milliseconds.
     pub at: i64,
-    /// `v6` or `v4`.
-    pub family: String,
+    pub family: Family,
     pub address: Option<String>,
     /// The probe stage's reason code (`ok`, `timeout`, `no_aaaa`, ...).
     pub reason: String,

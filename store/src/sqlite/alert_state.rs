@@ -1,6 +1,6 @@
-//! The alert stage's tables: its cursors and state (`alert_state`), what it reads after the
-//! cursors (results, verdict events), the inventory links and mutes it folds by, and its
-//! writes (incidents, outbox messages) in one transaction.
+//! The alert stage's tables: its cursors and state (`alert_state`), the verdict events it
+//! reads after its cursor (results come from `results::after`), the inventory links and
+//! mutes it folds by, and its writes (incidents, outbox messages) in one transaction.
 
 use super::Result;
 use model::SubjectKind;
@@ -33,31 +33,6 @@ pub async fn ids_before(pool: &SqlitePool, at: i64) -> Result<(i64, i64)> {
     )
     .bind(at)
     .fetch_one(pool)
-    .await?)
-}
-
-/// One result the detector has not seen.
-#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
-pub struct NewResult {
-    pub id: i64,
-    pub check_id: i64,
-    pub at: i64,
-    pub family: String,
-    pub address: Option<String>,
-    pub reason: String,
-    pub ok: bool,
-    pub latency_ms: Option<f64>,
-}
-
-/// Up to `limit` results after id `after`, in id order.
-pub async fn results_after(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<NewResult>> {
-    Ok(sqlx::query_as(
-        "SELECT id, check_id, at, family, address, reason, ok, latency_ms FROM results
-          WHERE id > ? ORDER BY id LIMIT ?",
-    )
-    .bind(after)
-    .bind(limit)
-    .fetch_all(pool)
     .await?)
 }
 

@@ -63,6 +63,17 @@ pub async fn insert_batch(pool: &SqlitePool, batch: &[NewResult]) -> Result<u64>
 const COLUMNS: &str =
     "id, check_id, at, family, address, reason, ok, latency_ms, lateness_ms, detail";
 
+/// Up to `limit` results after id `after`, in id order: how the alert stage follows them.
+pub async fn after(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<StoredResult>> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM results WHERE id > ? ORDER BY id LIMIT ?"))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
 /// The newest results of a check, newest first.
 pub async fn recent(pool: &SqlitePool, check_id: i64, limit: i64) -> Result<Vec<StoredResult>> {
     Ok(sqlx::query_as(&format!(
