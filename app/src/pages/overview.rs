@@ -60,7 +60,7 @@ fn overview(o: Overview) -> impl IntoView {
                         {o.problems.into_iter().map(|p| view! {
                             <li class=format!("problem {}", health_class(p.health))>
                                 <HealthBadge health=p.health/>
-                                " " <span class="subject-kind">{p.subject_kind}</span>
+                                " " <span class="subject-kind">{p.subject_kind.as_str()}</span>
                                 " " <a href=p.href>{p.name}</a>
                                 ": " {p.what}
                                 {(!p.reason.is_empty()).then(|| view! { " " <code class="reason">{p.reason}</code> })}

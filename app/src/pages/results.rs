@@ -50,11 +50,7 @@ fn latest(label: &'static str, result: Option<StoredResult>) -> impl IntoView {
 }
 
 fn evidence(result: &StoredResult) -> impl IntoView + use<> {
-    let family = if result.family == "v6" {
-        "IPv6"
-    } else {
-        "IPv4"
-    };
+    let family = result.family.label();
     let items = result.evidence();
     view! {
         <li>

@@ -5,6 +5,7 @@ use super::alerts::IncidentRow;
 use super::verdicts::{Readiness, ServiceBadge};
 use leptos::prelude::*;
 pub use model::Health;
+use model::SubjectKind;
 use model::inventory::InventoryChange;
 use serde::{Deserialize, Serialize};
 pub use store::rows::CheckState;
@@ -47,8 +48,7 @@ impl Tile {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     pub health: Health,
-    /// `host`, `container` or `service`.
-    pub subject_kind: String,
+    pub subject_kind: SubjectKind,
     pub name: String,
     pub href: String,
     /// A probes reason code (or verdict word).
@@ -94,7 +94,7 @@ pub fn problems(states: &[CheckState], badges: &[ServiceBadge]) -> Vec<Problem> 
         .filter(|s| matches!(s.health(), Health::Failing | Health::Degraded))
         .map(|s| Problem {
             health: s.health(),
-            subject_kind: s.subject_kind.clone(),
+            subject_kind: s.subject_kind,
             name: s.subject_name.clone(),
             href: format!("/{}s/{}", s.subject_kind, s.subject_id),
             reason: s.v6_reason.clone().unwrap_or_default(),
@@ -116,7 +116,7 @@ pub fn problems(states: &[CheckState], badges: &[ServiceBadge]) -> Vec<Problem> 
         };
         Some(Problem {
             health,
-            subject_kind: "service".into(),
+            subject_kind: SubjectKind::Service,
             name: b.name.clone(),
             href: format!("/services/{}", b.service_id),
             reason: b
@@ -127,19 +127,19 @@ pub fn problems(states: &[CheckState], badges: &[ServiceBadge]) -> Vec<Problem> 
         })
     }));
     list.sort_by(|a, b| {
-        (a.health, kind_rank(&a.subject_kind), a.name.to_lowercase()).cmp(&(
+        (a.health, kind_rank(a.subject_kind), a.name.to_lowercase()).cmp(&(
             b.health,
-            kind_rank(&b.subject_kind),
+            kind_rank(b.subject_kind),
             b.name.to_lowercase(),
         ))
     });
     list
 }
 
-fn kind_rank(kind: &str) -> u8 {
+fn kind_rank(kind: SubjectKind) -> u8 {
     match kind {
-        "host" => 0,
-        "container" => 1,
+        SubjectKind::Host => 0,
+        SubjectKind::Container => 1,
         _ => 2,
     }
 }
@@ -159,7 +159,7 @@ fn check_word(kind: &str) -> &'static str {
 pub fn tile(
     label: &str,
     href: &str,
-    subject_kind: &str,
+    subject_kind: SubjectKind,
     total: i64,
     states: &[CheckState],
     badges: &[ServiceBadge],
@@ -173,7 +173,7 @@ pub fn tile(
             .and_modify(|w| *w = (*w).min(h))
             .or_insert(h);
     }
-    if subject_kind == "service" {
+    if subject_kind == SubjectKind::Service {
         for b in badges {
             let h = match b.verdict.as_deref() {
                 Some("broken") => Health::Failing,
@@ -192,7 +192,7 @@ pub fn tile(
         label: label.into(),
         href: href.into(),
         total,
-        checked: subject_kind != "tunnel",
+        checked: subject_kind != SubjectKind::Tunnel,
         failing: count(|h| h == Health::Failing),
         amber: count(|h| matches!(h, Health::Degraded | Health::Partial)),
         fine: count(|h| h == Health::Fine),
@@ -254,7 +254,7 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
         tile(
             "Hosts",
             "/hosts",
-            "host",
+            SubjectKind::Host,
             hosts,
             &states,
             &services_by_verdict,
@@ -263,7 +263,7 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
         tile(
             "Tunnels",
             "/tunnels",
-            "tunnel",
+            SubjectKind::Tunnel,
             tunnels,
             &states,
             &services_by_verdict,
@@ -271,7 +271,7 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
         tile(
             "Containers",
             "/containers",
-            "container",
+            SubjectKind::Container,
             containers,
             &states,
             &services_by_verdict,
@@ -279,7 +279,7 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
         tile(
             "Services",
             "/services",
-            "service",
+            SubjectKind::Service,
             services,
             &states,
             &services_by_verdict,
@@ -313,7 +313,7 @@ mod tests {
         CheckState {
             check_id: id * 10,
             kind: "icmp".into(),
-            subject_kind: kind.into(),
+            subject_kind: SubjectKind::parse(kind).unwrap(),
             subject_id: id,
             subject_name: name.into(),
             v6_ok: v6,
@@ -385,7 +385,7 @@ mod tests {
             state("host", 2, "b", Some(true), None),
             state("service", 9, "cloud", Some(true), None),
         ];
-        let hosts = tile("Hosts", "/hosts", "host", 3, &states, &[]);
+        let hosts = tile("Hosts", "/hosts", SubjectKind::Host, 3, &states, &[]);
         assert_eq!(
             (hosts.failing, hosts.amber, hosts.fine, hosts.unknown()),
             (0, 1, 1, 1)
@@ -394,14 +394,14 @@ mod tests {
         let services = tile(
             "Services",
             "/services",
-            "service",
+            SubjectKind::Service,
             1,
             &states,
             &[badge(9, "cloud", Some("broken"))],
         );
         assert_eq!((services.failing, services.fine), (1, 0));
         assert_eq!(services.health(), Health::Failing);
-        let tunnels = tile("Tunnels", "/tunnels", "tunnel", 2, &states, &[]);
+        let tunnels = tile("Tunnels", "/tunnels", SubjectKind::Tunnel, 2, &states, &[]);
         assert!(!tunnels.checked);
         assert_eq!(tunnels.health(), Health::Unknown);
     }

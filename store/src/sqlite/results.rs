@@ -65,13 +65,13 @@ const COLUMNS: &str =
 
 /// Up to `limit` results after id `after`, in id order: how the alert stage follows them.
 pub async fn after(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<StoredResult>> {
-    Ok(
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM results WHERE id > ? ORDER BY id LIMIT ?"))
-            .bind(after)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?,
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM results WHERE id > ? ORDER BY id LIMIT ?"
+    ))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
 }
 
 /// The newest results of a check, newest first.

@@ -27,7 +27,7 @@ struct ResultJson {
     check_id: i64,
     /// Unix ms.
     at: i64,
-    family: String,
+    family: model::Family,
     address: Option<String>,
     reason: String,
     ok: bool,
