@@ -30,9 +30,37 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+/// The Content-Security-Policy of every answer that is not a rendered page: scripts only
+/// from v6watch's own files (and its wasm), nothing inline.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
      form-action 'self'; base-uri 'self'; object-src 'none'";
+
+/// A rendered page's policy: besides v6watch's own files, only the inline scripts that
+/// carry this response's nonce (the hydration bootstrap and the page's data).
+fn page_policy(nonce: &str) -> String {
+    CONTENT_SECURITY_POLICY.replacen(
+        "script-src 'self'",
+        &format!("script-src 'self' 'nonce-{nonce}'"),
+        1,
+    )
+}
+
+/// Puts the nonce leptos_axum made for this page (and wrote into its script tags) into the
+/// page's Content-Security-Policy header. Outside a page render there is no nonce and the
+/// plain policy applies.
+fn provide_page_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    match HeaderValue::from_str(&page_policy(&nonce)) {
+        Ok(value) => response.insert_header(header::CONTENT_SECURITY_POLICY, value),
+        Err(err) => tracing::error!(error = %err, "unusable script nonce"),
+    }
+}
 
 async fn healthz(State(pool): State<SqlitePool>) -> impl IntoResponse {
     match store::ping(&pool).await {
@@ -135,6 +163,12 @@ pub fn router_with(
 
     let routes = route_list();
     let context_pool = pool.clone();
+    let page_context = move || {
+        provide_context(context_pool.clone());
+        provide_context(board.clone());
+        provide_context(probe_flags.clone());
+        provide_page_policy();
+    };
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
@@ -150,20 +184,14 @@ pub fn router_with(
         .route("/actions/logout", post(auth::handlers::logout))
         .merge(actions::routes())
         .merge(api::routes(state.clone()))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_context(context_pool.clone());
-                provide_context(board.clone());
-                provide_context(probe_flags.clone());
-            },
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, page_context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::guard::require_session,

@@ -9,6 +9,7 @@ mod alerts_web;
 mod api;
 mod check_cli;
 mod delivery;
+mod escaping;
 mod history_pages;
 mod inventory_filters;
 #[path = "../../../probes/tests/integration/lab.rs"]
