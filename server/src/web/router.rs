@@ -62,10 +62,24 @@ fn provide_page_policy() {
     }
 }
 
+/// 200 while the database answers and takes a write; else 503 with the reason.
 async fn healthz(State(pool): State<SqlitePool>) -> impl IntoResponse {
-    match store::ping(&pool).await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    if let Err(err) = store::ping(&pool).await {
+        tracing::error!(error = %err, "health check: the database does not answer");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unavailable: {err}\n"),
+        );
+    }
+    match store::write_check(&pool).await {
+        Ok(()) => (StatusCode::OK, "ok".to_string()),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: the database cannot be written");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("database cannot be written: {err}\n"),
+            )
+        }
     }
 }
 

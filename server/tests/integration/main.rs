@@ -8,6 +8,7 @@ mod alert_loop;
 mod alerts_web;
 mod api;
 mod check_cli;
+mod database_health;
 mod delivery;
 mod escaping;
 mod history_pages;
