@@ -107,6 +107,8 @@ pub struct Wiring {
     pub probes: Option<Arc<LiveProber>>,
     /// The serve flags the settings page overrides, for that page to show.
     pub probe_flags: ProbeFlags,
+    /// The limit on failed sign-ins (tests give it their own clock).
+    pub throttle: Arc<LoginThrottle>,
 }
 
 impl Default for Wiring {
@@ -120,6 +122,7 @@ impl Default for Wiring {
             events: EventBus::default(),
             probes: None,
             probe_flags: ProbeFlags::default(),
+            throttle: Arc::new(LoginThrottle::default()),
         }
     }
 }
@@ -149,6 +152,7 @@ pub fn router_with(
         events,
         probes,
         probe_flags,
+        throttle,
     } = wiring;
     let leptos_options = LeptosOptions::builder()
         .output_name("v6watch")
@@ -158,7 +162,7 @@ pub fn router_with(
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
-        throttle: Arc::new(LoginThrottle::default()),
+        throttle,
         wake,
         lateness,
         metrics_token,

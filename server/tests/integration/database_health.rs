@@ -34,3 +34,20 @@ async fn healthz_answers_503_with_the_reason_when_the_database_takes_no_writes()
     assert!(reason.contains("cannot be written"), "{reason}");
     assert!(reason.contains("readonly"), "{reason}");
 }
+
+#[tokio::test]
+async fn the_sign_in_page_says_when_the_database_takes_no_writes() {
+    let app = support::serve(Wiring::default()).await;
+    app.set_up().await;
+    let stuck = read_only(&app).await;
+    let page = stuck.page("/login").await;
+    assert!(page.contains(r#"id="database-problem""#), "{page}");
+    assert!(page.contains("signing in will not work"), "{page}");
+
+    // The right password cannot start a session there, and the page says why.
+    let r = stuck.sign_in(crate::sign_in::PASSWORD).await;
+    let back = support::location(&r);
+    assert!(back.starts_with("/login?error=session"), "{back}");
+    let page = stuck.page(&back).await;
+    assert!(page.contains("the session could not be stored"), "{page}");
+}

@@ -21,6 +21,7 @@ mod metrics;
 mod scheduler;
 mod serve_process;
 mod settings_page;
+mod sign_in;
 mod support;
 mod verdict_job;
 mod verdict_pages;
