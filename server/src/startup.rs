@@ -7,6 +7,7 @@ use crate::delivery::{self, Courier};
 use crate::scheduler::live_prober::LiveProber;
 use crate::scheduler::{self, SchedulerSettings, housekeeping, sqlite::SqliteChecks};
 use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
+use crate::web::host::Site;
 use crate::web::{Wiring, router_with};
 use crate::{alerts, selftest};
 use anyhow::Context;
@@ -51,7 +52,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             LiveProber::start(probe_config.clone(), &stored).context("setting up the probes")?;
         Some(Arc::new(live))
     };
+    let public_url = args.public_url()?;
     let wiring = Wiring {
+        site: Site::new(
+            Some(args.listen),
+            public_url.as_ref(),
+            &args.allowed_hosts,
+            args.secure_cookies,
+        ),
         probe_flags: ProbeFlags {
             resolvers: probe_config
                 .nameservers
@@ -68,7 +76,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
         probes: probes.clone(),
         courier: Arc::new(Courier::new(delivery::DispatchSettings {
-            public_url: args.public_url()?,
+            public_url,
             extra_roots,
             ..delivery::DispatchSettings::default()
         })),

@@ -6,6 +6,7 @@ use crate::events::EventBus;
 use crate::scheduler::lateness::Lateness;
 use crate::scheduler::live_prober::LiveProber;
 use crate::web::auth::{self, throttle::LoginThrottle};
+use crate::web::host::{self, Site};
 use crate::web::state::AppState;
 use crate::web::{actions, api, live, metrics};
 use app::queries::status::StatusBoard;
@@ -109,6 +110,8 @@ pub struct Wiring {
     pub probe_flags: ProbeFlags,
     /// The limit on failed sign-ins (tests give it their own clock).
     pub throttle: Arc<LoginThrottle>,
+    /// The names v6watch answers to and the origin its forms come from.
+    pub site: Site,
 }
 
 impl Default for Wiring {
@@ -123,6 +126,7 @@ impl Default for Wiring {
             probes: None,
             probe_flags: ProbeFlags::default(),
             throttle: Arc::new(LoginThrottle::default()),
+            site: Site::default(),
         }
     }
 }
@@ -153,7 +157,9 @@ pub fn router_with(
         probes,
         probe_flags,
         throttle,
+        site,
     } = wiring;
+    let site = Arc::new(site);
     let leptos_options = LeptosOptions::builder()
         .output_name("v6watch")
         .site_root(site_root)
@@ -215,7 +221,11 @@ pub fn router_with(
             auth::guard::require_session,
         ))
         .layer(sessions)
-        .layer(axum::middleware::from_fn(auth::csrf::reject_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            site.clone(),
+            auth::csrf::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(site, host::check_host))
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("x-frame-options", "DENY"))
         .layer(header("referrer-policy", "same-origin"))
