@@ -22,6 +22,8 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     raise_open_file_limit();
+    // Before the database is opened (and migrated): a second serve stops here.
+    let lock = crate::db_lock::lock(&args.database)?;
     let pool = store::open(&args.database)
         .await
         .with_context(|| format!("opening the database {}", args.database.display()))?;
@@ -151,6 +153,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     while jobs.join_next().await.is_some() {}
     cleaner.abort();
     pool.close().await;
+    drop(lock);
     tracing::info!("v6watch stopped");
     Ok(())
 }
