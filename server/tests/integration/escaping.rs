@@ -38,6 +38,13 @@ fn assert_escaped(page: &str, fields: &[&str], what: &str) {
     }
 }
 
+/// A form action, the fields that get the payload, and other fields it needs.
+type RejectedForm = (
+    String,
+    &'static [&'static str],
+    Vec<(&'static str, &'static str)>,
+);
+
 impl TestApp {
     /// Posts a form that must be stored; the new row's id in `table`.
     async fn stored(&self, path: &str, form: &[(&str, &str)], table: &str) -> i64 {
@@ -157,7 +164,7 @@ async fn markup_in_every_form_field_comes_back_escaped() {
         .await;
 
     // Every text field of every form, as a rejected submission shows it again.
-    let forms: Vec<(String, &[&str], Vec<(&str, &str)>)> = vec![
+    let forms: Vec<RejectedForm> = vec![
         (
             format!("/actions/hosts/{host}"),
             &["name", "dns_name", "addresses", "tags", "notes"],

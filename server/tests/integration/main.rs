@@ -12,6 +12,7 @@ mod database_health;
 mod delivery;
 mod escaping;
 mod history_pages;
+mod host_names;
 mod inventory_filters;
 #[path = "../../../probes/tests/integration/lab.rs"]
 mod lab;

@@ -91,29 +91,6 @@ pub(crate) async fn test_pool() -> (SqlitePool, tempfile::TempDir) {
     (pool, dir)
 }
 
-#[cfg(test)]
-mod write_check_tests {
-    use super::*;
-    use sqlx::sqlite::SqliteConnectOptions;
-
-    #[tokio::test]
-    async fn a_write_check_fails_on_a_database_that_takes_no_writes() {
-        let (pool, dir) = test_pool().await;
-        write_check(&pool).await.unwrap();
-        pool.close().await;
-        let options = SqliteConnectOptions::new()
-            .filename(dir.path().join("test.db"))
-            .pragma("query_only", "ON");
-        let read_only = SqlitePoolOptions::new()
-            .connect_with(options)
-            .await
-            .unwrap();
-        ping(&read_only).await.unwrap();
-        let err = write_check(&read_only).await.unwrap_err();
-        assert!(err.to_string().contains("readonly"), "{err}");
-    }
-}
-
 /// Deletes one row by id and logs the change under the row's label column.
 /// `table`, `label` and `entity` are constants from this module, never user input.
 pub(crate) async fn delete_row(
@@ -169,5 +146,28 @@ pub async fn write_check(pool: &SqlitePool) -> Result<()> {
         Ok(())
     } else {
         Err(StoreError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod write_check_tests {
+    use super::*;
+    use sqlx::sqlite::SqliteConnectOptions;
+
+    #[tokio::test]
+    async fn a_write_check_fails_on_a_database_that_takes_no_writes() {
+        let (pool, dir) = test_pool().await;
+        write_check(&pool).await.unwrap();
+        pool.close().await;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("test.db"))
+            .pragma("query_only", "ON");
+        let read_only = SqlitePoolOptions::new()
+            .connect_with(options)
+            .await
+            .unwrap();
+        ping(&read_only).await.unwrap();
+        let err = write_check(&read_only).await.unwrap_err();
+        assert!(err.to_string().contains("readonly"), "{err}");
     }
 }
