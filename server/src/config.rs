@@ -62,6 +62,17 @@ pub struct ServeArgs {
     /// links in alert messages; without it, messages carry the path alone.
     #[arg(long, env = "V6WATCH_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// A host name (or address) the dashboard answers to besides the listen address,
+    /// localhost and the --public-url's host; requests for any other name get 421.
+    /// Repeat (or comma-separate) for several.
+    #[arg(
+        long = "allowed-host",
+        value_name = "NAME",
+        env = "V6WATCH_ALLOWED_HOST",
+        value_delimiter = ',',
+        value_parser = crate::web::host::parse_allowed_host
+    )]
+    pub allowed_hosts: Vec<url::Host<String>>,
     /// Seconds between two IPv6-only verdicts on the same HTTP(S) service (each fetches the
     /// page and checks every host it pulls resources from).
     #[arg(long, env = "V6WATCH_VERDICT_INTERVAL", default_value_t = 300,

@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod cli;
 pub mod config;
+pub mod db_lock;
 pub mod delivery;
 pub mod events;
 pub mod scheduler;

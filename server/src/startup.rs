@@ -7,6 +7,7 @@ use crate::delivery::{self, Courier};
 use crate::scheduler::live_prober::LiveProber;
 use crate::scheduler::{self, SchedulerSettings, housekeeping, sqlite::SqliteChecks};
 use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
+use crate::web::host::Site;
 use crate::web::{Wiring, router_with};
 use crate::{alerts, selftest};
 use anyhow::Context;
@@ -21,6 +22,8 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     raise_open_file_limit();
+    // Before the database is opened (and migrated): a second serve stops here.
+    let lock = crate::db_lock::lock(&args.database)?;
     let pool = store::open(&args.database)
         .await
         .with_context(|| format!("opening the database {}", args.database.display()))?;
@@ -51,7 +54,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             LiveProber::start(probe_config.clone(), &stored).context("setting up the probes")?;
         Some(Arc::new(live))
     };
+    let public_url = args.public_url()?;
     let wiring = Wiring {
+        site: Site::new(
+            Some(args.listen),
+            public_url.as_ref(),
+            &args.allowed_hosts,
+            args.secure_cookies,
+        ),
         probe_flags: ProbeFlags {
             resolvers: probe_config
                 .nameservers
@@ -68,7 +78,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
         probes: probes.clone(),
         courier: Arc::new(Courier::new(delivery::DispatchSettings {
-            public_url: args.public_url()?,
+            public_url,
             extra_roots,
             ..delivery::DispatchSettings::default()
         })),
@@ -143,6 +153,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     while jobs.join_next().await.is_some() {}
     cleaner.abort();
     pool.close().await;
+    drop(lock);
     tracing::info!("v6watch stopped");
     Ok(())
 }

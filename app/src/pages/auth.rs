@@ -2,8 +2,11 @@
 
 use super::form::{InventoryForm, TextField, starting_values};
 use super::loaded::loaded;
+use crate::LoginProblem;
+use crate::queries::status::database_write_problem;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use model::domain::FieldErrors;
 use model::domain::FormValues;
 use model::domain::account::NewAccount;
@@ -38,17 +41,36 @@ pub fn SetupPage() -> impl IntoView {
     }
 }
 
+/// The sign-in form as a failed attempt left it: the name typed and what went wrong come
+/// in the query (`?error=wrong&username=...`), so a failed sign-in stores nothing.
+fn login_start(error: Option<String>, username: Option<String>) -> (FormValues, FieldErrors) {
+    let mut values = FormValues::new();
+    if let Some(username) = username {
+        values.insert("username".into(), username);
+    }
+    let mut errors = FieldErrors::new();
+    if let Some(problem) = error.as_deref().and_then(LoginProblem::from_code) {
+        errors.add("_form", problem.message());
+    }
+    (values, errors)
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
     let start = Resource::new(
-        || (),
-        |_| starting_values("login".into(), async { Ok(None) }),
+        move || query.with(|q| (q.get("error"), q.get("username"))),
+        |(error, username)| async move {
+            let write_problem = database_write_problem().await?;
+            Ok::<_, ServerFnError>((login_start(error, username), write_problem))
+        },
     );
     view! {
         <Title text="Sign in"/>
         <main id="main" class="narrow">
             <h1>"Sign in to v6watch"</h1>
-            {loaded(start, |(values, errors)| view! {
+            {loaded(start, |((values, errors), write_problem)| view! {
+                {write_problem.map(|p| view! { <div class="notice error" id="database-problem" role="alert">{p}</div> })}
                 <InventoryForm action="/actions/login".into() values errors validate=no_check submit="Sign in" cancel="/login".into()>
                     <TextField name="username" label="User name" autocomplete="username"/>
                     <TextField name="password" label="Password" kind="password" autocomplete="current-password"/>

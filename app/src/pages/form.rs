@@ -136,6 +136,40 @@ pub fn TextField(
     }
 }
 
+/// The text inside a `<textarea>`. The renderer writes a textarea's children into the
+/// server's HTML as they are (it treats the element like `<script>`), so a stored
+/// `</textarea><script>` would end the element and run: the server escapes the text here.
+/// In the browser the text is set as a text node (and hydration leaves a textarea's
+/// children alone), so it stays as typed.
+/// A leading newline is doubled there, since the HTML parser drops the first one.
+fn textarea_text(value: String) -> String {
+    #[cfg(feature = "ssr")]
+    let value = {
+        let escaped = escape_text(&value);
+        if escaped.starts_with('\n') {
+            format!("\n{escaped}")
+        } else {
+            escaped
+        }
+    };
+    value
+}
+
+/// `&`, `<` and `>` as character references: what an HTML text or RCDATA context needs.
+#[cfg(feature = "ssr")]
+fn escape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[component]
 pub fn TextArea(
     name: &'static str,
@@ -156,7 +190,7 @@ pub fn TextArea(
                 aria-describedby=format!("{name}-error {name}-hint")
                 on:input=move |ev| ctx.set(name, event_target_value(&ev))
             >
-                {ctx.initial(name)}
+                {textarea_text(ctx.initial(name))}
             </textarea>
             {(!hint.is_empty()).then(|| view! { <p class="hint" id=format!("{name}-hint")>{hint}</p> })}
             <FieldError name/>

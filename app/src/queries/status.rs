@@ -46,3 +46,19 @@ impl StatusBoard {
 pub async fn load_self_test() -> Result<Option<SelfTestStatus>, ServerFnError> {
     Ok(use_context::<StatusBoard>().and_then(|board| board.get()))
 }
+
+/// A sentence saying the database cannot be written (so signing in cannot work), or `None`
+/// when a test write went through.
+#[server]
+pub async fn database_write_problem() -> Result<Option<String>, ServerFnError> {
+    let pool: sqlx::SqlitePool = expect_context();
+    Ok(match store::write_check(&pool).await {
+        Ok(()) => None,
+        Err(err) => {
+            tracing::error!(error = %err, "the database cannot be written");
+            Some(format!(
+                "The database cannot be written ({err}): signing in will not work until it can. See the server log."
+            ))
+        }
+    })
+}

@@ -120,7 +120,7 @@ pub async fn run(
                 outcome.more
             }
             Err(err) => {
-                tracing::error!(error = %err, "alert step failed");
+                tracing::error!(error = %format_args!("{err:#}"), "alert step failed");
                 false
             }
         };

@@ -147,7 +147,9 @@ pub async fn run(
         match deliveries::fan_out(&pool, now_ms()).await {
             Ok(0) => {}
             Ok(queued) => tracing::debug!(queued, "alert deliveries queued"),
-            Err(err) => tracing::error!(error = %err, "could not read the alert outbox"),
+            Err(err) => {
+                tracing::error!(error = %format_args!("{err:#}"), "could not read the alert outbox")
+            }
         }
         match deliveries::due(&pool, now_ms()).await {
             Ok(due) => {
@@ -158,13 +160,15 @@ pub async fn run(
                     let (pool, courier) = (pool.clone(), courier.clone());
                     let handle = tasks.spawn(async move {
                         if let Err(err) = attempt(&pool, &courier, item.id).await {
-                            tracing::error!(error = %err, delivery = item.id, "could not record a delivery");
+                            tracing::error!(error = %format_args!("{err:#}"), delivery = item.id, "could not record a delivery");
                         }
                     });
                     busy.insert(handle.id(), item.channel_id);
                 }
             }
-            Err(err) => tracing::error!(error = %err, "could not read the delivery queue"),
+            Err(err) => {
+                tracing::error!(error = %format_args!("{err:#}"), "could not read the delivery queue")
+            }
         }
         tokio::select! {
             () = cancel.cancelled() => break,

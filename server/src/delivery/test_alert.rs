@@ -22,7 +22,7 @@ pub async fn send(pool: &SqlitePool, courier: &Courier, channel_id: i64) -> Test
             outcome(false, format!("Not sent: {message}."))
         }
         Err(err) => {
-            tracing::error!(error = %err, channel_id, "test alert could not be stored");
+            tracing::error!(error = %format_args!("{err:#}"), channel_id, "test alert could not be stored");
             outcome(
                 false,
                 "Not sent: the database failed; see the server log.".into(),

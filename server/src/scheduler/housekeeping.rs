@@ -39,7 +39,7 @@ pub async fn run(pool: SqlitePool, cancel: CancellationToken) {
                 changes_pruned = logs.changes,
                 "hourly rollup and pruning done"
             ),
-            Err(err) => tracing::error!(error = %err, "hourly rollup failed"),
+            Err(err) => tracing::error!(error = %format_args!("{err:#}"), "hourly rollup failed"),
         }
     }
 }

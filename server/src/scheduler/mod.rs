@@ -259,7 +259,7 @@ pub async fn write_batches<S: CheckStore>(
             let rows = std::mem::take(&mut batch);
             let count = rows.len();
             if let Err(err) = store.save(rows).await {
-                tracing::error!(error = %err, count, "could not store probe results");
+                tracing::error!(error = %format_args!("{err:#}"), count, "could not store probe results");
             }
         }
     }
@@ -285,7 +285,9 @@ pub async fn run<R: ProbeRunner, S: CheckStore>(
         if now >= next_sync {
             match store.load().await {
                 Ok(loaded) => scheduler.apply(loaded, Instant::now()),
-                Err(err) => tracing::error!(error = %err, "could not read the checks"),
+                Err(err) => {
+                    tracing::error!(error = %format_args!("{err:#}"), "could not read the checks")
+                }
             }
             next_sync = Instant::now() + settings.resync;
         }

@@ -222,7 +222,7 @@ async fn store_finished<S: VerdictStore>(store: &S, finished: Finished, timeout:
                 ),
                 Ok(None) => {}
                 Err(err) => {
-                    tracing::error!(error = %err, service = finished.service_id, "could not store a verdict")
+                    tracing::error!(error = %format_args!("{err:#}"), service = finished.service_id, "could not store a verdict")
                 }
             }
         }
@@ -255,7 +255,9 @@ pub async fn run<J: Judge, S: VerdictStore>(
         if Instant::now() >= next_sync {
             match store.load().await {
                 Ok(wanted) => job.apply(wanted, Instant::now()),
-                Err(err) => tracing::error!(error = %err, "could not read the services to judge"),
+                Err(err) => {
+                    tracing::error!(error = %format_args!("{err:#}"), "could not read the services to judge")
+                }
             }
             next_sync = Instant::now() + settings.resync;
         }

@@ -6,6 +6,7 @@ use crate::events::EventBus;
 use crate::scheduler::lateness::Lateness;
 use crate::scheduler::live_prober::LiveProber;
 use crate::web::auth::{self, throttle::LoginThrottle};
+use crate::web::host::{self, Site};
 use crate::web::state::AppState;
 use crate::web::{actions, api, live, metrics};
 use app::queries::status::StatusBoard;
@@ -30,14 +31,56 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+/// The Content-Security-Policy of every answer that is not a rendered page: scripts only
+/// from v6watch's own files (and its wasm), nothing inline.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
      form-action 'self'; base-uri 'self'; object-src 'none'";
 
+/// A rendered page's policy: besides v6watch's own files, only the inline scripts that
+/// carry this response's nonce (the hydration bootstrap and the page's data).
+fn page_policy(nonce: &str) -> String {
+    CONTENT_SECURITY_POLICY.replacen(
+        "script-src 'self'",
+        &format!("script-src 'self' 'nonce-{nonce}'"),
+        1,
+    )
+}
+
+/// Puts the nonce leptos_axum made for this page (and wrote into its script tags) into the
+/// page's Content-Security-Policy header. Outside a page render there is no nonce and the
+/// plain policy applies.
+fn provide_page_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    match HeaderValue::from_str(&page_policy(&nonce)) {
+        Ok(value) => response.insert_header(header::CONTENT_SECURITY_POLICY, value),
+        Err(err) => tracing::error!(error = %err, "unusable script nonce"),
+    }
+}
+
+/// 200 while the database answers and takes a write; else 503 with the reason.
 async fn healthz(State(pool): State<SqlitePool>) -> impl IntoResponse {
-    match store::ping(&pool).await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    if let Err(err) = store::ping(&pool).await {
+        tracing::error!(error = %err, "health check: the database does not answer");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unavailable: {err}\n"),
+        );
+    }
+    match store::write_check(&pool).await {
+        Ok(()) => (StatusCode::OK, "ok".to_string()),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: the database cannot be written");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("database cannot be written: {err}\n"),
+            )
+        }
     }
 }
 
@@ -65,6 +108,10 @@ pub struct Wiring {
     pub probes: Option<Arc<LiveProber>>,
     /// The serve flags the settings page overrides, for that page to show.
     pub probe_flags: ProbeFlags,
+    /// The limit on failed sign-ins (tests give it their own clock).
+    pub throttle: Arc<LoginThrottle>,
+    /// The names v6watch answers to and the origin its forms come from.
+    pub site: Site,
 }
 
 impl Default for Wiring {
@@ -78,6 +125,8 @@ impl Default for Wiring {
             events: EventBus::default(),
             probes: None,
             probe_flags: ProbeFlags::default(),
+            throttle: Arc::new(LoginThrottle::default()),
+            site: Site::default(),
         }
     }
 }
@@ -107,7 +156,10 @@ pub fn router_with(
         events,
         probes,
         probe_flags,
+        throttle,
+        site,
     } = wiring;
+    let site = Arc::new(site);
     let leptos_options = LeptosOptions::builder()
         .output_name("v6watch")
         .site_root(site_root)
@@ -116,7 +168,7 @@ pub fn router_with(
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
-        throttle: Arc::new(LoginThrottle::default()),
+        throttle,
         wake,
         lateness,
         metrics_token,
@@ -135,6 +187,12 @@ pub fn router_with(
 
     let routes = route_list();
     let context_pool = pool.clone();
+    let page_context = move || {
+        provide_context(context_pool.clone());
+        provide_context(board.clone());
+        provide_context(probe_flags.clone());
+        provide_page_policy();
+    };
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
@@ -150,26 +208,24 @@ pub fn router_with(
         .route("/actions/logout", post(auth::handlers::logout))
         .merge(actions::routes())
         .merge(api::routes(state.clone()))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_context(context_pool.clone());
-                provide_context(board.clone());
-                provide_context(probe_flags.clone());
-            },
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, page_context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::guard::require_session,
         ))
         .layer(sessions)
-        .layer(axum::middleware::from_fn(auth::csrf::reject_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            site.clone(),
+            auth::csrf::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(site, host::check_host))
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("x-frame-options", "DENY"))
         .layer(header("referrer-policy", "same-origin"))

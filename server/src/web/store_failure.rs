@@ -32,7 +32,7 @@ impl StoreFailure {
             StoreError::Conflict { field, message } => StoreFailure::Conflict { field, message },
             StoreError::NotFound => StoreFailure::NotFound,
             other => {
-                tracing::error!(error = %other, doing, "the store failed");
+                tracing::error!(error = %format_args!("{other:#}"), doing, "the store failed");
                 StoreFailure::Internal
             }
         }

@@ -98,3 +98,66 @@ fn sigterm_stops_the_server_cleanly() {
         "still answering after it stopped"
     );
 }
+
+/// `serve` on `database` with its log followed.
+fn start_serve(
+    database: &std::path::Path,
+    site_root: &std::path::Path,
+) -> (
+    std::process::Child,
+    mpsc::Receiver<SocketAddr>,
+    std::thread::JoinHandle<String>,
+) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_v6watch"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-scheduler"])
+        .env("NO_COLOR", "1")
+        .arg("--database")
+        .arg(database)
+        .arg("--site-root")
+        .arg(site_root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (serving, log) = follow_log(server.stderr.take().unwrap());
+    (server, serving, log)
+}
+
+#[test]
+fn a_second_serve_on_the_same_database_stops_with_a_message_and_the_first_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("v6watch.db");
+    let (mut first, serving, first_log) = start_serve(&database, dir.path());
+    let address = serving
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the first server never logged its address");
+
+    let (mut second, _serving, second_log) = start_serve(&database, dir.path());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = second.kill();
+            let _ = first.kill();
+            panic!("the second server is still running");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let log = second_log.join().unwrap();
+    assert!(!status.success(), "{status}: {log}");
+    assert!(log.contains("already in use"), "{log}");
+    assert!(log.contains(&database.display().to_string()), "{log}");
+    assert!(
+        log.contains(&format!("process {}", first.id())),
+        "the holder is named: {log}"
+    );
+    assert!(!log.contains("v6watch is serving"), "{log}");
+
+    let answer = healthz(address).expect("the first server stopped answering");
+    assert!(answer.starts_with("HTTP/1.0 200"), "{answer}");
+    let _ = first.kill();
+    let _ = first.wait();
+    let _ = first_log.join();
+}

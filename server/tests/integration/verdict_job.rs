@@ -2,6 +2,7 @@
 //! on the interval, "judge now", a hanging judgement ended by the timeout without holding up
 //! the others, and a clean stop on cancel.
 
+use anyhow::Context;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -255,5 +256,82 @@ async fn cancel_stops_the_job_and_the_judgements_in_flight() {
         dropped.load(Ordering::SeqCst),
         2,
         "both hanging judgements were stopped"
+    );
+}
+
+/// Refuses every write, as a read-only database does.
+struct ReadOnlyStore(Wanted);
+
+impl VerdictStore for ReadOnlyStore {
+    async fn load(&self) -> anyhow::Result<Wanted> {
+        Ok(Wanted {
+            services: self.0.services.clone(),
+            run_now: Vec::new(),
+        })
+    }
+
+    async fn save(&self, _: i64, _: ServiceVerdict) -> anyhow::Result<Option<i64>> {
+        Err(anyhow::anyhow!("attempt to write a readonly database")).context("writing a verdict")
+    }
+}
+
+/// Everything logged on this thread while it lives.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Log {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn a_verdict_that_cannot_be_stored_is_logged_with_its_cause() {
+    let log = Log::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // The test runs on one thread, the job's tasks with it.
+    let _logging = tracing::subscriber::set_default(subscriber);
+    let judge = Arc::new(FakeJudge {
+        delays: HashMap::from([(A.to_string(), Some(Duration::ZERO))]),
+        ..FakeJudge::default()
+    });
+    let store = Arc::new(ReadOnlyStore(Wanted {
+        services: vec![service(1, A)],
+        run_now: Vec::new(),
+    }));
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(verdicts::run(
+        judge,
+        store,
+        settings(60_000),
+        cancel.clone(),
+    ));
+    let logged = eventually(|| log.text().contains("could not store a verdict")).await;
+    cancel.cancel();
+    task.await.unwrap();
+    let text = log.text();
+    assert!(logged, "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("could not store a verdict"))
+        .unwrap();
+    assert!(
+        line.contains("writing a verdict: attempt to write a readonly database"),
+        "the cause is logged: {line}"
     );
 }

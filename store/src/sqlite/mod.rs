@@ -130,3 +130,44 @@ pub async fn ping(pool: &SqlitePool) -> Result<()> {
     sqlx::query("SELECT 1").execute(pool).await?;
     Ok(())
 }
+
+/// Whether the database takes a write: rewrites the one row of `store_health` and commits
+/// (a read-only file, a full disk or a broken journal fail here, as reads would not).
+pub async fn write_check(pool: &SqlitePool) -> Result<()> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let written = sqlx::query("UPDATE store_health SET checked_at = ? WHERE id = 1")
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    if written == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod write_check_tests {
+    use super::*;
+    use sqlx::sqlite::SqliteConnectOptions;
+
+    #[tokio::test]
+    async fn a_write_check_fails_on_a_database_that_takes_no_writes() {
+        let (pool, dir) = test_pool().await;
+        write_check(&pool).await.unwrap();
+        pool.close().await;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("test.db"))
+            .pragma("query_only", "ON");
+        let read_only = SqlitePoolOptions::new()
+            .connect_with(options)
+            .await
+            .unwrap();
+        ping(&read_only).await.unwrap();
+        let err = write_check(&read_only).await.unwrap_err();
+        assert!(err.to_string().contains("readonly"), "{err}");
+    }
+}

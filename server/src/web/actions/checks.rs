@@ -63,7 +63,7 @@ async fn request_verdict(state: &AppState, check_id: i64) {
     let check = match checks::get(&state.pool, check_id).await {
         Ok(check) => check,
         Err(err) => {
-            tracing::warn!(error = %err, check = check_id, "could not read the check");
+            tracing::warn!(error = %format_args!("{err:#}"), check = check_id, "could not read the check");
             return;
         }
     };
@@ -72,7 +72,7 @@ async fn request_verdict(state: &AppState, check_id: i64) {
     }
     let at = crate::scheduler::unix_ms();
     if let Err(err) = verdicts::request(&state.pool, check.subject_id, at).await {
-        tracing::warn!(error = %err, service = check.subject_id, "could not ask for a verdict");
+        tracing::warn!(error = %format_args!("{err:#}"), service = check.subject_id, "could not ask for a verdict");
     }
 }
 

@@ -1,19 +1,18 @@
 //! Cross-site request forgery defence for every state-changing request: the browser must
 //! say the request comes from this very origin (Origin, else Referer), and
-//! `Sec-Fetch-Site: cross-site` is always refused. The session cookie is also SameSite=Strict.
+//! `Sec-Fetch-Site: cross-site` is always refused. The scheme counts too: an `https://` page
+//! of the same name is another origin unless v6watch is served over TLS. The session cookie is also SameSite=Strict.
 
-use axum::extract::Request;
+use crate::web::host::Site;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 
-/// The authority (host[:port]) of an Origin or Referer value.
-fn authority(value: &str) -> Option<&str> {
-    let rest = value.split_once("://")?.1;
-    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
-}
-
-pub fn same_origin(headers: &HeaderMap) -> bool {
+/// Whether the request says it comes from this dashboard's own origin: scheme, host and
+/// port, as [`Site::same_origin`] compares them with the request's `Host`.
+pub fn same_origin(headers: &HeaderMap, site: &Site) -> bool {
     let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
     if text("sec-fetch-site") == Some("cross-site") {
         return false;
@@ -22,19 +21,26 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
         return false;
     };
     match text(header::ORIGIN.as_str()).or_else(|| text(header::REFERER.as_str())) {
-        Some(source) => authority(source).is_some_and(|a| a.eq_ignore_ascii_case(host)),
+        Some(source) => site.same_origin(source, host),
         None => false,
     }
 }
 
-pub async fn reject_cross_site(request: Request, next: Next) -> Response {
+pub async fn reject_cross_site(
+    State(site): State<Arc<Site>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     // The JSON API ignores cookies and takes only `Authorization: Bearer`, which another
     // site's page cannot send without a CORS preflight that v6watch never grants.
-    if safe || crate::web::api::is_api(request.uri().path()) || same_origin(request.headers()) {
+    if safe
+        || crate::web::api::is_api(request.uri().path())
+        || same_origin(request.headers(), &site)
+    {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site or origin-less state-changing request");
@@ -68,7 +74,7 @@ mod tests {
             (
                 vec![
                     ("host", "dash.lab.test"),
-                    ("referer", "https://dash.lab.test/hosts/new"),
+                    ("referer", "http://dash.lab.test/hosts/new"),
                 ],
                 true,
             ),
@@ -96,9 +102,17 @@ mod tests {
                 ],
                 false,
             ),
+            (
+                vec![
+                    ("host", "dash.lab.test"),
+                    ("origin", "https://dash.lab.test"),
+                ],
+                false,
+            ),
         ];
+        let site = Site::default();
         for (pairs, want) in cases {
-            assert_eq!(same_origin(&headers(&pairs)), want, "{pairs:?}");
+            assert_eq!(same_origin(&headers(&pairs), &site), want, "{pairs:?}");
         }
     }
 }

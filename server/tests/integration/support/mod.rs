@@ -37,6 +37,12 @@ pub async fn spawn_wired(wiring: Wiring) -> TestApp {
 pub async fn serve(wiring: Wiring) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let pool = store::open(&dir.path().join("v6watch.db")).await.unwrap();
+    serve_pool(pool, dir, wiring).await
+}
+
+/// Serving on a pool the test opened (read-only, say); `dir` is the site root and is kept
+/// as long as the app.
+pub async fn serve_pool(pool: sqlx::SqlitePool, dir: tempfile::TempDir, wiring: Wiring) -> TestApp {
     let events = wiring.events.clone();
     let router =
         v6watch::web::router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);
@@ -79,6 +85,11 @@ pub fn location(r: &reqwest::Response) -> String {
 }
 
 impl TestApp {
+    /// The database file of an app started by [`serve`].
+    pub fn database(&self) -> std::path::PathBuf {
+        self._dir.path().join("v6watch.db")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))
