@@ -145,7 +145,7 @@ pub fn TextField(
 fn textarea_text(value: String) -> String {
     #[cfg(feature = "ssr")]
     let value = {
-        let escaped = escape_text(&value);
+        let escaped = html_escape::encode_text(&value).into_owned();
         if escaped.starts_with('\n') {
             format!("\n{escaped}")
         } else {
@@ -153,21 +153,6 @@ fn textarea_text(value: String) -> String {
         }
     };
     value
-}
-
-/// `&`, `<` and `>` as character references: what an HTML text or RCDATA context needs.
-#[cfg(feature = "ssr")]
-fn escape_text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[component]

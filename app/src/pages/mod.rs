@@ -55,10 +55,7 @@ fn page_title(page: String) -> String {
         format!("{page} · v6watch")
     };
     #[cfg(feature = "ssr")]
-    let title = title
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let title = html_escape::encode_text(&title).into_owned();
     title
 }
 
