@@ -1,9 +1,10 @@
 //! Checks with the newest result of each address family, and a check's results.
 
 use super::reply::{error, ok, store_failed};
+use crate::web::api::id::Id;
 use crate::web::state::AppState;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
@@ -85,7 +86,7 @@ pub async fn list(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn get(State(state): State<AppState>, Id(id): Id) -> Response {
     let read = async { with_latest(&state.pool, store::checks::get(&state.pool, id).await?).await };
     match read.await {
         Ok(check) => ok(check),
@@ -102,7 +103,7 @@ pub struct ResultsQuery {
 
 pub async fn results(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Id(id): Id,
     query: Result<Query<ResultsQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(query)) = query else {

@@ -2,9 +2,10 @@
 //! narrows the list.
 
 use super::reply::{error, ok, store_failed};
+use crate::web::api::id::Id;
 use crate::web::state::AppState;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -76,7 +77,7 @@ pub async fn list(
     }
 }
 
-pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn get(State(state): State<AppState>, Id(id): Id) -> Response {
     match incidents::get(&state.pool, id).await {
         Ok(row) => ok(incident(row)),
         Err(err) => store_failed(err),

@@ -175,7 +175,8 @@ macro_rules! resource {
             use super::*;
             use model::inventory::$input;
             use store::$module as table;
-            use axum::extract::{Path, State};
+            use crate::web::api::id::Id;
+            use axum::extract::State;
 
             pub async fn list(State(state): State<AppState>) -> Response {
                 match table::list(&state.pool).await {
@@ -184,7 +185,7 @@ macro_rules! resource {
                 }
             }
 
-            pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+            pub async fn get(State(state): State<AppState>, Id(id): Id) -> Response {
                 match table::get(&state.pool, id).await {
                     Ok(item) => ok(item),
                     Err(err) => store_failed(err),
@@ -214,7 +215,7 @@ macro_rules! resource {
 
             pub async fn replace(
                 State(state): State<AppState>,
-                Path(id): Path<i64>,
+                Id(id): Id,
                 headers: HeaderMap,
                 body: Result<Bytes, BytesRejection>,
             ) -> Response {
@@ -237,7 +238,7 @@ macro_rules! resource {
                 }
             }
 
-            pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+            pub async fn delete(State(state): State<AppState>, Id(id): Id) -> Response {
                 delete_with(&state.pool, $singular, id, $consequences, table::delete).await
             }
         }

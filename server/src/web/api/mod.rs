@@ -6,6 +6,7 @@
 pub mod bearer;
 pub mod body;
 pub mod checks;
+pub mod id;
 pub mod incidents;
 pub mod inventory;
 pub mod reply;

@@ -2,9 +2,10 @@
 //! verdict events, newest first.
 
 use super::reply::{error, ok, store_failed};
+use crate::web::api::id::Id;
 use crate::web::state::AppState;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use store;
 
 const MAX_EVENTS: i64 = 500;
 
-pub async fn latest(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn latest(State(state): State<AppState>, Id(id): Id) -> Response {
     let read = async {
         store::services::get(&state.pool, id).await?;
         store::verdicts::latest(&state.pool, id).await
@@ -35,7 +36,7 @@ pub struct EventsQuery {
 
 pub async fn events(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Id(id): Id,
     query: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Response {
     let limit = match query {

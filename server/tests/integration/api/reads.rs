@@ -235,3 +235,21 @@ async fn incidents_list_open_ones_first_and_filter_by_state() {
         (StatusCode::OK, Some(9_000))
     );
 }
+
+#[tokio::test]
+async fn a_bad_id_in_a_path_gets_the_apis_json_error() {
+    let app = spawn().await;
+    let token = app.make_token("grafana", "read").await;
+    for path in [
+        "/api/v1/checks/abc",
+        "/api/v1/checks/1x/results",
+        "/api/v1/services/-/verdict",
+        "/api/v1/incidents/99999999999999999999",
+        "/api/v1/hosts/nas",
+    ] {
+        let (status, body) = get(&app, &token, path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        let message = body["error"].as_str().unwrap_or_default();
+        assert!(message.contains("whole number"), "{path}: {body}");
+    }
+}
