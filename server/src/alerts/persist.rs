@@ -12,6 +12,7 @@ use anyhow::Context;
 use probes::ProbeSpec;
 use sqlx::SqlitePool;
 use store::alert_state::{self, AlertCursor, IncidentWrite, NewIncident, NewNotification};
+use store::checks::spec_target;
 
 /// Where the detector stands.
 #[derive(Clone, Debug, Default)]
@@ -112,10 +113,8 @@ pub async fn new_verdicts(
 /// What is probed, readable, and the echo address of an ICMP check.
 fn target(spec: &Result<ProbeSpec, String>) -> (String, Option<std::net::IpAddr>) {
     match spec {
-        Ok(ProbeSpec::Icmp { address }) => (address.to_string(), Some(*address)),
-        Ok(ProbeSpec::Dns { name }) => (name.clone(), None),
-        Ok(ProbeSpec::Tcp { host, port }) => (format!("{host} port {port}"), None),
-        Ok(ProbeSpec::Http { url, .. }) => (url.to_string(), None),
+        Ok(spec @ ProbeSpec::Icmp { address }) => (spec_target(spec), Some(*address)),
+        Ok(spec) => (spec_target(spec), None),
         Err(stored) => (stored.clone(), None),
     }
 }

@@ -4,7 +4,6 @@
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use std::net::SocketAddr;
 use std::process::Command;
 use v6watch::web::{Wiring, router_with};
 
@@ -61,16 +60,7 @@ async fn spawn(pool: sqlx::SqlitePool, dir: &std::path::Path) -> String {
         ..Wiring::default()
     };
     let router = router_with(pool, dir.to_str().unwrap(), false, wiring);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let addr = crate::support::listen(router).await;
     format!("http://{addr}")
 }
 

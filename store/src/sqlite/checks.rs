@@ -21,11 +21,18 @@ pub fn spec_json(spec: &ProbeSpec) -> String {
 /// stored text itself when it cannot be read).
 pub fn target_text(spec: &str) -> String {
     match serde_json::from_str::<ProbeSpec>(spec) {
-        Ok(ProbeSpec::Icmp { address }) => address.to_string(),
-        Ok(ProbeSpec::Dns { name }) => name,
-        Ok(ProbeSpec::Tcp { host, port }) => format!("{host} port {port}"),
-        Ok(ProbeSpec::Http { url, .. }) => url.to_string(),
+        Ok(parsed) => spec_target(&parsed),
         Err(_) => spec.to_string(),
+    }
+}
+
+/// What a spec probes, readable: an address, a name, `host port N` or a URL.
+pub fn spec_target(spec: &ProbeSpec) -> String {
+    match spec {
+        ProbeSpec::Icmp { address } => address.to_string(),
+        ProbeSpec::Dns { name } => name.clone(),
+        ProbeSpec::Tcp { host, port } => format!("{host} port {port}"),
+        ProbeSpec::Http { url, .. } => url.to_string(),
     }
 }
 

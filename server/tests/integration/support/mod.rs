@@ -40,12 +40,8 @@ pub async fn serve(wiring: Wiring) -> TestApp {
     serve_pool(pool, dir, wiring).await
 }
 
-/// Serving on a pool the test opened (read-only, say); `dir` is the site root and is kept
-/// as long as the app.
-pub async fn serve_pool(pool: sqlx::SqlitePool, dir: tempfile::TempDir, wiring: Wiring) -> TestApp {
-    let events = wiring.events.clone();
-    let router =
-        v6watch::web::router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);
+/// Serves `router` on a free loopback port, in the background, and gives its address.
+pub async fn listen(router: axum::Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -56,6 +52,16 @@ pub async fn serve_pool(pool: sqlx::SqlitePool, dir: tempfile::TempDir, wiring: 
         .await
         .unwrap();
     });
+    addr
+}
+
+/// Serving on a pool the test opened (read-only, say); `dir` is the site root and is kept
+/// as long as the app.
+pub async fn serve_pool(pool: sqlx::SqlitePool, dir: tempfile::TempDir, wiring: Wiring) -> TestApp {
+    let events = wiring.events.clone();
+    let router =
+        v6watch::web::router_with(pool.clone(), dir.path().to_str().unwrap(), false, wiring);
+    let addr = listen(router).await;
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
