@@ -171,3 +171,37 @@ mod write_check_tests {
         assert!(err.to_string().contains("readonly"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    /// The list and detail pages read services by host and by container, tunnels by host
+    /// and incidents by the one they fold into: each of those reads uses an index.
+    #[tokio::test]
+    async fn the_list_and_detail_reads_use_their_indexes() {
+        let (pool, _dir) = test_pool().await;
+        for (query, index) in [
+            ("SELECT id FROM services WHERE host_id = 1", "services_host"),
+            (
+                "SELECT id FROM services WHERE container_id = 1",
+                "services_container",
+            ),
+            ("SELECT id FROM tunnels WHERE host_id = 1", "tunnels_host"),
+            (
+                "SELECT id FROM incidents WHERE folded_into = 1",
+                "incidents_folded_into",
+            ),
+        ] {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {query}"))
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            assert!(
+                plan.iter().any(|(_, _, _, detail)| detail.contains(index)),
+                "{query}: {plan:?}"
+            );
+        }
+    }
+}
