@@ -25,7 +25,8 @@ pub struct ProbeConfig {
     /// Extra PEM file of CA certificates to trust for HTTPS, besides the system and
     /// webpki roots.
     pub extra_ca_file: Option<PathBuf>,
-    /// Largest HTTP body read; a larger body ends the probe with `too_large`.
+    /// Largest HTTP body read (after decoding); a larger one is read up to it and marked
+    /// truncated, which is no failure.
     pub body_cap: usize,
     /// Most HTTP redirects followed.
     pub max_redirects: usize,

@@ -14,7 +14,7 @@
 //! | `reset` | the connection was reset or closed during the exchange |
 //! | `tls_error` | the TLS handshake failed (certificate, protocol) |
 //! | `http_status` | the final HTTP status was not the expected one |
-//! | `too_large` | the HTTP body was larger than the configured cap |
+//! | `too_large` | no longer given: a body over the cap is read up to it and marked truncated (kept for stored results) |
 //! | `http_error` | the HTTP response was malformed, or a redirect could not be followed |
 //! | `too_many_redirects` | more redirects than the configured maximum |
 //! | `redirect_to_ipv4_only` | a redirect hop leads to a host with no working IPv6 |
@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 /// | `reset` | the connection was reset or closed during the exchange |
 /// | `tls_error` | the TLS handshake failed |
 /// | `http_status` | the final HTTP status was not the expected one |
-/// | `too_large` | the HTTP body was larger than the cap |
+/// | `too_large` | no longer given (a body over the cap is read up to it); kept for stored results |
 /// | `http_error` | malformed HTTP, or a redirect that cannot be followed |
 /// | `too_many_redirects` | more redirects than allowed |
 /// | `redirect_to_ipv4_only` | a redirect hop whose host has no working IPv6 |

@@ -99,7 +99,8 @@ pub struct CheckArgs {
     pub target: String,
     #[command(flatten)]
     pub probe: ProbeArgs,
-    /// Seconds before each probe gives up.
+    /// Seconds before each probe gives up. A URL check ends within three of them (the page,
+    /// its stylesheets, its dependency hosts), however many dependencies the page has.
     #[arg(long, default_value_t = 5.0, value_parser = probe_seconds)]
     pub timeout: f64,
     /// Print one JSON object instead of a readable report.
@@ -172,12 +173,13 @@ impl ServeArgs {
         settings
     }
 
-    /// The verdict job's settings. A judgement's hard timeout is 24 probe timeouts (2 minutes
-    /// by default): a page with many dependency hosts takes several rounds of them.
+    /// The verdict job's settings. A judgement ends by its own deadline (three probe
+    /// timeouts, `verdict::judge::JUDGEMENT_ROUNDS`); the job's hard timeout of four is only a
+    /// backstop.
     pub fn verdict_settings(&self) -> VerdictJobSettings {
         VerdictJobSettings {
             interval: Duration::from_secs(self.verdict_interval),
-            judge_timeout: Duration::from_secs_f64(self.probe_timeout) * 24,
+            judge_timeout: Duration::from_secs_f64(self.probe_timeout) * 4,
             ..VerdictJobSettings::default()
         }
     }

@@ -202,7 +202,7 @@ mod tests {
         let settings = args("600").unwrap().verdict_settings();
         assert_eq!(
             (settings.interval, settings.judge_timeout),
-            (Duration::from_secs(600), Duration::from_secs(120))
+            (Duration::from_secs(600), Duration::from_secs(20))
         );
     }
 }

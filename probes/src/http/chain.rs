@@ -3,6 +3,7 @@
 
 use url::Url;
 
+use super::decode::decode;
 use super::exchange;
 use super::failure::{Failure, Stage};
 use crate::deadline::{Deadline, millis};
@@ -16,6 +17,8 @@ pub(crate) struct Chain {
     pub status: Option<u16>,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// The body went on past the cap (before or after decoding).
+    pub truncated: bool,
 }
 
 fn is_redirect(status: u16) -> bool {
@@ -90,6 +93,7 @@ impl Walk {
             status: None,
             content_type: None,
             body: Vec::new(),
+            truncated: false,
         }
     }
 }
@@ -188,12 +192,30 @@ pub(crate) async fn follow(
             continue;
         }
         let content_type = response.content_type.clone();
-        let body = response.read_body(prober.config.body_cap, deadline).await;
+        let encoding = response.content_encoding.clone();
+        let cap = prober.config.body_cap;
+        let body = response.read_body(cap, deadline).await;
+        let mut notes = Vec::new();
+        let mut truncated = body.truncated;
+        let bytes = if body.failure.is_none() && !truncated {
+            let decoded = decode(encoding.as_deref(), body.bytes, cap);
+            truncated = decoded.truncated;
+            notes.extend(decoded.problem);
+            decoded.bytes
+        } else {
+            if encoding.is_some() && truncated {
+                notes.push("compressed body over the cap, read as sent".to_string());
+            }
+            body.bytes
+        };
+        if truncated {
+            notes.push(format!("body over the {cap}-byte cap: the first {cap} bytes read"));
+        }
         let (reason, detail) = match body.failure {
             Some(f) => (f.reason, f.detail),
             None if status_ok(status, walk.expected) => (
                 Reason::Ok,
-                format!("{status} from {current} ({} bytes)", body.bytes.len()),
+                format!("{status} from {current} ({} bytes)", bytes.len()),
             ),
             None => (
                 Reason::HttpStatus,
@@ -202,6 +224,11 @@ pub(crate) async fn follow(
                     None => format!("{status} from {current}, expected 2xx"),
                 },
             ),
+        };
+        let detail = if notes.is_empty() {
+            detail
+        } else {
+            format!("{detail}; {}", notes.join("; "))
         };
         let mut outcome = walk
             .outcome(reason, detail)
@@ -212,7 +239,8 @@ pub(crate) async fn follow(
             final_url: current,
             status: Some(status),
             content_type,
-            body: body.bytes,
+            body: bytes,
+            truncated,
         };
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Empty};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{ACCEPT, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, USER_AGENT};
+use hyper::header::{ACCEPT, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, USER_AGENT};
 use hyper::{Method, Request, Uri};
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
@@ -43,6 +43,8 @@ pub(crate) struct Response {
     pub status: u16,
     pub location: Option<String>,
     pub content_type: Option<String>,
+    /// `Content-Encoding`, when the server compressed the body anyway.
+    pub content_encoding: Option<String>,
     content_length: Option<u64>,
     body: Incoming,
     _connection: AbortOnDrop,
@@ -52,22 +54,15 @@ pub(crate) struct Response {
 pub(crate) struct Body {
     pub bytes: Vec<u8>,
     pub failure: Option<Failure>,
+    /// The body went on past the cap: `bytes` is its beginning.
+    pub truncated: bool,
 }
 
 impl Response {
-    /// Read at most `cap` bytes; a longer body is `too_large` and reading stops there.
+    /// Read at most `cap` bytes. A longer body is not a failure (the service answered): its
+    /// first `cap` bytes are kept and it is marked truncated.
     pub(crate) async fn read_body(mut self, cap: usize, deadline: Deadline) -> Body {
-        let too_large = |detail: String| Some(Failure::new(Reason::TooLarge, detail, Stage::Http));
-        if let Some(length) = self.content_length
-            && length > cap as u64
-        {
-            return Body {
-                bytes: Vec::new(),
-                failure: too_large(format!(
-                    "Content-Length {length} is over the {cap}-byte cap"
-                )),
-            };
-        }
+        let announced_over = self.content_length.is_some_and(|length| length > cap as u64);
         let mut bytes = Vec::new();
         loop {
             let frame = match tokio::time::timeout(deadline.remaining(), self.body.frame()).await {
@@ -79,12 +74,14 @@ impl Response {
                     return Body {
                         bytes,
                         failure: Some(Failure::new(Reason::Timeout, detail, Stage::Http)),
+                        truncated: false,
                     };
                 }
                 Ok(None) => {
                     return Body {
                         bytes,
                         failure: None,
+                        truncated: false,
                     };
                 }
                 Ok(Some(Err(error))) => {
@@ -92,6 +89,7 @@ impl Response {
                     return Body {
                         bytes,
                         failure: Some(failure),
+                        truncated: false,
                     };
                 }
                 Ok(Some(Ok(frame))) => frame,
@@ -99,12 +97,14 @@ impl Response {
             let Ok(data) = frame.into_data() else {
                 continue;
             };
-            if bytes.len() + data.len() > cap {
+            if bytes.len() + data.len() > cap || (announced_over && bytes.len() + data.len() == cap)
+            {
                 let room = cap.saturating_sub(bytes.len());
                 bytes.extend(data.iter().take(room));
                 return Body {
                     bytes,
-                    failure: too_large(format!("body is over the {cap}-byte cap")),
+                    failure: None,
+                    truncated: true,
                 };
             }
             bytes.extend_from_slice(&data);
@@ -236,11 +236,13 @@ pub(crate) async fn request(
         };
         let location = header(LOCATION);
         let content_type = header(CONTENT_TYPE);
+        let content_encoding = header(CONTENT_ENCODING);
         let content_length = header(CONTENT_LENGTH).and_then(|v| v.trim().parse().ok());
         Ok(Response {
             status: response.status().as_u16(),
             location,
             content_type,
+            content_encoding,
             content_length,
             body: response.into_body(),
             _connection: driver,

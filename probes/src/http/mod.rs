@@ -2,6 +2,7 @@
 //! redirects followed by hand, body capped.
 
 mod chain;
+mod decode;
 mod exchange;
 mod failure;
 mod tls;
@@ -24,8 +25,11 @@ pub struct FetchResult {
     pub final_url: Url,
     pub status: Option<u16>,
     pub content_type: Option<String>,
-    /// The body, at most `body_cap` bytes.
+    /// The body, at most `body_cap` bytes (decoded when the server compressed it).
     pub body: Vec<u8>,
+    /// The body went on past `body_cap`: `body` is its beginning.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 fn bad_url(family: Family, why: String) -> Outcome {
@@ -117,6 +121,7 @@ impl Prober {
                 status: None,
                 content_type: None,
                 body: Vec::new(),
+                truncated: false,
             },
         }
     }
@@ -128,6 +133,7 @@ impl Prober {
             status: None,
             content_type: None,
             body: Vec::new(),
+            truncated: false,
         };
         if let Err(why) = chain::check_scheme(url) {
             return failed(bad_url(Family::V6, why));
@@ -147,6 +153,7 @@ impl Prober {
                 status: chain.status,
                 content_type: chain.content_type,
                 body: chain.body,
+                truncated: chain.truncated,
             };
             if result.outcome.is_ok() {
                 return result;

@@ -97,7 +97,7 @@ async fn endless_headers_are_http_error() {
 }
 
 #[tokio::test]
-async fn endless_body_stops_at_the_cap() {
+async fn endless_body_is_read_up_to_the_cap_and_answers() {
     let port = serve(|mut s| {
         Box::pin(async move {
             let _ = s
@@ -109,20 +109,75 @@ async fn endless_body_stops_at_the_cap() {
     })
     .await;
     let outcome = probe_path(port, "/").await;
-    assert_eq!(outcome.reason, Reason::TooLarge);
+    assert_eq!(outcome.reason, Reason::Ok, "the service answered");
     assert_eq!(outcome.status, Some(200));
+    assert!(outcome.detail.contains("65536-byte cap"), "{}", outcome.detail);
+}
+
+/// Streams a body that goes on for ever after announcing an absurd length.
+async fn announced_huge(mut s: TcpStream) {
+    let _ = s
+        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n")
+        .await;
+    let block = "y".repeat(0x4000);
+    while s.write_all(block.as_bytes()).await.is_ok() {}
 }
 
 #[tokio::test]
-async fn announced_huge_body_is_too_large_without_reading() {
-    let port = serve(|s| {
-        Box::pin(write(
+async fn announced_huge_body_is_read_up_to_the_cap() {
+    let port = serve(|s| Box::pin(announced_huge(s))).await;
+    let prober = Prober::new(config()).unwrap();
+    let url = Url::parse(&format!("http://[::1]:{port}/")).unwrap();
+    let fetch = prober.fetch_v6(&url).await;
+    assert_eq!(fetch.outcome.reason, Reason::Ok, "{:?}", fetch.outcome);
+    assert_eq!(fetch.body.len(), 64 * 1024);
+    assert!(fetch.truncated);
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// Sends `body` gzip-encoded although the request asked for no encoding.
+async fn gzipped(mut s: TcpStream, body: Vec<u8>) {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let _ = s.write_all(head.as_bytes()).await;
+    write(s, &body).await;
+}
+
+#[tokio::test]
+async fn gzip_bodies_are_decoded_and_bombs_stop_at_the_cap() {
+    let page = serve(|s| {
+        Box::pin(gzipped(
             s,
-            b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\nxx",
+            gzip(b"<script src=\"//cdn.example.test/app.js\"></script>"),
         ))
     })
     .await;
-    assert_eq!(probe_path(port, "/").await.reason, Reason::TooLarge);
+    let bomb = serve(|s| Box::pin(gzipped(s, gzip(&vec![b' '; 20 * 1024 * 1024])))).await;
+    let prober = Prober::new(config()).unwrap();
+    let fetch = |port: u16| {
+        let url = Url::parse(&format!("http://[::1]:{port}/")).unwrap();
+        let prober = &prober;
+        async move { prober.fetch_v6(&url).await }
+    };
+    let read = fetch(page).await;
+    assert_eq!(read.outcome.reason, Reason::Ok);
+    assert_eq!(
+        String::from_utf8_lossy(&read.body),
+        "<script src=\"//cdn.example.test/app.js\"></script>"
+    );
+    assert!(!read.truncated);
+    let read = fetch(bomb).await;
+    assert_eq!(read.outcome.reason, Reason::Ok, "{:?}", read.outcome);
+    assert_eq!(read.body.len(), 64 * 1024, "decoded up to the cap only");
+    assert!(read.truncated);
 }
 
 #[tokio::test]

@@ -110,11 +110,7 @@ pub(crate) async fn check_host(prober: &Prober, plan: HostPlan) -> DependencyVer
     };
     let shown = failed.or(reaches.first());
     let (verdict, reason) = dependency_verdict(result);
-    let mut urls: Vec<String> = plan.urls.iter().map(ToString::to_string).collect();
-    urls.extend(plan.ports.iter().map(|port| match literal(&plan.host) {
-        Some(std::net::IpAddr::V6(v6)) => format!("[{v6}]:{port}"),
-        _ => format!("{}:{port}", plan.host),
-    }));
+    let urls = shown_urls(&plan);
     DependencyVerdict {
         host: plan.host,
         verdict,
@@ -125,4 +121,14 @@ pub(crate) async fn check_host(prober: &Prober, plan: HostPlan) -> DependencyVer
         checked: shown.map(|r| r.checked.clone()),
         detail: shown.map(|r| r.detail.clone()).unwrap_or_default(),
     }
+}
+
+/// The URLs and declared `host:port`s a verdict on `plan`'s host lists.
+pub(crate) fn shown_urls(plan: &HostPlan) -> Vec<String> {
+    let mut urls: Vec<String> = plan.urls.iter().map(ToString::to_string).collect();
+    urls.extend(plan.ports.iter().map(|port| match literal(&plan.host) {
+        Some(std::net::IpAddr::V6(v6)) => format!("[{v6}]:{port}"),
+        _ => format!("{}:{port}", plan.host),
+    }));
+    urls
 }

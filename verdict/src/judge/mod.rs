@@ -4,15 +4,23 @@
 //! path of a dual-stack machine is never used), follows redirects hop by hop, reads the page
 //! and its stylesheets for dependencies, adds declared ones, and checks every dependency host
 //! over IPv6 only, a few at a time, each within the probe timeout.
+//!
+//! A judgement has one deadline, [`JUDGEMENT_ROUNDS`] probe timeouts after it starts: the page,
+//! its stylesheets and its dependency hosts each get at most one, so a page with a hundred
+//! dependencies whose DNS is dead ends on time like any other. Hosts not judged by then are
+//! broken with `timeout` (an IPv6-only browser would be waiting on them too) and the verdict
+//! is marked truncated.
 
 mod declared;
 mod host;
 mod plan;
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use futures::StreamExt;
 use probes::{ProbeConfig, Prober, Reason};
+use tokio::time::Instant;
 use url::Url;
 
 pub use declared::{Declared, parse_declared};
@@ -20,8 +28,8 @@ pub use declared::{Declared, parse_declared};
 use crate::extract::{Extracted, Limits, css, html};
 use crate::{DepVerdict, DependencyVerdict, ServiceVerdict, service_verdict};
 use declared::host_key;
-use host::{addresses_of, check_host};
-use plan::{DECLARED, plan_hosts};
+use host::{addresses_of, check_host, shown_urls};
+use plan::{DECLARED, HostPlan, plan_hosts};
 
 /// Most dependency hosts checked per page; more set `truncated`.
 pub const MAX_HOSTS: usize = 100;
@@ -33,6 +41,13 @@ const CONCURRENT_SHEETS: usize = 4;
 const IMPORT_DEPTH: usize = 4;
 /// Body read from a dependency: enough to see that it answers.
 pub const DEPENDENCY_BODY_CAP: usize = 64 * 1024;
+/// Probe timeouts one judgement may take in all: the page, its stylesheets, its hosts.
+pub const JUDGEMENT_ROUNDS: u32 = 3;
+
+/// The longest a judgement takes with `prober`'s timeout (plus the page fetch's grace).
+pub fn judgement_budget(prober: &Prober) -> Duration {
+    prober.config().timeout * JUDGEMENT_ROUNDS
+}
 
 /// Judge the service at `url` for an IPv6-only client. `declared` dependencies are
 /// `host:port`, `[IPv6]:port` or URLs; one that cannot be parsed shows as a broken dependency
@@ -43,6 +58,7 @@ pub async fn judge_url(
     declared: &[String],
     limits: &Limits,
 ) -> ServiceVerdict {
+    let deadline = Instant::now() + judgement_budget(prober);
     let host = host_key(url).unwrap_or_default();
     let (fetch, addresses) = tokio::join!(prober.fetch_v6(url), addresses_of(prober, &host));
     let service = if fetch.outcome.is_ok() {
@@ -73,7 +89,12 @@ pub async fn judge_url(
     } else {
         Extracted::default()
     };
-    add_stylesheets(prober, &mut extracted, limits).await;
+    // The stylesheets get one probe timeout; what they pull in after it is not seen.
+    let sheets_by = (Instant::now() + prober.config().timeout).min(deadline);
+    let sheets = add_stylesheets(prober, &mut extracted, limits);
+    if tokio::time::timeout_at(sheets_by, sheets).await.is_err() {
+        extracted.truncated = true;
+    }
 
     let mut parsed = Vec::new();
     let mut invalid = Vec::new();
@@ -84,7 +105,8 @@ pub async fn judge_url(
         }
     }
     let mut plans = plan_hosts(&extracted.dependencies, &parsed);
-    let mut truncated = extracted.truncated;
+    // A page over the body cap is judged on what was read; the verdict says it saw a part.
+    let mut truncated = extracted.truncated || fetch.truncated;
     if plans.len() > MAX_HOSTS {
         plans.truncate(MAX_HOSTS);
         truncated = true;
@@ -96,11 +118,8 @@ pub async fn judge_url(
     };
     let dependency_prober = Prober::new(small).ok();
     let checker = dependency_prober.as_ref().unwrap_or(prober);
-    let mut dependencies: Vec<DependencyVerdict> = futures::stream::iter(plans)
-        .map(|plan| check_host(checker, plan))
-        .buffered(CONCURRENT_HOSTS)
-        .collect()
-        .await;
+    let (mut dependencies, late) = check_hosts_by(checker, plans, deadline).await;
+    truncated |= late;
     dependencies.extend(invalid);
 
     let verdicts: Vec<DepVerdict> = dependencies.iter().map(|d| d.verdict).collect();
@@ -108,6 +127,60 @@ pub async fn judge_url(
     verdict.dependencies = dependencies;
     verdict.truncated = truncated;
     verdict
+}
+
+/// Check every planned host, [`CONCURRENT_HOSTS`] at a time, until `deadline`; hosts not
+/// judged by then are broken with `timeout`. Keeps the plans' order; says whether any was late.
+async fn check_hosts_by(
+    checker: &Prober,
+    plans: Vec<HostPlan>,
+    deadline: Instant,
+) -> (Vec<DependencyVerdict>, bool) {
+    let mut judged: Vec<Option<DependencyVerdict>> = vec![None; plans.len()];
+    {
+        let checks = futures::stream::iter(plans.iter().cloned().enumerate())
+            .map(|(index, plan)| async move { (index, check_host(checker, plan).await) })
+            .buffer_unordered(CONCURRENT_HOSTS)
+            .take_until(tokio::time::sleep_until(deadline));
+        let mut checks = std::pin::pin!(checks);
+        while let Some((index, verdict)) = checks.next().await {
+            if let Some(slot) = judged.get_mut(index) {
+                *slot = Some(verdict);
+            }
+        }
+    }
+    let mut late = false;
+    let verdicts = plans
+        .into_iter()
+        .zip(judged)
+        .map(|(plan, verdict)| {
+            verdict.unwrap_or_else(|| {
+                late = true;
+                out_of_time(plan, checker.config().timeout)
+            })
+        })
+        .collect();
+    (verdicts, late)
+}
+
+/// A host the judgement's deadline passed before: broken, `timeout`.
+fn out_of_time(plan: HostPlan, timeout: Duration) -> DependencyVerdict {
+    let budget = timeout * JUDGEMENT_ROUNDS;
+    let urls = shown_urls(&plan);
+    DependencyVerdict {
+        detail: format!(
+            "not judged: the check's {:.1} s ran out before {} answered",
+            budget.as_secs_f64(),
+            plan.host
+        ),
+        host: plan.host,
+        verdict: DepVerdict::Broken,
+        reason: Some(Reason::Timeout),
+        addresses: Vec::new(),
+        checked: urls.first().cloned(),
+        urls,
+        kinds: plan.kinds,
+    }
 }
 
 /// A declared dependency that could not be parsed: broken, `dns_error` (not a usable name).

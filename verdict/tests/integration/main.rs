@@ -1,6 +1,7 @@
-//! v6watch verdict stage, integration tests (one test binary): the extractors on the fuzz
-//! corpus, and the verdicts and the one-shot check in the network-namespace lab.
+//! v6watch verdict stage, integration tests (one test binary): the judge's bounds on the
+//! loopback, the extractors on the fuzz corpus, and the verdicts and the one-shot check in the network-namespace lab.
 
+mod bounded;
 mod corpus;
 // The lab helper is the probe stage's (one source for both crates).
 #[path = "../../../probes/tests/integration/lab.rs"]
