@@ -10,6 +10,26 @@ use crate::domain::{FieldErrors, parse_dns_name, parse_http_url, parse_name, par
 /// The form fields that hold secrets: never sent back to the browser.
 pub const SECRET_FIELDS: &[&str] = &["secret", "password"];
 
+/// Every field of the channel form (a post with any other is refused).
+pub const CHANNEL_FIELDS: &[&str] = &[
+    "name",
+    "kind",
+    "enabled",
+    "preset",
+    "url",
+    "secret",
+    "clear_secret",
+    "secret_header",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_username",
+    "password",
+    "clear_password",
+    "mail_from",
+    "mail_to",
+];
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecretChange {
     Keep,

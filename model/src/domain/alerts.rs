@@ -3,7 +3,7 @@
 
 use super::FieldErrors;
 use crate::domain::FormValues;
-use crate::domain::form::value;
+use crate::domain::form::{free_text, value};
 
 /// A mute to store.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,10 +42,7 @@ pub fn parse_mute(values: &FormValues, now_ms: i64) -> Result<MuteInput, FieldEr
             None
         }
     };
-    let note = value(values, "note").trim().to_string();
-    if note.chars().count() > 200 {
-        errors.add("note", "at most 200 characters");
-    }
+    let note = free_text(&mut errors, values, "note", 200);
     match (subject, until) {
         (Some((subject_kind, subject_id)), Some(until)) if errors.is_empty() => Ok(MuteInput {
             subject_kind,

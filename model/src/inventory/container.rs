@@ -1,7 +1,9 @@
 //! Containers and VMs on a host, with their own addresses and published ports.
 
-use super::host::Address;
-use crate::domain::form::{Choice, FormValues, address_lines, lines, optional_id, value};
+use super::host::{Address, MAX_NOTES};
+use crate::domain::form::{
+    Choice, FormValues, address_lines, free_text, lines, optional_id, value,
+};
 use crate::domain::{FieldErrors, parse_name, parse_port};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -163,7 +165,7 @@ impl ContainerInput {
         );
         let published_ports = lines(&mut errors, values, "published_ports", parse_published_port);
         let addresses = address_lines(&mut errors, values, "addresses");
-        let notes = value(values, "notes").trim().to_string();
+        let notes = free_text(&mut errors, values, "notes", MAX_NOTES);
         match (name, runtime, host_id, network_mode) {
             (Some(name), Some(runtime), Some(host_id), Some(network_mode)) if errors.is_empty() => {
                 Ok(Self {

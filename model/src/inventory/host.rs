@@ -1,6 +1,9 @@
 //! Hosts and their addresses.
 
-use crate::domain::form::{FormValues, address_lines, optional, value};
+use crate::domain::form::{FormValues, address_lines, free_text, optional, value};
+
+/// Most characters of a host's or container's notes.
+pub const MAX_NOTES: usize = 4000;
 use crate::domain::{AddressKind, FieldErrors, parse_dns_name, parse_name, parse_tags};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -75,10 +78,7 @@ impl HostInput {
         let name = errors.check("name", parse_name(value(values, "name")));
         let dns_name = optional(&mut errors, values, "dns_name", parse_dns_name);
         let addresses = address_lines(&mut errors, values, "addresses");
-        let notes = value(values, "notes").trim().to_string();
-        if notes.len() > 4000 {
-            errors.add("notes", "notes are at most 4000 characters");
-        }
+        let notes = free_text(&mut errors, values, "notes", MAX_NOTES);
         let tags = errors.check("tags", parse_tags(value(values, "tags")));
         match (name, tags) {
             (Some(name), Some(tags)) if errors.is_empty() => Ok(Self {

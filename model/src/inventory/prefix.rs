@@ -1,6 +1,6 @@
 //! Prefixes of the address plan.
 
-use crate::domain::form::{FormValues, value};
+use crate::domain::form::{FormValues, free_text, value};
 use crate::domain::{FieldErrors, parse_prefix};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -37,10 +37,7 @@ impl PrefixInput {
     pub fn validate(values: &FormValues) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let cidr = errors.check("cidr", parse_prefix(value(values, "cidr")));
-        let purpose = value(values, "purpose").trim().to_string();
-        if purpose.chars().count() > 200 {
-            errors.add("purpose", "the purpose is at most 200 characters");
-        }
+        let purpose = free_text(&mut errors, values, "purpose", 200);
         match cidr {
             Some(cidr) if errors.is_empty() => Ok(Self { cidr, purpose }),
             _ => Err(errors),

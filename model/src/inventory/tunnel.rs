@@ -1,6 +1,6 @@
 //! Tunnels that carry IPv6 over IPv4 (or over another IPv6 path).
 
-use crate::domain::form::{Choice, FormValues, lines, optional, optional_id, value};
+use crate::domain::form::{Choice, FormValues, free_text, lines, optional, optional_id, value};
 use crate::domain::{FieldErrors, parse_address, parse_mtu, parse_name, parse_prefix};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -134,7 +134,7 @@ impl TunnelInput {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", parse_name(value(values, "name")));
         let kind = errors.check("kind", TunnelKind::parse(value(values, "kind")));
-        let broker = value(values, "broker").trim().to_string();
+        let broker = free_text(&mut errors, values, "broker", 200);
         let local_endpoint = optional(&mut errors, values, "local_endpoint", parse_address);
         let remote_endpoint = optional(&mut errors, values, "remote_endpoint", parse_address);
         if let Some(kind) = kind {

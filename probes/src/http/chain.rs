@@ -209,7 +209,9 @@ pub(crate) async fn follow(
             body.bytes
         };
         if truncated {
-            notes.push(format!("body over the {cap}-byte cap: the first {cap} bytes read"));
+            notes.push(format!(
+                "body over the {cap}-byte cap: the first {cap} bytes read"
+            ));
         }
         let (reason, detail) = match body.failure {
             Some(f) => (f.reason, f.detail),

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Empty};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{ACCEPT, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, USER_AGENT};
+use hyper::header::{
+    ACCEPT, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, USER_AGENT,
+};
 use hyper::{Method, Request, Uri};
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
@@ -62,7 +64,9 @@ impl Response {
     /// Read at most `cap` bytes. A longer body is not a failure (the service answered): its
     /// first `cap` bytes are kept and it is marked truncated.
     pub(crate) async fn read_body(mut self, cap: usize, deadline: Deadline) -> Body {
-        let announced_over = self.content_length.is_some_and(|length| length > cap as u64);
+        let announced_over = self
+            .content_length
+            .is_some_and(|length| length > cap as u64);
         let mut bytes = Vec::new();
         loop {
             let frame = match tokio::time::timeout(deadline.remaining(), self.body.frame()).await {

@@ -111,7 +111,11 @@ async fn endless_body_is_read_up_to_the_cap_and_answers() {
     let outcome = probe_path(port, "/").await;
     assert_eq!(outcome.reason, Reason::Ok, "the service answered");
     assert_eq!(outcome.status, Some(200));
-    assert!(outcome.detail.contains("65536-byte cap"), "{}", outcome.detail);
+    assert!(
+        outcome.detail.contains("65536-byte cap"),
+        "{}",
+        outcome.detail
+    );
 }
 
 /// Streams a body that goes on for ever after announcing an absurd length.

@@ -51,6 +51,16 @@ impl CheckStore for SqliteChecks {
         let synced = checks::sync_from_inventory(&self.pool)
             .await
             .context("syncing checks with the inventory")?;
+        if synced.unscheduled > 0 {
+            tracing::error!(
+                unscheduled = synced.unscheduled,
+                limit = checks::MAX_CHECKS,
+                "the inventory asks for more checks than v6watch runs: {} are not scheduled \
+                 (at most {} checks); remove hosts, addresses or services",
+                synced.unscheduled,
+                checks::MAX_CHECKS
+            );
+        }
         if synced.added + synced.removed > 0 {
             tracing::info!(
                 added = synced.added,

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod api;
 pub mod auth;
+pub mod form;
 pub mod host;
 pub mod live;
 pub mod metrics;

@@ -150,15 +150,22 @@ async fn wanted(pool: &SqlitePool) -> Result<Vec<Wanted>> {
     Ok(wanted)
 }
 
+/// Most checks the scheduler runs. Each address and service is one; past this the
+/// inventory is a mistake or an attack (one form per object caps its lines too).
+pub const MAX_CHECKS: usize = 5_000;
+
 /// What a sync changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SyncCount {
     pub added: u64,
     pub removed: u64,
+    /// Checks the inventory asks for beyond [`MAX_CHECKS`]: not scheduled.
+    pub unscheduled: u64,
 }
 
 /// Adds checks for new inventory items and deletes checks whose subject or spec no longer
-/// exists. Unchanged checks keep their id, interval, enabled flag and results.
+/// exists. Unchanged checks keep their id, interval, enabled flag and results. Checks past
+/// [`MAX_CHECKS`] are not added (those already scheduled stay) and are counted instead.
 pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
     let wanted = wanted(pool).await?;
     let mut tx = pool.begin().await?;
@@ -186,6 +193,7 @@ pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
         .map(|(_, kind, id, spec)| (kind.as_str(), *id, spec.as_str()))
         .collect();
     let mut count = SyncCount::default();
+    let mut kept = 0usize;
     for (check_id, kind, id, spec) in &existing {
         if !wanted_keys.contains(&(kind.as_str(), *id, spec.clone())) {
             sqlx::query("DELETE FROM checks WHERE id = ?")
@@ -193,13 +201,21 @@ pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
                 .execute(&mut *tx)
                 .await?;
             count.removed += 1;
+        } else {
+            kept += 1;
         }
     }
+    let mut room = MAX_CHECKS.saturating_sub(kept);
     for (kind, id, spec) in &wanted {
         let json = spec_json(spec);
         if existing_keys.contains(&(*kind, *id, json.as_str())) {
             continue;
         }
+        if room == 0 {
+            count.unscheduled += 1;
+            continue;
+        }
+        room -= 1;
         let inserted = sqlx::query(
             "INSERT INTO checks (subject_kind, subject_id, kind, spec) VALUES (?, ?, ?, ?)
              ON CONFLICT DO NOTHING",
@@ -364,6 +380,22 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn checks_past_the_cap_are_counted_not_scheduled() {
+        let (pool, _dir) = test_pool().await;
+        let many: Vec<String> = (0..MAX_CHECKS + 7)
+            .map(|i| format!("2001:db8::{:x}:{:x}", i / 65536 + 1, i % 65536))
+            .collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        host(&pool, "crowded", &many).await;
+        let count = sync_from_inventory(&pool).await.unwrap();
+        assert_eq!((count.added, count.unscheduled), (MAX_CHECKS as u64, 7));
+        assert_eq!(list(&pool).await.unwrap().len(), MAX_CHECKS);
+        // Scheduled checks stay; the count stays until the inventory shrinks.
+        let again = sync_from_inventory(&pool).await.unwrap();
+        assert_eq!((again.added, again.removed, again.unscheduled), (0, 0, 7));
+    }
+
+    #[tokio::test]
     async fn sync_derives_checks_from_the_inventory() {
         let (pool, _dir) = test_pool().await;
         let h = host(
@@ -381,7 +413,8 @@ mod tests {
             count,
             SyncCount {
                 added: 6,
-                removed: 0
+                removed: 0,
+                unscheduled: 0
             }
         );
         let checks = list(&pool).await.unwrap();
@@ -439,7 +472,8 @@ mod tests {
             count,
             SyncCount {
                 added: 1,
-                removed: 1
+                removed: 1,
+                unscheduled: 0
             }
         );
         let after = of_subject(&pool, "host", h).await.unwrap();

@@ -69,17 +69,29 @@ fn prober(nameserver: SocketAddr, timeout: Duration, body_cap: usize) -> Prober 
 #[tokio::test]
 async fn a_page_over_the_cap_is_judged_on_what_was_read() {
     let asset = serve(b"body{}".to_vec()).await;
-    let mut page = format!("<html><head><script src=\"{asset}app.js\"></script></head><body>")
-        .into_bytes();
+    let mut page =
+        format!("<html><head><script src=\"{asset}app.js\"></script></head><body>").into_bytes();
     page.resize(3 * 1024 * 1024, b' ');
     page.extend_from_slice(b"<img src=\"http://never-read.example.test/x.png\"></body></html>");
     let url = serve(page).await;
-    let prober = prober(dead_nameserver().await, Duration::from_secs(3), 2 * 1024 * 1024);
+    let prober = prober(
+        dead_nameserver().await,
+        Duration::from_secs(3),
+        2 * 1024 * 1024,
+    );
     let verdict = judge_url(&prober, &url, &[], &Limits::default()).await;
     assert_eq!(verdict.verdict, Verdict::Ready, "{verdict:?}");
     assert!(verdict.truncated, "the verdict says it read only a part");
-    let hosts: Vec<&str> = verdict.dependencies.iter().map(|d| d.host.as_str()).collect();
-    assert_eq!(hosts, ["::1"], "the script before the cap is found, the image after is not");
+    let hosts: Vec<&str> = verdict
+        .dependencies
+        .iter()
+        .map(|d| d.host.as_str())
+        .collect();
+    assert_eq!(
+        hosts,
+        ["::1"],
+        "the script before the cap is found, the image after is not"
+    );
 }
 
 #[tokio::test]

@@ -4,16 +4,16 @@
 
 use crate::scheduler::unix_ms;
 use crate::web::actions::inventory::flash_back;
+use crate::web::form::StrictForm;
 use crate::web::state::AppState;
 use crate::web::store_failure::StoreFailure;
 use app::SESSION_USERNAME;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Form, Router};
 use model::domain::FieldErrors;
-use model::domain::FormValues;
 use model::domain::alerts::{parse_mute, parse_thresholds};
 use store::{StoreError, incidents};
 use tower_sessions::Session;
@@ -51,8 +51,12 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<FormValues>,
+    form: StrictForm,
 ) -> Response {
+    let form = match form.only(&["back"]) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
     let by = username(&session).await;
     match incidents::acknowledge(&state.pool, id, &by, unix_ms()).await {
         Ok(()) => Redirect::to(&back_to(form.get("back"), "/alerts")).into_response(),
@@ -60,11 +64,11 @@ pub async fn acknowledge(
     }
 }
 
-pub async fn mute(
-    State(state): State<AppState>,
-    session: Session,
-    Form(values): Form<FormValues>,
-) -> Response {
+pub async fn mute(State(state): State<AppState>, session: Session, form: StrictForm) -> Response {
+    let values = match form.only(&["subject", "until", "note"]) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
     let now = unix_ms();
     let input = match parse_mute(&values, now) {
         Ok(input) => input,
@@ -94,8 +98,12 @@ pub async fn end_mute(State(state): State<AppState>, Path(id): Path<i64>) -> Res
 pub async fn thresholds(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Form(values): Form<FormValues>,
+    form: StrictForm,
 ) -> Response {
+    let values = match form.only(&["back", "fail_after", "recover_after"]) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
     let back = back_to(values.get("back"), "/");
     let Ok((fail, recover)) = parse_thresholds(&values) else {
         return (

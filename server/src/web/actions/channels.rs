@@ -4,15 +4,15 @@
 
 use crate::delivery::test_alert;
 use crate::web::actions::inventory::{Kind, deleted, flash_back, store_errors};
+use crate::web::form::StrictForm;
 use crate::web::state::AppState;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Form, Router};
 use model::channels::ChannelInput;
 use model::channels::delivery::TEST_OUTCOME_KEY;
-use model::channels::input::SECRET_FIELDS;
-use model::domain::FormValues;
+use model::channels::input::{CHANNEL_FIELDS, SECRET_FIELDS};
 use store::channels as table;
 use tower_sessions::Session;
 
@@ -34,8 +34,12 @@ pub async fn save(
     State(state): State<AppState>,
     session: Session,
     id: Option<Path<i64>>,
-    Form(mut values): Form<FormValues>,
+    form: StrictForm,
 ) -> Response {
+    let mut values = match form.only(CHANNEL_FIELDS) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
     let id = id.map(|Path(id)| id);
     let result = match ChannelInput::validate(&values) {
         Ok(input) => match id {

@@ -2,35 +2,20 @@
 //! Each is a form post that changes the stored check, wakes the scheduler and redirects back.
 //! "Run now" on a service's HTTP check also asks the verdict job for a new verdict.
 
+use crate::web::form::StrictForm;
 use crate::web::state::AppState;
 use crate::web::store_failure::StoreFailure;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Form, Router};
-use serde::Deserialize;
+use model::domain::form::value;
 use store::{StoreError, checks, verdicts};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/actions/checks/{id}/run", post(run_now))
         .route("/actions/checks/{id}/enabled", post(set_enabled))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Back {
-    /// The page to return to: a path on this site.
-    #[serde(default)]
-    back: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Toggle {
-    #[serde(default)]
-    back: String,
-    /// `1` to enable, anything else to disable.
-    #[serde(default)]
-    enabled: String,
 }
 
 /// Only local paths: never a redirect to another site.
@@ -46,13 +31,17 @@ fn failed(err: StoreError) -> Response {
 pub async fn run_now(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<Back>,
+    form: StrictForm,
 ) -> Response {
+    let form = match form.only(&["back"]) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
     match checks::request_run(&state.pool, id).await {
         Ok(()) => {
             state.wake.notify_one();
             request_verdict(&state, id).await;
-            back_to(&form.back).into_response()
+            back_to(value(&form, "back")).into_response()
         }
         Err(err) => failed(err),
     }
@@ -79,12 +68,17 @@ async fn request_verdict(state: &AppState, check_id: i64) {
 pub async fn set_enabled(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Form(form): Form<Toggle>,
+    form: StrictForm,
 ) -> Response {
-    match checks::set_enabled(&state.pool, id, form.enabled == "1").await {
+    let form = match form.only(&["back", "enabled"]) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
+    // `back` is the page to return to (a path on this site); `enabled` is `1` to enable.
+    match checks::set_enabled(&state.pool, id, value(&form, "enabled") == "1").await {
         Ok(()) => {
             state.wake.notify_one();
-            back_to(&form.back).into_response()
+            back_to(value(&form, "back")).into_response()
         }
         Err(err) => failed(err),
     }

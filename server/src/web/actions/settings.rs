@@ -3,12 +3,12 @@
 
 use crate::selftest;
 use crate::web::actions::inventory::{flash_back, store_errors};
+use crate::web::form::StrictForm;
 use crate::web::state::AppState;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Form, Router};
-use model::domain::FormValues;
 use model::settings::ProbeSettings;
 use store::settings as table;
 use tower_sessions::Session;
@@ -17,11 +17,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/actions/settings", post(save))
 }
 
-pub async fn save(
-    State(state): State<AppState>,
-    session: Session,
-    Form(values): Form<FormValues>,
-) -> Response {
+pub async fn save(State(state): State<AppState>, session: Session, form: StrictForm) -> Response {
+    let values = match form.only(&["resolvers", "nat64_prefixes"]) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
     let settings = match ProbeSettings::validate(&values) {
         Ok(settings) => settings,
         Err(errors) => return flash_back(&session, "settings", "/settings", values, errors).await,

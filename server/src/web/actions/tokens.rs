@@ -4,15 +4,15 @@
 use crate::scheduler::unix_ms;
 use crate::web::actions::inventory::flash_back;
 use crate::web::api::bearer;
+use crate::web::form::StrictForm;
 use crate::web::state::AppState;
 use crate::web::store_failure::StoreFailure;
 use app::SESSION_USERNAME;
 use app::queries::tokens::{NEW_TOKEN_KEY, NewToken};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Form, Router};
-use model::domain::FormValues;
 use model::domain::api_token::TokenInput;
 use model::domain::form::Choice;
 use store::{StoreError, api_tokens};
@@ -28,11 +28,11 @@ fn failed(err: StoreError) -> Response {
     StoreFailure::from_store(err, "API token action").text("not found")
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    session: Session,
-    Form(values): Form<FormValues>,
-) -> Response {
+pub async fn create(State(state): State<AppState>, session: Session, form: StrictForm) -> Response {
+    let values = match form.only(&["name", "scope"]) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
     let input = match TokenInput::validate(&values) {
         Ok(input) => input,
         Err(errors) => return flash_back(&session, "token-new", "/tokens", values, errors).await,

@@ -66,15 +66,16 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-const HOST_FIELDS: &[(&str, Shape)] = &[
+pub(crate) const HOST_FIELDS: &[(&str, Shape)] = &[
     ("name", Shape::Text),
     ("dns_name", Shape::Text),
     ("addresses", Shape::Lines),
     ("notes", Shape::Text),
     ("tags", Shape::Tags),
 ];
-const PREFIX_FIELDS: &[(&str, Shape)] = &[("cidr", Shape::Text), ("purpose", Shape::Text)];
-const TUNNEL_FIELDS: &[(&str, Shape)] = &[
+pub(crate) const PREFIX_FIELDS: &[(&str, Shape)] =
+    &[("cidr", Shape::Text), ("purpose", Shape::Text)];
+pub(crate) const TUNNEL_FIELDS: &[(&str, Shape)] = &[
     ("name", Shape::Text),
     ("kind", Shape::Text),
     ("broker", Shape::Text),
@@ -86,7 +87,7 @@ const TUNNEL_FIELDS: &[(&str, Shape)] = &[
     ("routed_prefixes", Shape::Lines),
     ("host_id", Shape::Text),
 ];
-const CONTAINER_FIELDS: &[(&str, Shape)] = &[
+pub(crate) const CONTAINER_FIELDS: &[(&str, Shape)] = &[
     ("name", Shape::Text),
     ("runtime", Shape::Text),
     ("host_id", Shape::Text),
@@ -95,7 +96,7 @@ const CONTAINER_FIELDS: &[(&str, Shape)] = &[
     ("addresses", Shape::Lines),
     ("notes", Shape::Text),
 ];
-const SERVICE_FIELDS: &[(&str, Shape)] = &[
+pub(crate) const SERVICE_FIELDS: &[(&str, Shape)] = &[
     ("name", Shape::Text),
     ("kind", Shape::Text),
     ("target", Shape::Text),

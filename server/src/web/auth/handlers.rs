@@ -3,10 +3,10 @@
 use super::password;
 use super::throttle::{Attempt, LockedOut};
 use crate::web::actions::inventory::flash_back;
+use crate::web::form::StrictForm;
 use crate::web::state::AppState;
 use app::LoginProblem;
 use app::{SESSION_USER_ID, SESSION_USERNAME};
-use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -48,11 +48,11 @@ fn single_error(field: &str, message: &str) -> FieldErrors {
     errors
 }
 
-pub async fn setup(
-    State(state): State<AppState>,
-    session: Session,
-    Form(values): Form<FormValues>,
-) -> Response {
+pub async fn setup(State(state): State<AppState>, session: Session, form: StrictForm) -> Response {
+    let values = match form.only(&["username", "password", "confirm"]) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
     let account = match NewAccount::validate(&values) {
         Ok(account) => account,
         Err(errors) => {
@@ -101,8 +101,12 @@ pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
-    Form(values): Form<FormValues>,
+    form: StrictForm,
 ) -> Response {
+    let values = match form.only(&["username", "password"]) {
+        Ok(values) => values,
+        Err(refusal) => return refusal.into_response(),
+    };
     let username = value(&values, "username").trim().to_string();
     let attempt = Attempt::new(&username, peer.ip());
     if let Err(locked) = state.throttle.begin(&attempt) {

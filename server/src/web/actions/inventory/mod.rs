@@ -112,14 +112,15 @@ pub fn deleted(kind: &Kind, id: i64, result: Result<(), StoreError>) -> Response
 /// The save and delete handlers of one kind of object: they differ only in names,
 /// input type and table module.
 macro_rules! handlers {
-    ($module:ident, $singular:literal, $input:ident, $has_detail:literal) => {
+    ($module:ident, $singular:literal, $input:ident, $has_detail:literal, $fields:ident) => {
         mod $module {
             use super::{Kind, deleted, save as save_form};
+            use crate::web::api::inventory::$fields;
+            use crate::web::form::StrictForm;
             use crate::web::state::AppState;
-            use axum::Form;
             use axum::extract::{Path, State};
+            use axum::response::IntoResponse;
             use axum::response::Response;
-            use model::domain::FormValues;
             use model::inventory::$input;
             use store::$module as table;
             use tower_sessions::Session;
@@ -134,8 +135,13 @@ macro_rules! handlers {
                 State(state): State<AppState>,
                 session: Session,
                 id: Option<Path<i64>>,
-                Form(values): Form<FormValues>,
+                form: StrictForm,
             ) -> Response {
+                let fields: Vec<&str> = $fields.iter().map(|(name, _)| *name).collect();
+                let values = match form.only(&fields) {
+                    Ok(values) => values,
+                    Err(refusal) => return refusal.into_response(),
+                };
                 let id = id.map(|Path(id)| id);
                 save_form(
                     &session,
@@ -158,8 +164,14 @@ macro_rules! handlers {
     };
 }
 
-handlers!(hosts, "host", HostInput, true);
-handlers!(prefixes, "prefix", PrefixInput, false);
-handlers!(tunnels, "tunnel", TunnelInput, true);
-handlers!(containers, "container", ContainerInput, true);
-handlers!(services, "service", ServiceInput, true);
+handlers!(hosts, "host", HostInput, true, HOST_FIELDS);
+handlers!(prefixes, "prefix", PrefixInput, false, PREFIX_FIELDS);
+handlers!(tunnels, "tunnel", TunnelInput, true, TUNNEL_FIELDS);
+handlers!(
+    containers,
+    "container",
+    ContainerInput,
+    true,
+    CONTAINER_FIELDS
+);
+handlers!(services, "service", ServiceInput, true, SERVICE_FIELDS);
