@@ -23,6 +23,7 @@ mod scheduler;
 mod serve_process;
 mod settings_page;
 mod sign_in;
+mod strict_forms;
 mod support;
 mod verdict_job;
 mod verdict_pages;
