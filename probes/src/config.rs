@@ -32,6 +32,9 @@ pub struct ProbeConfig {
     pub max_redirects: usize,
     /// ICMP echo requests sent per probe, 1 to 100.
     pub ping_count: u16,
+    /// Address ranges never probed (`--deny-target`): a target, redirect or dependency
+    /// there ends with `denied` before any packet is sent to it.
+    pub deny: Vec<ipnet::IpNet>,
 }
 
 impl Default for ProbeConfig {
@@ -45,6 +48,7 @@ impl Default for ProbeConfig {
             body_cap: 2 * 1024 * 1024,
             max_redirects: 5,
             ping_count: 3,
+            deny: Vec::new(),
         }
     }
 }

@@ -186,6 +186,9 @@ pub(crate) async fn probe(prober: &Prober, address: IpAddr) -> Outcome {
         outcome.loss = Some(1.0);
         outcome
     };
+    if let Some(detail) = crate::deny::denied(&prober.config.deny, address) {
+        return base(Reason::Denied, detail);
+    }
     if is_ipv4_mapped(address) {
         return base(
             Reason::Unreachable,

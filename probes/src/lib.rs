@@ -22,6 +22,7 @@
 
 mod config;
 mod deadline;
+pub mod deny;
 mod dns;
 mod error;
 mod family;

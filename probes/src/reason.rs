@@ -19,6 +19,7 @@
 //! | `too_many_redirects` | more redirects than the configured maximum |
 //! | `redirect_to_ipv4_only` | a redirect hop leads to a host with no working IPv6 |
 //! | `socket_error` | a local socket could not be opened or used (e.g. no ICMP socket permitted) |
+//! | `denied` | the address is inside a `--deny-target` range: nothing was sent to it |
 
 use std::fmt;
 use std::io;
@@ -46,6 +47,7 @@ use serde::{Deserialize, Serialize};
 /// | `too_many_redirects` | more redirects than allowed |
 /// | `redirect_to_ipv4_only` | a redirect hop whose host has no working IPv6 |
 /// | `socket_error` | a local socket could not be opened or used |
+/// | `denied` | the address is inside a `--deny-target` range; nothing was sent |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
@@ -66,11 +68,12 @@ pub enum Reason {
     TooManyRedirects,
     RedirectToIpv4Only,
     SocketError,
+    Denied,
 }
 
 impl Reason {
     /// Every code, in documentation order.
-    pub const ALL: [Reason; 17] = [
+    pub const ALL: [Reason; 18] = [
         Reason::Ok,
         Reason::Nxdomain,
         Reason::NoAaaa,
@@ -88,6 +91,7 @@ impl Reason {
         Reason::TooManyRedirects,
         Reason::RedirectToIpv4Only,
         Reason::SocketError,
+        Reason::Denied,
     ];
 
     /// The stable code, as serialized.
@@ -110,6 +114,7 @@ impl Reason {
             Reason::TooManyRedirects => "too_many_redirects",
             Reason::RedirectToIpv4Only => "redirect_to_ipv4_only",
             Reason::SocketError => "socket_error",
+            Reason::Denied => "denied",
         }
     }
 

@@ -25,7 +25,14 @@ pub(crate) struct ConnectFailure {
 pub(crate) async fn connect(
     address: SocketAddr,
     limit: Duration,
+    deny: &[ipnet::IpNet],
 ) -> Result<(TcpStream, Duration), ConnectFailure> {
+    if let Some(detail) = crate::deny::denied(deny, address.ip()) {
+        return Err(ConnectFailure {
+            reason: Reason::Denied,
+            detail,
+        });
+    }
     if is_ipv4_mapped(address.ip()) {
         return Err(ConnectFailure {
             reason: Reason::Unreachable,
@@ -91,7 +98,7 @@ async fn probe_address(
     let family = Family::of(address.ip);
     let target = SocketAddr::new(address.ip, port);
     let limit = deadline.cap(prober.config.connect_timeout);
-    let outcome = match connect(target, limit).await {
+    let outcome = match connect(target, limit, &prober.config.deny).await {
         Ok((_stream, elapsed)) => Outcome::new(
             ProbeKind::Tcp,
             family,

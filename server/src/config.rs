@@ -134,6 +134,28 @@ pub struct ProbeArgs {
     /// for HTTPS probes, webhooks and SMTP over TLS.
     #[arg(long, value_name = "PEM", env = "V6WATCH_CA_FILE")]
     pub ca_file: Option<PathBuf>,
+    /// An address range v6watch must never reach (192.0.2.0/24, fd00:bad::/32, or one
+    /// address): probes, verdicts and webhooks there end with `denied` before any packet is
+    /// sent. Repeat for several. Default: none (probing is the product).
+    #[arg(
+        long = "deny-target",
+        value_name = "CIDR",
+        env = "V6WATCH_DENY_TARGET",
+        value_delimiter = ',',
+        value_parser = deny_range
+    )]
+    pub deny: Vec<ipnet::IpNet>,
+}
+
+/// A `--deny-target`: a prefix, or one address (its /32 or /128).
+fn deny_range(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    if let Ok(net) = text.parse::<ipnet::IpNet>() {
+        return Ok(net.trunc());
+    }
+    text.parse::<std::net::IpAddr>()
+        .map(ipnet::IpNet::from)
+        .map_err(|_| format!("{text:?} is not an address range like 192.0.2.0/24 or fd00::/8"))
 }
 
 impl ProbeArgs {
@@ -143,6 +165,7 @@ impl ProbeArgs {
             nameservers: self.resolvers.clone(),
             timeout: Duration::from_secs_f64(timeout_secs),
             extra_ca_file: self.ca_file.clone(),
+            deny: self.deny.clone(),
             ..ProbeConfig::default()
         };
         config.connect_timeout = config.connect_timeout.min(config.timeout);

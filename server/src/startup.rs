@@ -80,6 +80,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         courier: Arc::new(Courier::new(delivery::DispatchSettings {
             public_url,
             extra_roots,
+            deny: args.probe.deny.clone(),
             ..delivery::DispatchSettings::default()
         })),
         metrics_token: args

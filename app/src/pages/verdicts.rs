@@ -41,6 +41,7 @@ pub fn reason_meaning(code: &str) -> &'static str {
         "too_many_redirects" => "too many redirects",
         "redirect_to_ipv4_only" => "redirects to a host without working IPv6",
         "socket_error" => "a local socket could not be used",
+        "denied" => "inside a --deny-target range: not probed",
         _ => "see the reason code",
     }
 }

@@ -174,9 +174,13 @@ pub(crate) async fn request(
     })?;
     let target = SocketAddr::new(address, port);
     let uri = origin_form(url)?;
-    let (tcp_stream, _) = tcp::connect(target, deadline.cap(prober.config.connect_timeout))
-        .await
-        .map_err(|f| Failure::new(f.reason, f.detail, Stage::Connect))?;
+    let (tcp_stream, _) = tcp::connect(
+        target,
+        deadline.cap(prober.config.connect_timeout),
+        &prober.config.deny,
+    )
+    .await
+    .map_err(|f| Failure::new(f.reason, f.detail, Stage::Connect))?;
     let stream: Box<dyn Stream> = if url.scheme() == "https" {
         let name = server_name(url)?;
         let connector = TlsConnector::from(prober.tls.clone());

@@ -358,3 +358,42 @@ async fn unsupported_url_schemes_are_http_error() {
         .await;
     assert_eq!(report.best(Family::V6).unwrap().reason, Reason::HttpError);
 }
+
+#[tokio::test]
+async fn denied_addresses_are_never_contacted() {
+    let listener = TcpListener::bind(SocketAddr::from((Ipv6Addr::LOCALHOST, 0)))
+        .await
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let prober = Prober::new(ProbeConfig {
+        deny: vec!["::1/128".parse().unwrap()],
+        ..config()
+    })
+    .unwrap();
+    let url = Url::parse(&format!("http://[::1]:{port}/")).unwrap();
+    let specs = [
+        ProbeSpec::Http {
+            url: url.clone(),
+            expected_status: None,
+        },
+        ProbeSpec::Tcp {
+            host: "::1".into(),
+            port,
+        },
+        ProbeSpec::Icmp {
+            address: Ipv6Addr::LOCALHOST.into(),
+        },
+    ];
+    for spec in &specs {
+        let report = prober.run(spec).await;
+        let outcome = report.best(Family::V6).expect("an IPv6 outcome");
+        assert_eq!(outcome.reason, Reason::Denied, "{spec:?}: {outcome:?}");
+        assert!(outcome.detail.contains("--deny-target"), "{outcome:?}");
+    }
+    assert_eq!(prober.fetch_v6(&url).await.outcome.reason, Reason::Denied);
+    let accepted = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+    assert!(
+        accepted.is_err(),
+        "no connection reached the denied address"
+    );
+}

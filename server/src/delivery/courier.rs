@@ -3,7 +3,11 @@
 use super::dispatcher::DispatchSettings;
 use super::message::Alert;
 use super::{email, webhook};
+use ipnet::IpNet;
+use probes::deny::denied;
 use reqwest::header::{HeaderName, HeaderValue};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use store::channels::{Destination, Route};
 use store::deliveries::Notification;
 
@@ -19,6 +23,42 @@ pub struct Answer {
 pub struct Failure {
     pub message: String,
     pub code: Option<i64>,
+}
+
+/// Resolves webhook hosts as the system does, keeping only addresses outside the
+/// `--deny-target` ranges: a name (or a rebinding answer) cannot lead a webhook into them.
+struct DenyingResolver(Arc<Vec<IpNet>>);
+
+impl reqwest::dns::Resolve for DenyingResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let deny = self.0.clone();
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> = found
+                .iter()
+                .copied()
+                .filter(|a| denied(&deny, a.ip()).is_none())
+                .collect();
+            if allowed.is_empty() && !found.is_empty() {
+                let why = format!("{host} resolves only to addresses inside a --deny-target range");
+                return Err(why.into());
+            }
+            Ok(Box::new(allowed.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// Why a webhook URL whose host is an address literal must not be posted to.
+fn literal_denied(url: &str, deny: &[IpNet]) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let ip: IpAddr = match parsed.host()? {
+        url::Host::Ipv4(v4) => v4.into(),
+        url::Host::Ipv6(v6) => v6.into(),
+        url::Host::Domain(_) => return None,
+    };
+    denied(deny, ip)
 }
 
 /// The delivery stage's senders and settings, shared by the dispatcher and the test button.
@@ -39,6 +79,7 @@ impl Courier {
             .timeout(settings.attempt_timeout)
             // A webhook that redirects is misconfigured: a redirected POST turns into a GET.
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(DenyingResolver(Arc::new(settings.deny.clone()))))
             .build()
             .map_err(|e| format!("the HTTP client could not start: {e}"));
         Self { http, settings }
@@ -107,6 +148,12 @@ impl Courier {
             message: e.clone(),
             code: None,
         })?;
+        if let Some(message) = literal_denied(&request.url, &self.settings.deny) {
+            return Err(Failure {
+                message,
+                code: None,
+            });
+        }
         let mut builder = http.post(&request.url);
         for (name, value) in request.headers {
             let name = HeaderName::from_bytes(name.as_bytes());

@@ -30,6 +30,8 @@ pub struct DispatchSettings {
     pub max_attempts: i64,
     /// How often the outbox is read for new rows.
     pub poll: Duration,
+    /// Address ranges no webhook may reach (`--deny-target`).
+    pub deny: Vec<ipnet::IpNet>,
 }
 
 impl Default for DispatchSettings {
@@ -41,6 +43,7 @@ impl Default for DispatchSettings {
             backoff: backoff::DEFAULT.to_vec(),
             max_attempts: 5,
             poll: Duration::from_secs(2),
+            deny: Vec::new(),
         }
     }
 }

@@ -360,3 +360,37 @@ fn an_unusable_ca_file_is_refused_at_start_with_its_path() {
         );
     }
 }
+
+/// Needs no lab: `--deny-target` keeps `check` off a range (the reason says so), and a range
+/// that does not parse is bad input (exit 2).
+#[test]
+fn deny_target_ranges_are_honoured_and_checked() {
+    let listener = std::net::TcpListener::bind("[::1]:0").unwrap();
+    let url = format!("http://[::1]:{}/", listener.local_addr().unwrap().port());
+    let check = Command::new(env!("CARGO_BIN_EXE_v6watch"))
+        .args([
+            "check",
+            &url,
+            "--json",
+            "--timeout",
+            "2",
+            "--deny-target",
+            "::1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(report["verdict"], "broken", "{report}");
+    assert_eq!(report["reason"], "denied", "{report}");
+    let bad = Command::new(env!("CARGO_BIN_EXE_v6watch"))
+        .args(["check", &url, "--deny-target", "fd00::/200"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("--deny-target") && stderr.contains("fd00::/200"),
+        "{stderr}"
+    );
+}

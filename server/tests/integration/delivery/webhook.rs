@@ -186,3 +186,33 @@ async fn an_error_status_is_a_failure_with_its_code() {
     assert_eq!(failure.code, Some(503));
     assert!(failure.message.contains("503"), "{}", failure.message);
 }
+
+#[tokio::test]
+async fn a_webhook_inside_a_deny_target_range_is_never_posted_to() {
+    let receiver = Receiver::start().await;
+    let port = url::Url::parse(&receiver.url).unwrap().port().unwrap();
+    let denying = Courier::new(DispatchSettings {
+        deny: vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()],
+        ..DispatchSettings::default()
+    });
+    // By address literal, and by a name that resolves into the range.
+    for url in [
+        receiver.url.clone(),
+        format!("http://localhost:{port}/hook"),
+    ] {
+        let destination = webhook(WebhookPreset::Generic, &url, None, None);
+        let failure = denying.send(&destination, &alert()).await.unwrap_err();
+        assert!(
+            failure.message.contains("deny-target"),
+            "{url}: {failure:?}"
+        );
+    }
+    assert!(
+        receiver.received().is_empty(),
+        "nothing reached the receiver"
+    );
+    // Without the range the same webhook is posted.
+    let destination = webhook(WebhookPreset::Generic, &receiver.url, None, None);
+    courier().send(&destination, &alert()).await.unwrap();
+    assert_eq!(receiver.wait_for(1).await.len(), 1);
+}
