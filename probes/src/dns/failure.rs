@@ -5,6 +5,7 @@ use hickory_resolver::proto::{ProtoError, ProtoErrorKind};
 use hickory_resolver::{ResolveError, ResolveErrorKind};
 
 use super::Rtype;
+use super::strict_udp::MALFORMED;
 use crate::Reason;
 
 /// Why a lookup gave no address.
@@ -75,6 +76,11 @@ fn classify_proto(error: &ProtoError, name: &str, rtype: Rtype) -> DnsFailure {
             Reason::DnsTimeout,
             format!("no nameserver answered the {what} query for {name} in time"),
             false,
+        ),
+        ProtoErrorKind::Io(io) if io.to_string().starts_with(MALFORMED) => DnsFailure::new(
+            Reason::DnsError,
+            format!("bad answer to the {what} query for {name}: {io}"),
+            true,
         ),
         ProtoErrorKind::Io(io) => DnsFailure::new(
             Reason::DnsError,

@@ -4,6 +4,7 @@ mod failure;
 mod lookup;
 mod probe;
 mod resolver;
+mod strict_udp;
 
 use std::net::Ipv6Addr;
 

@@ -2,17 +2,22 @@
 
 use std::time::Duration;
 
-use hickory_resolver::TokioResolver;
+use hickory_resolver::Resolver;
 use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig};
-use hickory_resolver::name_server::TokioConnectionProvider;
+use hickory_resolver::name_server::GenericConnector;
 use hickory_resolver::proto::xfer::Protocol;
+
+use super::strict_udp::StrictUdpRuntime;
 
 use crate::ProbeConfig;
 
 /// The resolver, or why there is none (the system configuration could not be read). A
 /// missing resolver makes every lookup a `dns_error` outcome instead of failing the prober,
 /// so probes of literal addresses still run.
-pub(crate) type DnsResolver = Result<TokioResolver, String>;
+pub(crate) type DnsResolver = Result<Resolver<Connector>, String>;
+
+/// How the resolver reaches nameservers: Tokio, with UDP sockets that report malformed replies.
+pub(crate) type Connector = GenericConnector<StrictUdpRuntime>;
 
 /// Time one query attempt may take: the connect timeout, but at most half the probe budget
 /// so that two attempts fit.
@@ -25,7 +30,7 @@ pub(crate) fn attempt_timeout(config: &ProbeConfig) -> Duration {
 
 pub(crate) fn build(config: &ProbeConfig) -> DnsResolver {
     let mut builder = if config.nameservers.is_empty() {
-        TokioResolver::builder_tokio().map_err(|e| {
+        Resolver::builder(Connector::new(StrictUdpRuntime::default())).map_err(|e| {
             format!("cannot read the system resolver configuration (/etc/resolv.conf): {e}")
         })?
     } else {
@@ -34,7 +39,10 @@ pub(crate) fn build(config: &ProbeConfig) -> DnsResolver {
             resolver_config.add_name_server(NameServerConfig::new(*address, Protocol::Udp));
             resolver_config.add_name_server(NameServerConfig::new(*address, Protocol::Tcp));
         }
-        TokioResolver::builder_with_config(resolver_config, TokioConnectionProvider::default())
+        Resolver::builder_with_config(
+            resolver_config,
+            Connector::new(StrictUdpRuntime::default()),
+        )
     };
     let options = builder.options_mut();
     options.timeout = attempt_timeout(config);

@@ -110,7 +110,7 @@ async fn response_codes_become_reasons() {
 }
 
 #[tokio::test]
-async fn silence_and_nonsense_are_dns_timeout() {
+async fn silence_and_replies_to_other_queries_are_dns_timeout() {
     let cases: Vec<(Answer, &str)> = vec![
         (|_| None, "silence"),
         (|_| Some(vec![0xde, 0xad, 0xbe]), "three bytes"),
@@ -126,15 +126,48 @@ async fn silence_and_nonsense_are_dns_timeout() {
         (
             |q| {
                 let r = reply(q, ResponseCode::NoError, &["2001:db8::1".parse().unwrap()])?;
-                Some(r[..r.len() - 7].to_vec()) // cut inside the AAAA data
+                let mut r = r[..r.len() - 7].to_vec();
+                r[1] ^= 0xff; // another query's ID, and broken too
+                Some(r)
             },
-            "truncated record",
+            "truncated record with another id",
         ),
     ];
     for (answer, what) in cases {
         let server = nameserver(answer).await;
         let answer = resolve(server).await;
         assert_eq!(answer.aaaa, Err(Reason::DnsTimeout), "{what}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_replies_to_the_query_are_dns_error() {
+    let cases: Vec<(Answer, &str)> = vec![
+        (
+            |q| {
+                let r = reply(q, ResponseCode::NoError, &["2001:db8::1".parse().unwrap()])?;
+                Some(r[..r.len() - 7].to_vec()) // cut inside the AAAA data
+            },
+            "truncated record",
+        ),
+        (
+            |q| {
+                let mut r = q.get(..2)?.to_vec(); // the query's id, then garbage
+                r.extend_from_slice(&[0x81, 0x80, 0xff, 0xff, 0xff, 0xff]);
+                Some(r)
+            },
+            "the id and a broken header",
+        ),
+    ];
+    for (answer, what) in cases {
+        let server = nameserver(answer).await;
+        let answer = resolve(server).await;
+        assert_eq!(answer.aaaa, Err(Reason::DnsError), "{what}");
+        assert!(
+            answer.aaaa_detail.contains("malformed reply"),
+            "{what}: {}",
+            answer.aaaa_detail
+        );
     }
 }
 
