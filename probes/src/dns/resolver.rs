@@ -39,10 +39,7 @@ pub(crate) fn build(config: &ProbeConfig) -> DnsResolver {
             resolver_config.add_name_server(NameServerConfig::new(*address, Protocol::Udp));
             resolver_config.add_name_server(NameServerConfig::new(*address, Protocol::Tcp));
         }
-        Resolver::builder_with_config(
-            resolver_config,
-            Connector::new(StrictUdpRuntime::default()),
-        )
+        Resolver::builder_with_config(resolver_config, Connector::new(StrictUdpRuntime::default()))
     };
     let options = builder.options_mut();
     options.timeout = attempt_timeout(config);

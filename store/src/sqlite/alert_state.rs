@@ -191,7 +191,7 @@ pub async fn save(
     notifications: &[NewNotification<'_>],
     cursor: &AlertCursor,
 ) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     for write in incidents {
         match write {
             IncidentWrite::Open(i) => {

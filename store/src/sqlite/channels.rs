@@ -301,7 +301,7 @@ pub async fn create(pool: &SqlitePool, input: &ChannelInput) -> Result<i64> {
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &ChannelInput) -> Result<()> {
     let c = columns(input);
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let done = sqlx::query(
         "UPDATE channels SET name = ?, kind = ?, enabled = ?, webhook_preset = ?,
              url = CASE WHEN ? = 'webhook' THEN COALESCE(?, url) END,

@@ -168,7 +168,7 @@ pub struct SyncCount {
 /// [`MAX_CHECKS`] are not added (those already scheduled stay) and are counted instead.
 pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
     let wanted = wanted(pool).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let existing: Vec<(i64, String, i64, String)> =
         sqlx::query_as("SELECT id, subject_kind, subject_id, spec FROM checks")
             .fetch_all(&mut *tx)

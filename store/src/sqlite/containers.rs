@@ -110,7 +110,7 @@ fn map_err(err: sqlx::Error, input: &ContainerInput) -> StoreError {
 }
 
 pub async fn create(pool: &SqlitePool, input: &ContainerInput) -> Result<i64> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO containers (name, runtime, host_id, network_mode, published_ports, notes)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -131,7 +131,7 @@ pub async fn create(pool: &SqlitePool, input: &ContainerInput) -> Result<i64> {
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &ContainerInput) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     sqlx::query_scalar::<_, i64>(
         "UPDATE containers SET name = ?, runtime = ?, host_id = ?, network_mode = ?, published_ports = ?,
              notes = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? RETURNING id",

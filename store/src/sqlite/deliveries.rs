@@ -37,7 +37,7 @@ pub async fn fan_out(pool: &SqlitePool, now: i64) -> Result<u64> {
     .await?;
     let mut queued = 0;
     for id in fresh {
-        let mut tx = pool.begin().await?;
+        let mut tx = super::write_tx(pool).await?;
         let marked = sqlx::query(
             "INSERT OR IGNORE INTO notifications_fanned_out (notification_id) VALUES (?)",
         )
@@ -104,7 +104,7 @@ pub async fn claim(
     now: i64,
     retry_at: impl Fn(i64) -> i64,
 ) -> Result<Option<Claimed>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let row: Option<(i64, i64, i64)> = sqlx::query_as(
         "SELECT channel_id, notification_id, attempts + 1 FROM deliveries
          WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?",
@@ -201,7 +201,7 @@ pub struct TestAlert<'a> {
 }
 
 pub async fn queue_test(pool: &SqlitePool, test: &TestAlert<'_>) -> Result<Claimed> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let notification_id: i64 = sqlx::query_scalar(
         "INSERT INTO alert_notifications
              (at, kind, severity, subject_kind, subject_id, title, body, path, details)

@@ -73,7 +73,7 @@ fn name_taken(err: sqlx::Error, input: &HostInput) -> StoreError {
 
 /// Inserts a host with its addresses in one transaction; returns its id.
 pub async fn create(pool: &SqlitePool, input: &HostInput) -> Result<i64> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO hosts (name, dns_name, notes, tags) VALUES (?, ?, ?, ?) RETURNING id",
     )
@@ -91,7 +91,7 @@ pub async fn create(pool: &SqlitePool, input: &HostInput) -> Result<i64> {
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &HostInput) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let done = sqlx::query(
         "UPDATE hosts SET name = ?, dns_name = ?, notes = ?, tags = ?,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",

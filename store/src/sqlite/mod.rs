@@ -92,6 +92,16 @@ pub(crate) async fn test_pool() -> (SqlitePool, tempfile::TempDir) {
 }
 
 /// Deletes one row by id and logs the change under the row's label column.
+/// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`). Every transaction
+/// here reads, then writes; begun deferred, one that reads while another writer commits can
+/// no longer upgrade and fails at once with "database is locked" (the busy timeout does not
+/// apply), which lost verdicts when every service was judged at once after a restart.
+pub(crate) async fn write_tx(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
 /// `table`, `label` and `entity` are constants from this module, never user input.
 pub(crate) async fn delete_row(
     pool: &SqlitePool,
@@ -100,7 +110,7 @@ pub(crate) async fn delete_row(
     entity: &'static str,
     id: i64,
 ) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = write_tx(pool).await?;
     let name: String = sqlx::query_scalar(&format!(
         "DELETE FROM {table} WHERE id = ? RETURNING {label}"
     ))

@@ -52,7 +52,7 @@ fn taken(err: sqlx::Error, input: &PrefixInput) -> StoreError {
 }
 
 pub async fn create(pool: &SqlitePool, input: &PrefixInput) -> Result<i64> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let id: i64 =
         sqlx::query_scalar("INSERT INTO prefixes (cidr, purpose) VALUES (?, ?) RETURNING id")
             .bind(input.cidr.to_string())
@@ -66,7 +66,7 @@ pub async fn create(pool: &SqlitePool, input: &PrefixInput) -> Result<i64> {
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &PrefixInput) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let done = sqlx::query(
         "UPDATE prefixes SET cidr = ?, purpose = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
     )

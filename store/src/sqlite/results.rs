@@ -34,7 +34,7 @@ pub struct NewResult {
 
 /// Stores a batch in one transaction. Results of checks deleted meanwhile are dropped.
 pub async fn insert_batch(pool: &SqlitePool, batch: &[NewResult]) -> Result<u64> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let mut stored = 0;
     for chunk in batch.chunks(ROWS_PER_STATEMENT) {
         // A check deleted while its probe ran has no row to refer to: its results are dropped.
@@ -235,7 +235,7 @@ pub struct Housekeeping {
 pub async fn roll_up_and_prune(pool: &SqlitePool, now_ms: i64) -> Result<Housekeeping> {
     let hour_ms = 3_600_000;
     let from = (now_ms / hour_ms - 3) * hour_ms;
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let rolled_up = sqlx::query(
         "INSERT INTO result_rollups
              (check_id, family, hour, count, ok_count, min_latency_ms, avg_latency_ms, max_latency_ms)

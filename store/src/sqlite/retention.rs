@@ -32,7 +32,7 @@ pub struct Pruned {
 pub async fn prune(pool: &SqlitePool, now_ms: i64) -> Result<Pruned> {
     let history_cutoff = now_ms - HISTORY_RETENTION_MS;
     let outbox_cutoff = now_ms - OUTBOX_RETENTION_MS;
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
 
     // The newest event of a service before the cutoff stays: it says which verdict was in
     // force when the kept history starts.

@@ -114,7 +114,7 @@ fn map_err(err: sqlx::Error) -> StoreError {
 
 pub async fn create(pool: &SqlitePool, input: &ServiceInput) -> Result<i64> {
     let (host_id, container_id) = owner_ids(input.owner);
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO services (name, kind, target, port, expected_status, dependencies, host_id, container_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -137,7 +137,7 @@ pub async fn create(pool: &SqlitePool, input: &ServiceInput) -> Result<i64> {
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &ServiceInput) -> Result<()> {
     let (host_id, container_id) = owner_ids(input.owner);
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     sqlx::query_scalar::<_, i64>(
         "UPDATE services SET name = ?, kind = ?, target = ?, port = ?, expected_status = ?, dependencies = ?,
              host_id = ?, container_id = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')

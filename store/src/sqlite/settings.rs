@@ -25,7 +25,7 @@ pub async fn probe_settings(pool: &SqlitePool) -> Result<ProbeSettings> {
 
 /// Stores both lists at once; an empty list removes its row, so the flag applies again.
 pub async fn save_probe_settings(pool: &SqlitePool, settings: &ProbeSettings) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     for (key, items) in [
         (RESOLVERS, &settings.resolvers),
         (NAT64, &settings.nat64_prefixes),

@@ -116,7 +116,7 @@ fn map_err(err: sqlx::Error, input: &TunnelInput) -> StoreError {
 }
 
 pub async fn create(pool: &SqlitePool, input: &TunnelInput) -> Result<i64> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let id = bind_input(
         sqlx::query_scalar(
             "INSERT INTO tunnels (name, kind, broker, local_endpoint, remote_endpoint, local_v6, remote_v6,
@@ -133,7 +133,7 @@ pub async fn create(pool: &SqlitePool, input: &TunnelInput) -> Result<i64> {
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &TunnelInput) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     bind_input(
         sqlx::query_scalar(
             "UPDATE tunnels SET name = ?, kind = ?, broker = ?, local_endpoint = ?, remote_endpoint = ?,

@@ -74,7 +74,7 @@ pub async fn save(
     at: i64,
     report: &ServiceVerdict,
 ) -> Result<Option<i64>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM services WHERE id = ?")
         .bind(service_id)
         .fetch_optional(&mut *tx)

@@ -304,3 +304,33 @@ async fn the_timeline_reads_the_verdict_in_force_and_the_changes_of_a_span() {
         2
     );
 }
+
+/// Many verdicts stored at once (as right after a restart, when every service is due) all
+/// land: each save reads then writes, and must wait its turn rather than fail as busy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_saves_all_land() {
+    let (pool, _dir) = test_pool().await;
+    let mut ids = Vec::new();
+    for n in 0..16 {
+        ids.push(service(&pool, &format!("s{n}"), "http", "http://dual.lab.test/").await);
+    }
+    let mut tasks = Vec::new();
+    for (n, id) in ids.iter().copied().enumerate() {
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            for round in 0..10i64 {
+                let verdict = if (round + n as i64) % 2 == 0 {
+                    Verdict::Ready
+                } else {
+                    Verdict::Broken
+                };
+                save(&pool, id, 1_000 + round, &report(verdict, &[])).await?;
+            }
+            Ok::<_, StoreError>(())
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().expect("every save lands");
+    }
+    assert_eq!(event_count(&pool).await, 16 * 10);
+}
