@@ -200,16 +200,29 @@ fn a_full_disk_is_reported_and_writes_work_again_once_there_is_room() {
         }
     }
     let refused = refused.expect("writes kept going through on a full disk");
-    assert_eq!(refused.status, 500, "{refused:?}");
-    assert!(refused.body.contains("disk is full"), "{refused:?}");
+    assert_eq!(refused.status, 503, "{refused:?}");
+    assert!(
+        refused
+            .body
+            .contains("the disk holding the database is full"),
+        "{refused:?}"
+    );
 
     let health = unhealthy(address);
     assert!(health.body.contains("cannot be written"), "{health:?}");
-    assert!(health.body.contains("disk is full"), "{health:?}");
+    assert!(
+        health
+            .body
+            .contains("the disk holding the database is full"),
+        "{health:?}"
+    );
     let page = sign_in_page(address);
     assert_eq!(page.status, 200, "{page:?}");
     assert!(page.body.contains(r#"id="database-problem""#), "{page:?}");
-    assert!(page.body.contains("disk is full"), "{page:?}");
+    assert!(
+        page.body.contains("the disk holding the database is full"),
+        "{page:?}"
+    );
     let log = server.log();
     assert!(log.contains("database or disk is full"), "{log}");
     assert!(!log.contains("panicked"), "{log}");
@@ -257,15 +270,23 @@ fn a_file_system_turned_read_only_is_reported_and_the_data_stays_intact() {
 
     let health = unhealthy(address);
     assert!(health.body.contains("cannot be written"), "{health:?}");
+    assert!(health.body.contains("I/O error"), "{health:?}");
     let refused = create(address, &token, "refused");
-    assert_eq!(refused.status, 500, "{refused:?}");
-    assert!(refused.body.contains("read-only"), "{refused:?}");
+    // SQLite reports a file system turned read-only under an open database as an I/O error.
+    assert_eq!(refused.status, 503, "{refused:?}");
+    assert!(
+        refused
+            .body
+            .contains("the disk holding the database failed"),
+        "{refused:?}"
+    );
     let page = sign_in_page(address);
     assert_eq!(page.status, 200, "{page:?}");
     assert!(page.body.contains(r#"id="database-problem""#), "{page:?}");
     assert!(page.body.contains("signing in will not work"), "{page:?}");
     let log = server.log();
     assert!(log.contains("the database cannot be written"), "{log}");
+    assert!(log.contains("disk I/O error"), "{log}");
     assert!(!log.contains("panicked"), "{log}");
 
     let (status, log) = server.terminate(Duration::from_secs(20));
