@@ -5,8 +5,9 @@
 //! written before is intact (`PRAGMA integrity_check`) and, once there is room again,
 //! writes work again.
 
-use crate::support::process::{Answer, Serve, api, healthz, host_body, request, write_token};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use crate::support::process::{
+    Answer, Serve, api, healthz, host_body, hosts_keeping, open_intact, request, write_token,
+};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -114,27 +115,26 @@ impl Drop for LoopFs {
     }
 }
 
-/// Checks the database file with a fresh connection (no migrations): intact, and holding
-/// every host in `names`.
+/// Checks the database file with a fresh connection: intact, and holding every host in
+/// `names`.
 async fn check_database(database: &Path, names: &[String]) {
-    let options = SqliteConnectOptions::new().filename(database);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .unwrap();
-    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    assert_eq!(integrity, ["ok"]);
-    let stored: Vec<String> = sqlx::query_scalar("SELECT name FROM hosts")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    let lost: Vec<&String> = names.iter().filter(|n| !stored.contains(n)).collect();
-    assert!(lost.is_empty(), "acknowledged but not stored: {lost:?}");
+    let pool = open_intact(database).await;
+    hosts_keeping(&pool, names).await;
     pool.close().await;
+}
+
+/// `serve` on the loop file system's database, with a write token and five hosts stored.
+fn serve_with_hosts(fs: &LoopFs, site: &Path) -> (Serve, SocketAddr, String, Vec<String>) {
+    let (server, address) = Serve::start(&fs.database(), site, &["--no-scheduler"]);
+    let token = write_token(address);
+    let mut stored = Vec::new();
+    for i in 0..5 {
+        let name = format!("before-{i}");
+        let answer = create(address, &token, &name);
+        assert_eq!(answer.status, 201, "{answer:?}");
+        stored.push(name);
+    }
+    (server, address, token, stored)
 }
 
 /// Creates host `name`; the answer.
@@ -176,15 +176,7 @@ fn a_full_disk_is_reported_and_writes_work_again_once_there_is_room() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let fs = LoopFs::new();
     let site = tempfile::tempdir().unwrap();
-    let (server, address) = Serve::start(&fs.database(), site.path(), &["--no-scheduler"]);
-    let token = write_token(address);
-    let mut stored = Vec::new();
-    for i in 0..5 {
-        let name = format!("before-{i}");
-        let answer = create(address, &token, &name);
-        assert_eq!(answer.status, 201, "{answer:?}");
-        stored.push(name);
-    }
+    let (server, address, token, mut stored) = serve_with_hosts(&fs, site.path());
 
     fs.fill();
     // Writes fail once the database needs a block more than it holds.
@@ -246,15 +238,7 @@ fn a_file_system_turned_read_only_is_reported_and_the_data_stays_intact() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let fs = LoopFs::new();
     let site = tempfile::tempdir().unwrap();
-    let (server, address) = Serve::start(&fs.database(), site.path(), &["--no-scheduler"]);
-    let token = write_token(address);
-    let mut stored = Vec::new();
-    for i in 0..5 {
-        let name = format!("before-{i}");
-        let answer = create(address, &token, &name);
-        assert_eq!(answer.status, 201, "{answer:?}");
-        stored.push(name);
-    }
+    let (server, address, token, stored) = serve_with_hosts(&fs, site.path());
 
     // What the kernel does on an I/O error with errors=remount-ro (an SD card failing, say):
     // the file system turns read-only under the running server.

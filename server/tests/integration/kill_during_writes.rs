@@ -3,9 +3,8 @@
 //! database passes `PRAGMA integrity_check`, every write that was answered with success is
 //! there, and the killed process's lock file does not stop the restart.
 
-use crate::support::process::{Serve, api, host_body, write_token};
+use crate::support::process::{Serve, api, host_body, hosts_keeping, open_intact, write_token};
 use rand::Rng;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -91,32 +90,8 @@ fn write_until_gone(
 /// Opens the database as it was left (no migrations) and checks it against what the clients
 /// were told.
 async fn check_database(database: &Path, acknowledged: &Acknowledged, updated: i64) -> usize {
-    let options = SqliteConnectOptions::new().filename(database);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .unwrap();
-    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    assert_eq!(integrity, ["ok"], "integrity_check after a kill");
-    let orphans: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    assert!(orphans.is_empty(), "foreign keys after a kill: {orphans:?}");
-    let stored: Vec<String> = sqlx::query_scalar("SELECT name FROM hosts")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    let lost: Vec<&String> = acknowledged
-        .created
-        .iter()
-        .filter(|name| !stored.contains(name))
-        .collect();
-    assert!(lost.is_empty(), "answered 201 but not stored: {lost:?}");
+    let pool = open_intact(database).await;
+    let stored = hosts_keeping(&pool, &acknowledged.created).await;
     let notes: String = sqlx::query_scalar("SELECT notes FROM hosts WHERE id = ?")
         .bind(updated)
         .fetch_one(&pool)

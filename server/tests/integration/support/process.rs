@@ -273,3 +273,43 @@ pub fn api(
 pub fn host_body(name: &str, notes: &str) -> String {
     serde_json::json!({ "name": name, "notes": notes, "tags": ["kill"] }).to_string()
 }
+
+/// The database file as a killed or stopped server left it, opened without migrating: its
+/// `PRAGMA integrity_check` is ok and its foreign keys hold.
+pub async fn open_intact(database: &Path) -> sqlx::SqlitePool {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(database);
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(integrity, ["ok"], "PRAGMA integrity_check");
+    let orphans: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(orphans.is_empty(), "foreign keys: {orphans:?}");
+    pool
+}
+
+/// The names of the hosts stored in `pool`; asserts that every one of `acknowledged` is
+/// among them.
+pub async fn hosts_keeping(pool: &sqlx::SqlitePool, acknowledged: &[String]) -> Vec<String> {
+    let stored: Vec<String> = sqlx::query_scalar("SELECT name FROM hosts")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|name| !stored.contains(name))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "answered with success but not stored: {lost:?}"
+    );
+    stored
+}
