@@ -11,6 +11,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # A one-off build gains nothing from incremental caches, which would double the target
 # folder (several GiB of debug test binaries); a full disk makes the linker die with SIGBUS.
 export CARGO_INCREMENTAL=0
+fuzz_secs=${V6WATCH_FUZZ_SECONDS:-15}
 say "disk space for the build"
 df -h . || true
 work=$(mktemp -d)
@@ -47,6 +48,25 @@ fi
 
 say "unit and integration tests"
 cargo test --workspace --exclude frontend -- "${lab_tests[@]}"
+
+say "fuzz targets ($fuzz_secs s each)"
+# cargo fuzz needs nightly flags: stable rustc allows them with RUSTC_BOOTSTRAP=1 (the
+# sanitizer runtimes ship with stable). Each target starts from the committed seeds
+# (fuzz/corpus/<target>, read only, so the tree stays clean) and the corpus grown by earlier
+# runs on this machine, which it keeps growing in $fuzz_corpus. A crash fails the run; the
+# input that caused it is in fuzz/artifacts/<target>/.
+fuzz_corpus=${V6WATCH_FUZZ_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/v6watch/fuzz-corpus}
+(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz build)
+for target in $(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz list); do
+  mkdir -p "$fuzz_corpus/$target"
+  if ! (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "$fuzz_corpus/$target" "corpus/$target" \
+    -- -max_total_time="$fuzz_secs") >"$work/fuzz-$target.log" 2>&1; then
+    tail -60 "$work/fuzz-$target.log" >&2
+    echo "fuzz target $target failed: the input is in fuzz/artifacts/$target/" >&2
+    exit 1
+  fi
+  echo "$target: $(grep '^Done' "$work/fuzz-$target.log" | tail -1)"
+done
 
 say "release build"
 cargo leptos build --release

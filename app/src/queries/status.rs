@@ -56,8 +56,12 @@ pub async fn database_write_problem() -> Result<Option<String>, ServerFnError> {
         Ok(()) => None,
         Err(err) => {
             tracing::error!(error = %err, "the database cannot be written");
+            let cause = match store::unwritable_reason(&err) {
+                Some(reason) => format!("{reason}: {err}"),
+                None => err.to_string(),
+            };
             Some(format!(
-                "The database cannot be written ({err}): signing in will not work until it can. See the server log."
+                "The database cannot be written ({cause}): signing in will not work until it can. See the server log."
             ))
         }
     })

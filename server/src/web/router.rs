@@ -78,7 +78,10 @@ async fn healthz(State(pool): State<SqlitePool>) -> impl IntoResponse {
             tracing::error!(error = %err, "health check: the database cannot be written");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!("database cannot be written: {err}\n"),
+                match store::unwritable_reason(&err) {
+                    Some(reason) => format!("database cannot be written: {reason}: {err}\n"),
+                    None => format!("database cannot be written: {err}\n"),
+                },
             )
         }
     }

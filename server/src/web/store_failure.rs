@@ -17,6 +17,9 @@ pub enum StoreFailure {
     },
     /// The row is gone (deleted meanwhile, or never there).
     NotFound,
+    /// The disk beneath the database takes no writes (full, read-only, failing): said as
+    /// such, since only whoever runs the server can fix it.
+    Unwritable(&'static str),
     /// The database failed; the details are in the server log.
     Internal,
 }
@@ -33,7 +36,10 @@ impl StoreFailure {
             StoreError::NotFound => StoreFailure::NotFound,
             other => {
                 tracing::error!(error = %format_args!("{other:#}"), doing, "the store failed");
-                StoreFailure::Internal
+                match store::unwritable_reason(&other) {
+                    Some(reason) => StoreFailure::Unwritable(reason),
+                    None => StoreFailure::Internal,
+                }
             }
         }
     }
@@ -42,6 +48,7 @@ impl StoreFailure {
         match self {
             StoreFailure::Conflict { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             StoreFailure::NotFound => StatusCode::NOT_FOUND,
+            StoreFailure::Unwritable(_) => StatusCode::SERVICE_UNAVAILABLE,
             StoreFailure::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -51,6 +58,9 @@ impl StoreFailure {
         match self {
             StoreFailure::Conflict { message, .. } => message.clone(),
             StoreFailure::NotFound => not_found.to_string(),
+            StoreFailure::Unwritable(reason) => {
+                format!("nothing could be saved: {reason}; see the server log")
+            }
             StoreFailure::Internal => INTERNAL_MESSAGE.to_string(),
         }
     }

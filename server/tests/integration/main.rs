@@ -10,10 +10,12 @@ mod api;
 mod check_cli;
 mod database_health;
 mod delivery;
+mod disk_faults;
 mod escaping;
 mod history_pages;
 mod host_names;
 mod inventory_filters;
+mod kill_during_writes;
 #[path = "../../../probes/tests/integration/lab.rs"]
 mod lab;
 mod lab_jobs;

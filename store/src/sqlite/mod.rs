@@ -135,6 +135,23 @@ pub async fn inventory_counts(pool: &SqlitePool) -> Result<[i64; 5]> {
     Ok([row.0, row.1, row.2, row.3, row.4])
 }
 
+/// Why the database refused a write, when the cause is the disk beneath it rather than the
+/// request: SQLite's primary result codes for a full disk (`SQLITE_FULL`), a read-only file
+/// or file system (`SQLITE_READONLY`) and a failing write (`SQLITE_IOERR`, which is also
+/// what a file system turned read-only under an open database gives).
+pub fn unwritable_reason(err: &StoreError) -> Option<&'static str> {
+    let StoreError::Database(sqlx::Error::Database(db)) = err else {
+        return None;
+    };
+    let code: i64 = db.code()?.parse().ok()?;
+    match code & 0xff {
+        13 => Some("the disk holding the database is full"),
+        8 => Some("the database is read-only"),
+        10 => Some("the disk holding the database failed (I/O error)"),
+        _ => None,
+    }
+}
+
 /// Whether the database answers (for `/healthz`).
 pub async fn ping(pool: &SqlitePool) -> Result<()> {
     sqlx::query("SELECT 1").execute(pool).await?;
@@ -179,6 +196,12 @@ mod write_check_tests {
         ping(&read_only).await.unwrap();
         let err = write_check(&read_only).await.unwrap_err();
         assert!(err.to_string().contains("readonly"), "{err}");
+        assert_eq!(
+            unwritable_reason(&err),
+            Some("the database is read-only"),
+            "{err}"
+        );
+        assert_eq!(unwritable_reason(&StoreError::NotFound), None);
     }
 }
 

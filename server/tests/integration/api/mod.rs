@@ -4,5 +4,5 @@
 
 mod inventory;
 mod reads;
-mod support;
+pub(crate) mod support;
 mod tokens;

@@ -3,6 +3,8 @@
 //! test binary uses a part of it.
 #![allow(dead_code)]
 
+pub mod process;
+
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use std::net::SocketAddr;
