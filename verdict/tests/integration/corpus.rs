@@ -1,8 +1,9 @@
 //! Verdict stage, dependency extraction: the fuzz seed corpus and deterministic
 //! mutations of it, run through both extractors on stable Rust.
 //!
-//! `cargo fuzz` needs nightly; this test keeps the same no-panic and
-//! invariant checks in the ordinary test run (see `fuzz/README.md`).
+//! `cargo fuzz` (the `fuzz/` crate at the top of the tree, run by `scripts/test.sh`) needs
+//! nightly flags; this test keeps the same no-panic and invariant checks in the ordinary
+//! test run, deterministically.
 
 use std::collections::HashSet;
 use std::fs;
@@ -118,7 +119,7 @@ fn mutate(input: &[u8], rng: &mut XorShift) -> Vec<u8> {
 
 fn corpus(kind: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
+        .join("../fuzz/corpus")
         .join(kind);
     let mut files: Vec<(PathBuf, Vec<u8>)> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
@@ -193,7 +194,7 @@ fn run_corpus(kind: &str, seed: u64, extract: impl Fn(&str, &Limits) -> Extracte
 #[test]
 fn html_corpus_and_mutations_never_panic() {
     let page = Url::parse("https://www.example.test/dir/page.html").expect("page URL");
-    run_corpus("html", 0x5eed_0006_0000_0001, |text, limits| {
+    run_corpus("html_extract", 0x5eed_0006_0000_0001, |text, limits| {
         html::extract(text, &page, limits)
     });
 }
@@ -201,7 +202,7 @@ fn html_corpus_and_mutations_never_panic() {
 #[test]
 fn css_corpus_and_mutations_never_panic() {
     let base = Url::parse("https://www.example.test/css/site.css").expect("sheet URL");
-    run_corpus("css", 0x5eed_0006_0000_0002, |text, limits| {
+    run_corpus("css_extract", 0x5eed_0006_0000_0002, |text, limits| {
         css::extract(text, &base, limits)
     });
 }
@@ -213,22 +214,22 @@ fn seeds_yield_dependencies() {
     let base = Url::parse("https://www.example.test/css/site.css").expect("sheet URL");
     // (corpus, file, expected minimum number of dependencies)
     let cases: &[(&str, &str, usize)] = &[
-        ("html", "minimal.html", 3),
-        ("html", "srcset.html", 8),
-        ("html", "icons.html", 9),
-        ("html", "data-urls.html", 1),
-        ("css", "font-face.css", 4),
-        ("css", "imports.css", 6),
-        ("css", "data-urls.css", 0),
+        ("html_extract", "minimal.html", 3),
+        ("html_extract", "srcset.html", 8),
+        ("html_extract", "icons.html", 9),
+        ("html_extract", "data-urls.html", 1),
+        ("css_extract", "font-face.css", 4),
+        ("css_extract", "imports.css", 6),
+        ("css_extract", "data-urls.css", 0),
     ];
     for &(kind, file, min) in cases {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/corpus")
+            .join("../fuzz/corpus")
             .join(kind)
             .join(file);
         let text = fs::read_to_string(&path).expect("seed file");
         let out = match kind {
-            "html" => html::extract(&text, &page, &Limits::default()),
+            "html_extract" => html::extract(&text, &page, &Limits::default()),
             _ => css::extract(&text, &base, &Limits::default()),
         };
         assert!(
