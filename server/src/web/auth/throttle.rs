@@ -5,6 +5,11 @@
 //! it starts (and given back when it succeeds), so parallel attempts cannot get past a
 //! limit while their passwords are being checked.
 //!
+//! A name's lock-out does not shut out its owner: a network a name signed in from before is
+//! trusted for that name (for [`TRUSTED_FOR`], until a restart), and attempts from it are
+//! held only by that network's own limit. So guesses from elsewhere lock the name for
+//! everyone else while the admin still gets in from home.
+//!
 //! Memory stays constant: each map tracks at most [`LoginLimits::max_keys`] keys, and a new
 //! key beyond that evicts expired entries first, then those seen longest ago (locked-out
 //! ones last). User names are kept as their SHA-256, so a long name costs no more than a
@@ -142,9 +147,41 @@ impl<K: Hash + Eq + Clone> Counters<K> {
     }
 }
 
+/// How long a network a name signed in from stays trusted for that name.
+pub const TRUSTED_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
+
 struct Tracked {
     names: Counters<[u8; 32]>,
     clients: Counters<IpAddr>,
+    /// (name, network) → when that name last signed in from that network.
+    trusted: HashMap<([u8; 32], IpAddr), Instant>,
+}
+
+impl Tracked {
+    fn is_trusted(&self, attempt: &Attempt, now: Instant) -> bool {
+        self.trusted
+            .get(&(attempt.name, attempt.client))
+            .is_some_and(|at| now.duration_since(*at) < TRUSTED_FOR)
+    }
+
+    /// Remembers a sign-in; at the cap, forgets the trust given longest ago.
+    fn trust(&mut self, attempt: &Attempt, now: Instant, cap: usize) {
+        let key = (attempt.name, attempt.client);
+        if !self.trusted.contains_key(&key) && self.trusted.len() >= cap.max(1) {
+            self.trusted
+                .retain(|_, at| now.duration_since(*at) < TRUSTED_FOR);
+            if self.trusted.len() >= cap.max(1)
+                && let Some(oldest) = self
+                    .trusted
+                    .iter()
+                    .min_by_key(|(_, at)| **at)
+                    .map(|(k, _)| *k)
+            {
+                self.trusted.remove(&oldest);
+            }
+        }
+        self.trusted.insert(key, now);
+    }
 }
 
 /// Who is signing in: the user name as typed (compared without case) and the client.
@@ -205,6 +242,7 @@ impl LoginThrottle {
             tracked: Mutex::new(Tracked {
                 names: Counters::new(),
                 clients: Counters::new(),
+                trusted: HashMap::new(),
             }),
         }
     }
@@ -218,22 +256,27 @@ impl LoginThrottle {
     pub fn begin(&self, attempt: &Attempt) -> Result<(), LockedOut> {
         let now = (self.clock)();
         let mut tracked = self.tracked.lock().unwrap_or_else(|p| p.into_inner());
-        let locked = [
-            tracked.names.locked(&attempt.name, now),
-            tracked.clients.locked(&attempt.client, now),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
+        let trusted = tracked.is_trusted(attempt, now);
+        let name_lock = if trusted {
+            None
+        } else {
+            tracked.names.locked(&attempt.name, now)
+        };
+        let locked = [name_lock, tracked.clients.locked(&attempt.client, now)]
+            .into_iter()
+            .flatten()
+            .max();
         if let Some(until) = locked {
             return Err(LockedOut {
                 retry_after: until.duration_since(now),
             });
         }
         let limits = self.limits;
-        tracked
-            .names
-            .count(&attempt.name, limits.per_name, &limits, now);
+        if !trusted {
+            tracked
+                .names
+                .count(&attempt.name, limits.per_name, &limits, now);
+        }
         tracked
             .clients
             .count(&attempt.client, limits.per_client, &limits, now);
@@ -243,8 +286,13 @@ impl LoginThrottle {
     /// The attempt signed in: its name starts afresh, and it does not count against its
     /// network.
     pub fn succeeded(&self, attempt: &Attempt) {
+        let now = (self.clock)();
         let mut tracked = self.tracked.lock().unwrap_or_else(|p| p.into_inner());
-        tracked.names.records.remove(&attempt.name);
+        if !tracked.is_trusted(attempt, now) {
+            // A sign-in from a trusted network says nothing about guesses elsewhere.
+            tracked.names.records.remove(&attempt.name);
+        }
+        tracked.trust(attempt, now, self.limits.max_keys);
         tracked
             .clients
             .refund(&attempt.client, self.limits.per_client);
@@ -306,6 +354,46 @@ mod tests {
         for n in 0..5 {
             assert_eq!(throttle.begin(&from(n)), Ok(()), "after success, {n}");
         }
+    }
+
+    #[test]
+    fn guesses_from_elsewhere_do_not_lock_the_owner_out_of_a_network_it_used() {
+        let (clock, offset) = manual_clock();
+        let throttle = LoginThrottle::with_clock(LoginLimits::default(), clock);
+        let home = Attempt::new("admin", ip("2001:db8:aa::10"));
+        assert_eq!(throttle.begin(&home), Ok(()));
+        throttle.succeeded(&home);
+        for n in 0..5 {
+            let guess = Attempt::new("admin", ip(&format!("2001:db8:{n}::1")));
+            assert_eq!(throttle.begin(&guess), Ok(()), "guess {n}");
+        }
+        // The name is locked for every other network...
+        assert!(
+            throttle
+                .begin(&Attempt::new("admin", ip("192.0.2.7")))
+                .is_err()
+        );
+        // ...but home (another address of the same /64) still gets in, and keeps the lock on.
+        let again = Attempt::new("Admin", ip("2001:db8:aa::99"));
+        assert_eq!(throttle.begin(&again), Ok(()));
+        throttle.succeeded(&again);
+        assert!(
+            throttle
+                .begin(&Attempt::new("admin", ip("192.0.2.7")))
+                .is_err()
+        );
+        // Home's own mistakes are held by its network limit (20), not the name's.
+        for n in 0..20 {
+            assert_eq!(throttle.begin(&home), Ok(()), "home mistake {n}");
+        }
+        assert!(
+            throttle.begin(&home).is_err(),
+            "the network limit still holds"
+        );
+        // Trust ends after its time.
+        offset.store(TRUSTED_FOR.as_secs() + 1, Ordering::SeqCst);
+        let late = Attempt::new("admin", ip("2001:db8:bb::1"));
+        assert_eq!(throttle.begin(&late), Ok(()));
     }
 
     #[test]
