@@ -486,7 +486,7 @@ pub fn plan(
     if let Mode::Replace { prune: true } = mode {
         let keys: HashSet<(String, &str)> = rows.iter().map(|r| (r.key(), r.entity())).collect();
         let gone = |entry: Entry| {
-            (!keys.contains(&(entry.key(), entry.entity()))).then(|| PlanRow {
+            (!keys.contains(&(entry.key(), entry.entity()))).then_some(PlanRow {
                 action: Action::Delete,
                 before: Some(entry),
                 after: None,

@@ -55,7 +55,10 @@ async fn upload_preview_untick_and_apply() {
         (StatusCode::SEE_OTHER, "/import")
     );
     let html = app.page("/import").await;
-    assert!(html.contains("id=\"import-preview\"") && html.contains("lxc-list.json"), "{html}");
+    assert!(
+        html.contains("id=\"import-preview\"") && html.contains("lxc-list.json"),
+        "{html}"
+    );
     assert!(html.contains(r#"value="container pi/web""#), "{html}");
     assert_eq!(count(&app, "hosts").await, 0, "a preview changes nothing");
 

@@ -11,6 +11,9 @@ use model::import::plan::{Action, Entry, Plan, PlanRow};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
+/// A check as the snapshot reads it: subject kind and id, spec, interval, switch, thresholds.
+type CheckRow = (String, i64, String, i64, bool, Option<i64>, Option<i64>);
+
 /// Everything stored, keyed by names: the inventory file of this database.
 pub async fn snapshot(pool: &SqlitePool) -> Result<InventoryFile> {
     let mut file = InventoryFile::default();
@@ -82,7 +85,7 @@ pub async fn snapshot(pool: &SqlitePool) -> Result<InventoryFile> {
             dependencies: s.dependencies,
         });
     }
-    let rows: Vec<(String, i64, String, i64, bool, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<CheckRow> = sqlx::query_as(
         "SELECT c.subject_kind, c.subject_id, c.spec, c.interval_secs, c.enabled,
                 t.fail_after, t.recover_after
            FROM checks c LEFT JOIN check_alert_thresholds t ON t.check_id = c.id ORDER BY c.id",
