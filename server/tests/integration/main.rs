@@ -13,6 +13,7 @@ mod delivery;
 mod escaping;
 mod history_pages;
 mod host_names;
+mod import_cli;
 mod import_page;
 mod inventory_filters;
 #[path = "../../../probes/tests/integration/lab.rs"]

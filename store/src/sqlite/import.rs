@@ -171,10 +171,12 @@ async fn id_of(
     for b in binds {
         query = query.bind(*b);
     }
-    query
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| refused(row, "it is no longer stored"))
+    query.fetch_optional(&mut *tx).await?.ok_or_else(|| {
+        refused(
+            row,
+            "a record it refers to is not stored (left out of this apply, or deleted meanwhile)",
+        )
+    })
 }
 
 const HOST_ID: &str = "SELECT id FROM hosts WHERE name = ?";

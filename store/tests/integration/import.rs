@@ -111,7 +111,7 @@ async fn a_refused_apply_changes_nothing() {
     }));
     bad.rows.push(ghost);
     let err = apply(&pool, &bad).await.unwrap_err();
-    assert!(err.to_string().contains("no longer stored"), "{err}");
+    assert!(err.to_string().contains("is not stored"), "{err}");
     assert_eq!(snapshot(&pool).await.unwrap(), before);
     let changes_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes")
         .fetch_one(&pool)
