@@ -8,6 +8,7 @@ pub mod channels;
 pub mod domain;
 mod family;
 mod health;
+pub mod import;
 pub mod inventory;
 pub mod settings;
 mod subject;

@@ -33,6 +33,67 @@ pub enum Command {
     /// Check one target now: a URL, a host name or an address. Exits 0 when it is
     /// reachable over IPv6, 1 when it is not, 2 on bad input.
     Check(CheckArgs),
+    /// Plan (and with --apply, make) the inventory records an LXD/Incus, Docker or DNS
+    /// zone file describes. Prints the plan; changes nothing without --apply.
+    Import(ImportArgs),
+    /// Write the whole inventory as a file (YAML or JSON) to standard output.
+    Export(ExportArgs),
+    /// Make the database match an inventory file (as `export` writes it).
+    Apply(ApplyArgs),
+}
+
+/// The formats `import` reads.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// `lxc list --format json` or `incus list --format json`
+    Lxd,
+    /// `docker inspect` of containers and/or `docker network inspect` of networks
+    Docker,
+    /// a DNS master file
+    Zone,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// What the file is.
+    pub format: ImportFormat,
+    /// The file (`-` for standard input); at most 4 MiB.
+    pub file: PathBuf,
+    /// The host the containers run on (lxd, docker); created when missing.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// The zone's origin, e.g. lab.example (zone).
+    #[arg(long)]
+    pub origin: Option<String>,
+    /// Apply the plan (in one transaction) instead of only printing it.
+    #[arg(long)]
+    pub apply: bool,
+    #[arg(long, env = "V6WATCH_DATABASE", default_value = "data/v6watch.db")]
+    pub database: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// yaml or json.
+    #[arg(long, default_value = "yaml")]
+    pub format: String,
+    #[arg(long, env = "V6WATCH_DATABASE", default_value = "data/v6watch.db")]
+    pub database: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    /// The inventory file (YAML or JSON; `-` for standard input); at most 4 MiB.
+    pub file: PathBuf,
+    /// Also delete stored hosts, prefixes, tunnels, containers and services the file does
+    /// not list.
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the plan only.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, env = "V6WATCH_DATABASE", default_value = "data/v6watch.db")]
+    pub database: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

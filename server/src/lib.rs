@@ -10,6 +10,7 @@ pub mod config;
 pub mod db_lock;
 pub mod delivery;
 pub mod events;
+pub mod imports;
 pub mod scheduler;
 pub mod selftest;
 pub mod startup;

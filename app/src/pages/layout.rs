@@ -27,6 +27,7 @@ pub fn Layout() -> impl IntoView {
                 <A href="/services">"Services"</A>
                 <AlertsNavLink/>
                 <A href="/channels">"Channels"</A>
+                <A href="/import">"Import"</A>
                 <A href="/tokens">"Tokens"</A>
                 <A href="/settings">"Settings"</A>
             </nav>

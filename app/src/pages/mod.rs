@@ -8,6 +8,7 @@ mod containers;
 mod filters;
 mod form;
 mod hosts;
+mod imports;
 mod layout;
 mod live;
 mod loaded;
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/channels/:id/edit") view=channels::ChannelFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/channels/:id/delete") view=channels::ChannelDeletePage ssr=SsrMode::Async/>
                     <Route path=path!("/tokens") view=tokens::TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/import") view=imports::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=settings::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tokens/:id/revoke") view=tokens::TokenRevokePage ssr=SsrMode::Async/>
                 </ParentRoute>

@@ -6,6 +6,7 @@ pub mod channels;
 pub mod checks;
 pub mod flash;
 pub mod history;
+pub mod imports;
 pub mod inventory;
 pub mod overview;
 pub mod plan;

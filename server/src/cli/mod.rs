@@ -1,3 +1,4 @@
 //! The one-shot commands beside `serve`.
 
 pub mod check;
+pub mod inventory;

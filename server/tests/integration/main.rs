@@ -14,6 +14,8 @@ mod disk_faults;
 mod escaping;
 mod history_pages;
 mod host_names;
+mod import_cli;
+mod import_page;
 mod inventory_filters;
 mod kill_during_writes;
 #[path = "../../../probes/tests/integration/lab.rs"]

@@ -118,11 +118,11 @@ pub fn service_spec(
     }
 }
 
-async fn wanted(pool: &SqlitePool) -> Result<Vec<Wanted>> {
+async fn wanted(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Wanted>> {
     let mut wanted = Vec::new();
     let addresses: Vec<(Option<i64>, Option<i64>, String)> =
         sqlx::query_as("SELECT host_id, container_id, address FROM addresses ORDER BY id")
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     for (host_id, container_id, address) in addresses {
         let Ok(address) = address.parse::<IpAddr>() else {
@@ -140,7 +140,7 @@ async fn wanted(pool: &SqlitePool) -> Result<Vec<Wanted>> {
     }
     let services: Vec<ServiceRow> =
         sqlx::query_as("SELECT id, kind, target, port, expected_status FROM services ORDER BY id")
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     for (id, kind, target, port, status) in services {
         if let Some(spec) = service_spec(&kind, &target, port, status) {
@@ -167,8 +167,15 @@ pub struct SyncCount {
 /// exists. Unchanged checks keep their id, interval, enabled flag and results. Checks past
 /// [`MAX_CHECKS`] are not added (those already scheduled stay) and are counted instead.
 pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
-    let wanted = wanted(pool).await?;
     let mut tx = super::write_tx(pool).await?;
+    let count = sync_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// [`sync_from_inventory`] inside the caller's transaction.
+pub async fn sync_in(tx: &mut sqlx::SqliteConnection) -> Result<SyncCount> {
+    let wanted = wanted(tx).await?;
     let existing: Vec<(i64, String, i64, String)> =
         sqlx::query_as("SELECT id, subject_kind, subject_id, spec FROM checks")
             .fetch_all(&mut *tx)
@@ -228,7 +235,6 @@ pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
         .await?;
         count.added += inserted.rows_affected();
     }
-    tx.commit().await?;
     Ok(count)
 }
 

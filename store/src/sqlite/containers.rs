@@ -4,7 +4,7 @@ use super::addresses::{self, Owner, OwnerKind};
 use super::{Result, StoreError, changes, split_lines, unique_to_conflict};
 use model::domain::form::Choice;
 use model::inventory::{Address, Container, ContainerInput};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 const SELECT: &str =
     "SELECT c.id, c.name, c.runtime, c.host_id, h.name AS host_name, c.network_mode,
@@ -111,6 +111,13 @@ fn map_err(err: sqlx::Error, input: &ContainerInput) -> StoreError {
 
 pub async fn create(pool: &SqlitePool, input: &ContainerInput) -> Result<i64> {
     let mut tx = super::write_tx(pool).await?;
+    let id = create_in(&mut tx, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction.
+pub async fn create_in(tx: &mut SqliteConnection, input: &ContainerInput) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO containers (name, runtime, host_id, network_mode, published_ports, notes)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -124,14 +131,20 @@ pub async fn create(pool: &SqlitePool, input: &ContainerInput) -> Result<i64> {
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| map_err(e, input))?;
-    addresses::replace(&mut tx, Owner::Container(id), &input.addresses).await?;
-    changes::record(&mut tx, "container", id, "created", &input.name).await?;
-    tx.commit().await?;
+    addresses::replace(tx, Owner::Container(id), &input.addresses).await?;
+    changes::record(tx, "container", id, "created", &input.name).await?;
     Ok(id)
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &ContainerInput) -> Result<()> {
     let mut tx = super::write_tx(pool).await?;
+    update_in(&mut tx, id, input).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction.
+pub async fn update_in(tx: &mut SqliteConnection, id: i64, input: &ContainerInput) -> Result<()> {
     sqlx::query_scalar::<_, i64>(
         "UPDATE containers SET name = ?, runtime = ?, host_id = ?, network_mode = ?, published_ports = ?,
              notes = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? RETURNING id",
@@ -147,9 +160,8 @@ pub async fn update(pool: &SqlitePool, id: i64, input: &ContainerInput) -> Resul
     .await
     .map_err(|e| map_err(e, input))?
     .ok_or(StoreError::NotFound)?;
-    addresses::replace(&mut tx, Owner::Container(id), &input.addresses).await?;
-    changes::record(&mut tx, "container", id, "updated", &input.name).await?;
-    tx.commit().await?;
+    addresses::replace(tx, Owner::Container(id), &input.addresses).await?;
+    changes::record(tx, "container", id, "updated", &input.name).await?;
     Ok(())
 }
 

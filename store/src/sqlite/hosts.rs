@@ -3,7 +3,7 @@
 use super::addresses::{self, Owner, OwnerKind};
 use super::{Result, StoreError, changes, split_lines, unique_to_conflict};
 use model::inventory::{Address, Host, HostDependents, HostInput};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -74,6 +74,13 @@ fn name_taken(err: sqlx::Error, input: &HostInput) -> StoreError {
 /// Inserts a host with its addresses in one transaction; returns its id.
 pub async fn create(pool: &SqlitePool, input: &HostInput) -> Result<i64> {
     let mut tx = super::write_tx(pool).await?;
+    let id = create_in(&mut tx, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction.
+pub async fn create_in(tx: &mut SqliteConnection, input: &HostInput) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO hosts (name, dns_name, notes, tags) VALUES (?, ?, ?, ?) RETURNING id",
     )
@@ -84,14 +91,20 @@ pub async fn create(pool: &SqlitePool, input: &HostInput) -> Result<i64> {
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| name_taken(e, input))?;
-    addresses::replace(&mut tx, Owner::Host(id), &input.addresses).await?;
-    changes::record(&mut tx, "host", id, "created", &input.name).await?;
-    tx.commit().await?;
+    addresses::replace(tx, Owner::Host(id), &input.addresses).await?;
+    changes::record(tx, "host", id, "created", &input.name).await?;
     Ok(id)
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &HostInput) -> Result<()> {
     let mut tx = super::write_tx(pool).await?;
+    update_in(&mut tx, id, input).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction.
+pub async fn update_in(tx: &mut SqliteConnection, id: i64, input: &HostInput) -> Result<()> {
     let done = sqlx::query(
         "UPDATE hosts SET name = ?, dns_name = ?, notes = ?, tags = ?,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
@@ -107,9 +120,8 @@ pub async fn update(pool: &SqlitePool, id: i64, input: &HostInput) -> Result<()>
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    addresses::replace(&mut tx, Owner::Host(id), &input.addresses).await?;
-    changes::record(&mut tx, "host", id, "updated", &input.name).await?;
-    tx.commit().await?;
+    addresses::replace(tx, Owner::Host(id), &input.addresses).await?;
+    changes::record(tx, "host", id, "updated", &input.name).await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod containers;
 pub mod deliveries;
 pub mod health;
 pub mod hosts;
+pub mod import;
 pub mod incidents;
 pub mod metrics;
 pub mod prefixes;
@@ -111,6 +112,19 @@ pub(crate) async fn delete_row(
     id: i64,
 ) -> Result<()> {
     let mut tx = write_tx(pool).await?;
+    delete_row_in(&mut tx, table, label, entity, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`delete_row`] inside the caller's transaction.
+pub(crate) async fn delete_row_in(
+    tx: &mut sqlx::SqliteConnection,
+    table: &'static str,
+    label: &'static str,
+    entity: &'static str,
+    id: i64,
+) -> Result<()> {
     let name: String = sqlx::query_scalar(&format!(
         "DELETE FROM {table} WHERE id = ? RETURNING {label}"
     ))
@@ -118,9 +132,8 @@ pub(crate) async fn delete_row(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
-    checks::drop_orphans(&mut tx).await?;
-    changes::record(&mut tx, entity, id, "deleted", &name).await?;
-    tx.commit().await?;
+    checks::drop_orphans(tx).await?;
+    changes::record(tx, entity, id, "deleted", &name).await?;
     Ok(())
 }
 

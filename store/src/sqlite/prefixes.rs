@@ -2,7 +2,7 @@
 
 use super::{Result, StoreError, changes, unique_to_conflict};
 use model::inventory::{Prefix, PrefixInput};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 const COLUMNS: &str = "id, cidr, purpose, created_at, updated_at";
 
@@ -53,6 +53,13 @@ fn taken(err: sqlx::Error, input: &PrefixInput) -> StoreError {
 
 pub async fn create(pool: &SqlitePool, input: &PrefixInput) -> Result<i64> {
     let mut tx = super::write_tx(pool).await?;
+    let id = create_in(&mut tx, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction.
+pub async fn create_in(tx: &mut SqliteConnection, input: &PrefixInput) -> Result<i64> {
     let id: i64 =
         sqlx::query_scalar("INSERT INTO prefixes (cidr, purpose) VALUES (?, ?) RETURNING id")
             .bind(input.cidr.to_string())
@@ -60,13 +67,19 @@ pub async fn create(pool: &SqlitePool, input: &PrefixInput) -> Result<i64> {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| taken(e, input))?;
-    changes::record(&mut tx, "prefix", id, "created", &input.cidr.to_string()).await?;
-    tx.commit().await?;
+    changes::record(tx, "prefix", id, "created", &input.cidr.to_string()).await?;
     Ok(id)
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &PrefixInput) -> Result<()> {
     let mut tx = super::write_tx(pool).await?;
+    update_in(&mut tx, id, input).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction.
+pub async fn update_in(tx: &mut SqliteConnection, id: i64, input: &PrefixInput) -> Result<()> {
     let done = sqlx::query(
         "UPDATE prefixes SET cidr = ?, purpose = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
     )
@@ -79,8 +92,7 @@ pub async fn update(pool: &SqlitePool, id: i64, input: &PrefixInput) -> Result<(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    changes::record(&mut tx, "prefix", id, "updated", &input.cidr.to_string()).await?;
-    tx.commit().await?;
+    changes::record(tx, "prefix", id, "updated", &input.cidr.to_string()).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use super::{Result, StoreError, changes, split_lines};
 use model::domain::form::Choice;
 use model::inventory::{Service, ServiceInput, ServiceOwner};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 const SELECT: &str = "SELECT s.id, s.name, s.kind, s.target, s.port, s.expected_status, s.dependencies,
         s.host_id, s.container_id, COALESCE(h.name, c.name, '') AS owner_name, s.created_at, s.updated_at
@@ -113,8 +113,15 @@ fn map_err(err: sqlx::Error) -> StoreError {
 }
 
 pub async fn create(pool: &SqlitePool, input: &ServiceInput) -> Result<i64> {
-    let (host_id, container_id) = owner_ids(input.owner);
     let mut tx = super::write_tx(pool).await?;
+    let id = create_in(&mut tx, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction.
+pub async fn create_in(tx: &mut SqliteConnection, input: &ServiceInput) -> Result<i64> {
+    let (host_id, container_id) = owner_ids(input.owner);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO services (name, kind, target, port, expected_status, dependencies, host_id, container_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -130,14 +137,20 @@ pub async fn create(pool: &SqlitePool, input: &ServiceInput) -> Result<i64> {
     .fetch_one(&mut *tx)
     .await
     .map_err(map_err)?;
-    changes::record(&mut tx, "service", id, "created", &input.name).await?;
-    tx.commit().await?;
+    changes::record(tx, "service", id, "created", &input.name).await?;
     Ok(id)
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &ServiceInput) -> Result<()> {
-    let (host_id, container_id) = owner_ids(input.owner);
     let mut tx = super::write_tx(pool).await?;
+    update_in(&mut tx, id, input).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction.
+pub async fn update_in(tx: &mut SqliteConnection, id: i64, input: &ServiceInput) -> Result<()> {
+    let (host_id, container_id) = owner_ids(input.owner);
     sqlx::query_scalar::<_, i64>(
         "UPDATE services SET name = ?, kind = ?, target = ?, port = ?, expected_status = ?, dependencies = ?,
              host_id = ?, container_id = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
@@ -156,8 +169,7 @@ pub async fn update(pool: &SqlitePool, id: i64, input: &ServiceInput) -> Result<
     .await
     .map_err(map_err)?
     .ok_or(StoreError::NotFound)?;
-    changes::record(&mut tx, "service", id, "updated", &input.name).await?;
-    tx.commit().await?;
+    changes::record(tx, "service", id, "updated", &input.name).await?;
     Ok(())
 }
 

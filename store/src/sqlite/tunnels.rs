@@ -4,7 +4,7 @@ use super::{Result, StoreError, changes, split_lines, unique_to_conflict};
 use model::domain::form::Choice;
 use model::inventory::tunnel::TunnelKind;
 use model::inventory::{Tunnel, TunnelInput};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 const SELECT: &str = "SELECT t.id, t.name, t.kind, t.broker, t.local_endpoint, t.remote_endpoint,
         t.local_v6, t.remote_v6, t.mtu, t.routed_prefixes, t.host_id, h.name AS host_name,
@@ -117,6 +117,13 @@ fn map_err(err: sqlx::Error, input: &TunnelInput) -> StoreError {
 
 pub async fn create(pool: &SqlitePool, input: &TunnelInput) -> Result<i64> {
     let mut tx = super::write_tx(pool).await?;
+    let id = create_in(&mut tx, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction.
+pub async fn create_in(tx: &mut SqliteConnection, input: &TunnelInput) -> Result<i64> {
     let id = bind_input(
         sqlx::query_scalar(
             "INSERT INTO tunnels (name, kind, broker, local_endpoint, remote_endpoint, local_v6, remote_v6,
@@ -127,13 +134,19 @@ pub async fn create(pool: &SqlitePool, input: &TunnelInput) -> Result<i64> {
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| map_err(e, input))?;
-    changes::record(&mut tx, "tunnel", id, "created", &input.name).await?;
-    tx.commit().await?;
+    changes::record(tx, "tunnel", id, "created", &input.name).await?;
     Ok(id)
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &TunnelInput) -> Result<()> {
     let mut tx = super::write_tx(pool).await?;
+    update_in(&mut tx, id, input).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction.
+pub async fn update_in(tx: &mut SqliteConnection, id: i64, input: &TunnelInput) -> Result<()> {
     bind_input(
         sqlx::query_scalar(
             "UPDATE tunnels SET name = ?, kind = ?, broker = ?, local_endpoint = ?, remote_endpoint = ?,
@@ -147,8 +160,7 @@ pub async fn update(pool: &SqlitePool, id: i64, input: &TunnelInput) -> Result<(
     .await
     .map_err(|e| map_err(e, input))?
     .ok_or(StoreError::NotFound)?;
-    changes::record(&mut tx, "tunnel", id, "updated", &input.name).await?;
-    tx.commit().await?;
+    changes::record(tx, "tunnel", id, "updated", &input.name).await?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod channels;
 pub mod checks;
+pub mod imports;
 pub mod inventory;
 pub mod settings;
 pub mod tokens;
@@ -19,4 +20,5 @@ pub fn routes() -> Router<AppState> {
         .merge(alerts::routes())
         .merge(tokens::routes())
         .merge(settings::routes())
+        .merge(imports::routes())
 }

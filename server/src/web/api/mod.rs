@@ -9,6 +9,7 @@ pub mod checks;
 pub mod id;
 pub mod incidents;
 pub mod inventory;
+pub mod inventory_file;
 pub mod reply;
 pub mod verdicts;
 
@@ -30,6 +31,7 @@ pub fn is_api(path: &str) -> bool {
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(inventory::routes())
+        .merge(inventory_file::routes())
         .route("/api/v1/checks", get(checks::list))
         .route("/api/v1/checks/{id}", get(checks::get))
         .route("/api/v1/checks/{id}/results", get(checks::results))

@@ -3,6 +3,7 @@
 //! checks, results, verdicts and incidents.
 
 mod inventory;
+mod inventory_file;
 mod reads;
 pub(crate) mod support;
 mod tokens;
