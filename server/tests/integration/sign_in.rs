@@ -95,7 +95,8 @@ async fn five_failures_lock_the_name_out_even_with_the_right_password_until_the_
         (StatusCode::SEE_OTHER, "/")
     );
 
-    // The success cleared the name's counter: five more tries before the next lock-out.
+    // This network signed in as admin: it is trusted for the name now, so its mistakes are
+    // held by the network's limit (20), not the name's five, and the right password works.
     for n in 0..5 {
         let r = app.sign_in("wrong password").await;
         assert_eq!(
@@ -104,9 +105,10 @@ async fn five_failures_lock_the_name_out_even_with_the_right_password_until_the_
             "after success, attempt {n}"
         );
     }
+    let r = app.sign_in(PASSWORD).await;
     assert_eq!(
-        app.sign_in(PASSWORD).await.status(),
-        StatusCode::TOO_MANY_REQUESTS
+        (r.status(), location(&r).as_str()),
+        (StatusCode::SEE_OTHER, "/")
     );
 }
 
