@@ -19,6 +19,7 @@ test('an uploaded instance list is previewed, applied and listed', async ({ page
   await expect(preview).toBeVisible();
   await expect(page.getByRole('checkbox', { name: `host ${host}` })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: `container ${host}/dns` })).toBeChecked();
+  await page.screenshot({ path: '../docs/screenshot-import.png', fullPage: true });
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.locator('#import-applied')).toContainText('2 created');
 
@@ -35,4 +36,6 @@ test('an uploaded instance list is previewed, applied and listed', async ({ page
   await expect(preview).toBeVisible();
   await expect(preview.getByRole('checkbox')).toHaveCount(0);
   await expect(preview).toContainText('unchanged');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: 'test-results/import-phone.png', fullPage: true });
 });
