@@ -20,7 +20,7 @@ pub fn provide_live() {
     let changes = RwSignal::new(0_u32);
     provide_context(Live(changes.read_only()));
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| listen::connect(changes, false));
+    Effect::new(move |_| listen::connect(changes));
     #[cfg(not(feature = "hydrate"))]
     let _ = changes;
 }
@@ -51,9 +51,9 @@ mod listen {
         changes.try_update(|n| *n = n.wrapping_add(1));
     }
 
-    pub fn connect(changes: RwSignal<u32>, reconnecting: bool) {
+    pub fn connect(changes: RwSignal<u32>) {
         let Ok(source) = EventSource::new("/events") else {
-            set_timeout(move || connect(changes, true), RETRY);
+            set_timeout(move || connect(changes), RETRY);
             return;
         };
 
@@ -74,12 +74,11 @@ mod listen {
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
 
-        // Whatever happened while the stream was down is read once it is back.
-        let opened_before = Cell::new(reconnecting);
+        // Whatever was stored while no stream listened is read once one does: after a
+        // break, and also on the first open, since a change stored between the page's render
+        // and this moment sends no message to anyone (one extra read per page view).
         let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-            if opened_before.replace(true) {
-                bump(changes);
-            }
+            bump(changes);
         });
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         on_open.forget();
@@ -88,7 +87,7 @@ mod listen {
         let on_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
             if closed.ready_state() == EventSource::CLOSED {
                 closed.set_onerror(None);
-                set_timeout(move || connect(changes, true), RETRY);
+                set_timeout(move || connect(changes), RETRY);
             }
         });
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
