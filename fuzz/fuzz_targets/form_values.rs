@@ -1,6 +1,6 @@
-//! Every form's validation on any URL-encoded body, decoded into `FormValues` the way the
-//! server's `Form` extractor does: no panic, a refusal always names a field, and what is
-//! accepted keeps the documented bounds.
+//! Every form's validation on any URL-encoded body, decoded into `FormValues` by the same
+//! strict decoder the server's form extractor uses: no panic, a refusal always names a field,
+//! and what is accepted keeps the documented bounds.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -24,7 +24,9 @@ fn refused<T>(result: Result<T, FieldErrors>) -> Option<T> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let values: FormValues = url::form_urlencoded::parse(data).into_owned().collect();
+    let Ok(values): Result<FormValues, String> = model::domain::form::parse_urlencoded(data) else {
+        return;
+    };
     if let Some(host) = refused(HostInput::validate(&values)) {
         assert!(!host.name.is_empty() && host.name.chars().count() <= 64);
         assert!(host.notes.len() <= 4000);

@@ -1,6 +1,7 @@
 //! Raw form input as submitted, and the shared shape of choice fields.
 
 use crate::domain::{FieldErrors, parse_address};
+use percent_encoding::percent_decode;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -150,6 +151,37 @@ pub trait Choice: Sized + Copy + 'static {
     fn parse(text: &str) -> Result<Self, String> {
         Self::from_code(text.trim()).ok_or_else(|| "choose one of the listed options".to_string())
     }
+}
+
+fn decode(raw: &[u8], what: &str) -> Result<String, String> {
+    let spaced: Vec<u8> = raw
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
+    let bytes: Vec<u8> = percent_decode(&spaced).collect();
+    String::from_utf8(bytes).map_err(|_| format!("{what} is not valid UTF-8"))
+}
+
+/// Parse an `application/x-www-form-urlencoded` body without repairing anything: a field
+/// that is not valid UTF-8 or is sent twice is an error naming it (never U+FFFD, never the
+/// last one winning).
+pub fn parse_urlencoded(body: &[u8]) -> Result<FormValues, String> {
+    let mut values = FormValues::new();
+    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let (raw_name, raw_value) = match pair.iter().position(|b| *b == b'=') {
+            Some(at) => (
+                pair.get(..at).unwrap_or_default(),
+                pair.get(at + 1..).unwrap_or_default(),
+            ),
+            None => (pair, &[][..]),
+        };
+        let name = decode(raw_name, "a field name")?;
+        let value = decode(raw_value, &format!("field {name:?}"))?;
+        if values.insert(name.clone(), value).is_some() {
+            return Err(format!("field {name:?} is sent twice"));
+        }
+    }
+    Ok(values)
 }
 
 #[cfg(test)]

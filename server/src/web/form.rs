@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use model::domain::FormValues;
-use percent_encoding::percent_decode;
+use model::domain::form::parse_urlencoded;
 
 /// Why a post was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,33 +67,10 @@ impl StrictForm {
     }
 }
 
-fn decode(raw: &[u8], what: &str) -> Result<String, FormRefusal> {
-    let spaced: Vec<u8> = raw
-        .iter()
-        .map(|b| if *b == b'+' { b' ' } else { *b })
-        .collect();
-    let bytes: Vec<u8> = percent_decode(&spaced).collect();
-    String::from_utf8(bytes).map_err(|_| FormRefusal(format!("{what} is not valid UTF-8")))
-}
-
-/// Parse `application/x-www-form-urlencoded` without repairing anything.
+/// Parse `application/x-www-form-urlencoded` without repairing anything (the one decoder,
+/// shared with the fuzz target in `model`).
 pub fn parse(body: &[u8]) -> Result<FormValues, FormRefusal> {
-    let mut values = FormValues::new();
-    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
-        let (raw_name, raw_value) = match pair.iter().position(|b| *b == b'=') {
-            Some(at) => (
-                pair.get(..at).unwrap_or_default(),
-                pair.get(at + 1..).unwrap_or_default(),
-            ),
-            None => (pair, &[][..]),
-        };
-        let name = decode(raw_name, "a field name")?;
-        let value = decode(raw_value, &format!("field {name:?}"))?;
-        if values.insert(name.clone(), value).is_some() {
-            return Err(FormRefusal(format!("field {name:?} is sent twice")));
-        }
-    }
-    Ok(values)
+    parse_urlencoded(body).map_err(FormRefusal)
 }
 
 #[cfg(test)]
