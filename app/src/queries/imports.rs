@@ -48,6 +48,19 @@ pub struct ImportPreview {
     pub applied: Option<String>,
 }
 
+impl ImportPreview {
+    /// A preview that keeps what `draft` was uploaded with, to show beside its outcome.
+    pub fn of(draft: &ImportDraft) -> Self {
+        ImportPreview {
+            kind: draft.kind.clone(),
+            host: draft.host.clone(),
+            origin: draft.origin.clone(),
+            file_name: draft.file_name.clone(),
+            ..Default::default()
+        }
+    }
+}
+
 #[server]
 pub async fn read_import_preview() -> Result<ImportPreview, ServerFnError> {
     let session: tower_sessions::Session = leptos_axum::extract().await?;

@@ -136,13 +136,7 @@ pub async fn preview(State(state): State<AppState>, session: Session, form: Mult
             return back(&session, preview).await;
         }
     };
-    let mut preview = ImportPreview {
-        kind: draft.kind.clone(),
-        host: draft.host.clone(),
-        origin: draft.origin.clone(),
-        file_name: draft.file_name.clone(),
-        ..Default::default()
-    };
+    let mut preview = ImportPreview::of(&draft);
     match model::import::bounded_text(&draft.file_name, &bytes) {
         Ok(text) => draft.text = text.to_string(),
         Err(err) => {
@@ -176,13 +170,7 @@ pub async fn apply(State(state): State<AppState>, session: Session, body: Bytes)
         };
         return back(&session, preview).await;
     };
-    let mut preview = ImportPreview {
-        kind: draft.kind.clone(),
-        host: draft.host.clone(),
-        origin: draft.origin.clone(),
-        file_name: draft.file_name.clone(),
-        ..Default::default()
-    };
+    let mut preview = ImportPreview::of(&draft);
     let result = match plan_draft(&state, &draft).await {
         Ok(plan) => imports::apply(&state.pool, &plan.select(&chosen)).await,
         Err(err) => Err(err),
