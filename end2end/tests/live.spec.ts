@@ -44,7 +44,13 @@ test('the overview shows a service that stops answering, without a reload', asyn
 
   // The web server stops; "Run now" probes it again at once.
   await close(web.server);
+  // Closing the tab before the form's POST is answered would cancel it, and the check would
+  // only run again on its interval.
+  const ran = other.waitForResponse(
+    (r) => /\/actions\/checks\/\d+\/run$/.test(r.url()) && r.request().method() === 'POST',
+  );
   await other.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
+  expect((await ran).status()).toBe(303);
   await other.close();
 
   await expect(page.locator('#problems')).toContainText(service, { timeout: 30_000 });
