@@ -222,9 +222,14 @@ fn a_full_disk_is_reported_and_writes_work_again_once_there_is_room() {
     fs.free();
     let health = healthz(address).expect("the server still answers");
     assert_eq!(health.status, 200, "{health:?}");
-    let answer = create(address, &token, "after");
-    assert_eq!(answer.status, 201, "{answer:?}");
-    stored.push("after".into());
+    // Enough writes to go through every pooled connection: one whose transaction the full
+    // disk ended must not refuse them.
+    for i in 0..16 {
+        let name = format!("after-{i}");
+        let answer = create(address, &token, &name);
+        assert_eq!(answer.status, 201, "{answer:?}\n{}", server.log());
+        stored.push(name);
+    }
 
     let (status, log) = server.terminate(Duration::from_secs(20));
     assert!(status.is_some_and(|s| s.success()), "{status:?}: {log}");

@@ -57,10 +57,28 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .after_release(|conn, _| Box::pin(still_usable(conn)))
         .connect_with(options)
         .await?;
     sqlx::migrate!("../migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// Whether a connection handed back to the pool may be lent again: not when SQLite ended
+/// its transaction by itself (a full disk during COMMIT rolls it back), since the ROLLBACK
+/// sent for the dropped transaction then fails and the connection would refuse every later
+/// `BEGIN`. The ping waits for that queued ROLLBACK to run before the depth is read.
+async fn still_usable(conn: &mut sqlx::SqliteConnection) -> sqlx::Result<bool> {
+    use sqlx::{Connection, TransactionManager};
+    conn.ping().await?;
+    let depth = sqlx::sqlite::SqliteTransactionManager::get_transaction_depth(conn);
+    if depth != 0 {
+        tracing::warn!(
+            depth,
+            "closing a database connection left inside a transaction SQLite had ended"
+        );
+    }
+    Ok(depth == 0)
 }
 
 /// Splits a one-item-per-line column.
@@ -248,6 +266,38 @@ mod index_tests {
                 plan.iter().any(|(_, _, _, detail)| detail.contains(index)),
                 "{query}: {plan:?}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod rolled_back_tests {
+    use super::*;
+
+    /// A full disk during COMMIT makes SQLite roll the transaction back by itself; the
+    /// ROLLBACK sent when the transaction is dropped then fails and the connection believes
+    /// it is still inside one, so every later `BEGIN` on it failed ("attempted to call
+    /// begin_with at non-zero transaction depth") long after the disk had room again. Such a
+    /// connection must leave the pool. (A ROLLBACK inside the transaction leaves it in the
+    /// same state.)
+    #[tokio::test]
+    async fn a_connection_whose_transaction_sqlite_ended_is_not_reused() {
+        let (pool, _dir) = test_pool().await;
+        for _ in 0..8 {
+            let mut tx = write_tx(&pool).await.unwrap();
+            sqlx::query("ROLLBACK").execute(&mut *tx).await.unwrap();
+            drop(tx);
+        }
+        for i in 0..32 {
+            let mut tx = write_tx(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("transaction {i}: {e:#}"));
+            sqlx::query("UPDATE store_health SET checked_at = ?")
+                .bind(i)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
         }
     }
 }
