@@ -104,7 +104,10 @@ fn map_err(err: sqlx::Error, input: &ContainerInput) -> StoreError {
         _ => unique_to_conflict(
             err,
             "name",
-            format!("this host already has a container named '{}'", input.name),
+            format!(
+                "this host already has a container named '{}' (names are compared ignoring case)",
+                input.name
+            ),
         ),
     }
 }

@@ -67,7 +67,10 @@ fn name_taken(err: sqlx::Error, input: &HostInput) -> StoreError {
     unique_to_conflict(
         err,
         "name",
-        format!("a host named '{}' already exists", input.name),
+        format!(
+            "a host named '{}' already exists (names are compared ignoring case)",
+            input.name
+        ),
     )
 }
 

@@ -1,6 +1,6 @@
 //! The services table.
 
-use super::{Result, StoreError, changes, split_lines};
+use super::{Result, StoreError, changes, split_lines, unique_to_conflict};
 use model::domain::form::Choice;
 use model::inventory::{Service, ServiceInput, ServiceOwner};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -102,13 +102,20 @@ fn owner_ids(owner: ServiceOwner) -> (Option<i64>, Option<i64>) {
     }
 }
 
-fn map_err(err: sqlx::Error) -> StoreError {
+fn map_err(err: sqlx::Error, input: &ServiceInput) -> StoreError {
     match &err {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Conflict {
             field: "owner",
             message: "that host or container no longer exists".into(),
         },
-        _ => StoreError::Database(err),
+        _ => unique_to_conflict(
+            err,
+            "name",
+            format!(
+                "a service named '{}' already exists (names are compared ignoring case)",
+                input.name
+            ),
+        ),
     }
 }
 
@@ -136,7 +143,7 @@ pub async fn create_in(tx: &mut SqliteConnection, input: &ServiceInput) -> Resul
     .bind(container_id)
     .fetch_one(&mut *tx)
     .await
-    .map_err(map_err)?;
+    .map_err(|e| map_err(e, input))?;
     changes::record(tx, "service", id, "created", &input.name).await?;
     Ok(id)
 }
@@ -167,7 +174,7 @@ pub async fn update_in(tx: &mut SqliteConnection, id: i64, input: &ServiceInput)
     .bind(id)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(map_err)?
+    .map_err(|e| map_err(e, input))?
     .ok_or(StoreError::NotFound)?;
     changes::record(tx, "service", id, "updated", &input.name).await?;
     Ok(())

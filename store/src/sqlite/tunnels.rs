@@ -110,7 +110,10 @@ fn map_err(err: sqlx::Error, input: &TunnelInput) -> StoreError {
         _ => unique_to_conflict(
             err,
             "name",
-            format!("a tunnel named '{}' already exists", input.name),
+            format!(
+                "a tunnel named '{}' already exists (names are compared ignoring case)",
+                input.name
+            ),
         ),
     }
 }

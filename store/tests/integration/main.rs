@@ -1,3 +1,4 @@
 //! The store crate's integration tests: one binary, a module per feature.
 
 mod import;
+mod names;
