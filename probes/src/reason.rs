@@ -32,7 +32,8 @@ use serde::{Deserialize, Serialize};
 /// | --- | --- |
 /// | `ok` | the probe succeeded |
 /// | `nxdomain` | the name does not exist (NXDOMAIN) |
-/// | `no_aaaa` | the name exists but has no AAAA record (or the target is an IPv4 literal) |
+/// | `no_aaaa` | the name exists but has no AAAA record |
+/// | `ipv4_literal` | the target is an IPv4 address: an IPv6-only client cannot use it (no DNS asked) |
 /// | `no_a` | the name exists but has no A record |
 /// | `dns_error` | SERVFAIL/REFUSED/other error code, malformed answer, or no usable nameserver |
 /// | `dns_timeout` | no nameserver answered in time |
@@ -54,6 +55,7 @@ pub enum Reason {
     Ok,
     Nxdomain,
     NoAaaa,
+    Ipv4Literal,
     NoA,
     DnsError,
     DnsTimeout,
@@ -73,10 +75,11 @@ pub enum Reason {
 
 impl Reason {
     /// Every code, in documentation order.
-    pub const ALL: [Reason; 18] = [
+    pub const ALL: [Reason; 19] = [
         Reason::Ok,
         Reason::Nxdomain,
         Reason::NoAaaa,
+        Reason::Ipv4Literal,
         Reason::NoA,
         Reason::DnsError,
         Reason::DnsTimeout,
@@ -100,6 +103,7 @@ impl Reason {
             Reason::Ok => "ok",
             Reason::Nxdomain => "nxdomain",
             Reason::NoAaaa => "no_aaaa",
+            Reason::Ipv4Literal => "ipv4_literal",
             Reason::NoA => "no_a",
             Reason::DnsError => "dns_error",
             Reason::DnsTimeout => "dns_timeout",

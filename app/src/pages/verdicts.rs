@@ -27,6 +27,7 @@ pub fn reason_meaning(code: &str) -> &'static str {
         "ok" => "works",
         "nxdomain" => "the name does not exist",
         "no_aaaa" => "no IPv6 address (no AAAA record)",
+        "ipv4_literal" => "an IPv4 address: IPv6-only clients cannot reach it",
         "no_a" => "no IPv4 address (no A record)",
         "dns_error" => "the nameserver failed to answer properly, or the name is invalid",
         "dns_timeout" => "no nameserver answered in time",

@@ -189,7 +189,7 @@ pub(crate) async fn addresses_for(
             },
         }]),
         (Host::Ip(ip), Family::V6) => Err(DnsFailure::new(
-            Reason::NoAaaa,
+            Reason::Ipv4Literal,
             format!("{ip} is an IPv4 address: there is no IPv6 address to use"),
             false,
         )),

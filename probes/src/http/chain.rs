@@ -48,6 +48,7 @@ fn hop_failure(family: Family, next: &Url, reason: Reason, detail: &str) -> (Rea
         && matches!(
             reason,
             Reason::NoAaaa
+                | Reason::Ipv4Literal
                 | Reason::Timeout
                 | Reason::Unreachable
                 | Reason::Refused

@@ -292,6 +292,41 @@ async fn bad_redirects_have_reasons() {
     }
 }
 
+/// A URL or a TCP target written as an IPv4 address asks no DNS: its IPv6 side says so with
+/// its own code rather than "no AAAA record", and its IPv4 side is probed as usual.
+#[tokio::test]
+async fn an_ipv4_literal_target_has_its_own_reason_on_the_ipv6_side() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            write(
+                stream,
+                b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n",
+            )
+            .await;
+        }
+    });
+    let prober = Prober::new(config()).expect("prober");
+    for spec in [
+        ProbeSpec::Http {
+            url: Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap(),
+            expected_status: None,
+        },
+        ProbeSpec::Tcp {
+            host: "127.0.0.1".into(),
+            port,
+        },
+    ] {
+        let report = prober.run(&spec).await;
+        let v6 = report.best(Family::V6).expect("an IPv6 outcome");
+        assert_eq!(v6.reason, Reason::Ipv4Literal, "{report:?}");
+        assert!(v6.detail.contains("IPv4 address"), "{v6:?}");
+        let v4 = report.best(Family::V4).expect("an IPv4 outcome");
+        assert_eq!(v4.reason, Reason::Ok, "{report:?}");
+    }
+}
+
 #[tokio::test]
 async fn redirect_to_a_closed_ipv6_port_is_ipv4_only() {
     // Bind then drop a listener: that port on [::1] is closed.

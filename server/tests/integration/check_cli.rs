@@ -131,7 +131,8 @@ fn broken_targets_exit_one_with_a_reason() {
             "refused",
             true,
         ),
-        (c46, lab.var("LAB_WEB4").to_string(), "no_aaaa", true),
+        // An IPv4 literal asks no DNS: its own reason, not "no AAAA record".
+        (c46, lab.var("LAB_WEB4").to_string(), "ipv4_literal", true),
     ];
     for (ns, target, reason, degraded) in cases {
         let (code, report) = check_json(&lab, ns, &target);

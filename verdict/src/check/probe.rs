@@ -46,7 +46,7 @@ pub(super) async fn probe(prober: &Prober, target: &Target) -> Vec<Outcome> {
                     ProbeKind::Icmp,
                     Family::V6,
                     None,
-                    Reason::NoAaaa,
+                    Reason::Ipv4Literal,
                     format!("{address} is an IPv4 address: there is no IPv6 address to check"),
                 ));
             }
