@@ -65,15 +65,23 @@ pub fn LoginPage() -> impl IntoView {
             Ok::<_, ServerFnError>((login_start(error, username), write_problem))
         },
     );
+    // Where the visitor was going when asked to sign in; the server follows it only when it
+    // is a page of this site.
+    let next = move || {
+        query
+            .with(|q| q.get("next"))
+            .filter(|n| model::domain::local_path(n).is_some())
+    };
     view! {
         <Title text="Sign in"/>
         <main id="main" class="narrow">
             <h1>"Sign in to v6watch"</h1>
-            {loaded(start, |((values, errors), write_problem)| view! {
+            {loaded(start, move |((values, errors), write_problem)| view! {
                 {write_problem.map(|p| view! { <div class="notice error" id="database-problem" role="alert">{p}</div> })}
                 <InventoryForm action="/actions/login".into() values errors validate=no_check submit="Sign in" cancel="/login".into()>
                     <TextField name="username" label="User name" autocomplete="username"/>
                     <TextField name="password" label="Password" kind="password" autocomplete="current-password"/>
+                    {next().map(|next| view! { <input type="hidden" name="next" value=next/> })}
                 </InventoryForm>
             })}
         </main>

@@ -21,4 +21,4 @@ pub use names::{parse_dns_name, parse_name};
 pub use nameserver::{NameserverError, parse_nameserver};
 pub use prefix::parse_prefix;
 pub use tags::parse_tags;
-pub use web::{parse_endpoint, parse_http_url, parse_mtu, parse_port, parse_status};
+pub use web::{local_path, parse_endpoint, parse_http_url, parse_mtu, parse_port, parse_status};

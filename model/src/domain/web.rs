@@ -2,6 +2,20 @@
 
 use url::Url;
 
+/// `text` when it is a path on this site ("/hosts/3?range=1h"), never a way elsewhere:
+/// not `//host` (a scheme-relative URL), no backslash (browsers read `/\\host` as
+/// `//host`), no control characters or spaces, at most 2,048 bytes. Where a form says where
+/// to go next, only such a path is followed.
+pub fn local_path(text: &str) -> Option<&str> {
+    let ok = text.starts_with('/')
+        && !text.starts_with("//")
+        && text.len() <= 2048
+        && !text
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    ok.then_some(text)
+}
+
 /// An http:// or https:// URL with a host.
 pub fn parse_http_url(input: &str) -> Result<Url, String> {
     let text = input.trim();
@@ -144,5 +158,30 @@ mod tests {
             let err = parse_endpoint(input).unwrap_err();
             assert!(err.contains(message), "{input}: {err}");
         }
+    }
+}
+
+#[cfg(test)]
+mod local_path_tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_local() {
+        for local in ["/", "/hosts/3", "/services/1?range=1h#chart", "/a%2F%2Fb"] {
+            assert_eq!(local_path(local), Some(local), "{local}");
+        }
+        for elsewhere in [
+            "",
+            "hosts",
+            "//evil.example/",
+            "/\\evil.example",
+            "https://evil.example/",
+            "/\tx",
+            "/ x",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(local_path(elsewhere), None, "{elsewhere:?}");
+        }
+        assert_eq!(local_path(&format!("/{}", "a".repeat(2048))), None);
     }
 }

@@ -158,3 +158,64 @@ async fn failed_sign_ins_store_no_session() {
     assert_eq!(location(&r), "/");
     assert_eq!(app.session_rows().await, 1);
 }
+
+/// A page asked for before signing in is where the sign-in leads, when it is a page of
+/// this site; any other `next` leads to the overview.
+#[tokio::test]
+async fn signing_in_goes_back_to_the_page_that_asked_for_it_and_nowhere_else() {
+    let (throttle, _clock) = throttle(LoginLimits::default());
+    let app = signed_out(throttle).await;
+
+    let asked = app.get("/hosts?sort=name&dir=desc").await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let to_login = location(&asked);
+    assert_eq!(to_login, "/login?next=%2Fhosts%3Fsort%3Dname%26dir%3Ddesc");
+    let page = app.page(&to_login).await;
+    assert!(
+        page.contains(r#"name="next" value="/hosts?sort=name&amp;dir=desc""#),
+        "{page}"
+    );
+    // The overview itself needs no `next`.
+    assert_eq!(location(&app.get("/").await), "/login");
+
+    let sign_in = |next: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                "/actions/login",
+                &[
+                    ("username", "admin"),
+                    ("password", password),
+                    ("next", next),
+                ],
+            )
+            .await
+        }
+    };
+    // A wrong password keeps where to go next for the second try.
+    let wrong = sign_in("/hosts?sort=name&dir=desc", "not it").await;
+    assert!(
+        location(&wrong).ends_with("&next=%2Fhosts%3Fsort%3Dname%26dir%3Ddesc"),
+        "{}",
+        location(&wrong)
+    );
+    let right = sign_in("/hosts?sort=name&dir=desc", PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&right), "/hosts?sort=name&dir=desc");
+
+    for elsewhere in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/login",
+        "/actions/logout",
+    ] {
+        app.post("/actions/logout", &[]).await;
+        let answer = sign_in(elsewhere, PASSWORD).await;
+        assert_eq!(location(&answer), "/", "{elsewhere}");
+    }
+    // A sign-in page given a `next` of another site does not carry it in its form.
+    app.post("/actions/logout", &[]).await;
+    let page = app.page("/login?next=%2F%2Fevil.example%2F").await;
+    assert!(!page.contains("evil.example"), "{page}");
+}

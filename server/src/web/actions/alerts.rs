@@ -28,10 +28,9 @@ pub fn routes() -> Router<AppState> {
 
 /// Only local paths: never a redirect to another site.
 fn back_to(back: Option<&String>, default: &str) -> String {
-    match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.clone(),
-        _ => default.to_string(),
-    }
+    back.and_then(|b| model::domain::local_path(b))
+        .unwrap_or(default)
+        .to_string()
 }
 
 fn failed(err: StoreError) -> Response {

@@ -20,8 +20,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Only local paths: never a redirect to another site.
 fn back_to(back: &str) -> Redirect {
-    let local = back.starts_with('/') && !back.starts_with("//") && !back.contains('\\');
-    Redirect::to(if local { back } else { "/" })
+    Redirect::to(model::domain::local_path(back).unwrap_or("/"))
 }
 
 fn failed(err: StoreError) -> Response {

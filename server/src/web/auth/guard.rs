@@ -82,10 +82,27 @@ pub async fn require_session(
     if allowed {
         return next.run(request).await;
     }
-    let to = if needs_setup { "/setup" } else { "/login" };
     if request.method() == Method::GET || request.method() == Method::HEAD {
-        Redirect::to(to).into_response()
+        let to = if needs_setup {
+            "/setup".to_string()
+        } else {
+            login_then(request.uri())
+        };
+        Redirect::to(&to).into_response()
     } else {
         (StatusCode::UNAUTHORIZED, "Sign in first.").into_response()
     }
+}
+
+/// The sign-in page, told to come back to `uri` afterwards (`/login?next=%2Fhosts%2F3`);
+/// plain `/login` for the overview.
+fn login_then(uri: &axum::http::Uri) -> String {
+    let wanted = uri.path_and_query().map_or("/", |p| p.as_str());
+    if wanted == "/" {
+        return "/login".to_string();
+    }
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", wanted)
+        .finish();
+    format!("/login?{query}")
 }

@@ -103,11 +103,12 @@ pub async fn login(
     session: Session,
     form: StrictForm,
 ) -> Response {
-    let values = match form.only(&["username", "password"]) {
+    let values = match form.only(&["username", "password", "next"]) {
         Ok(values) => values,
         Err(refusal) => return refusal.into_response(),
     };
     let username = value(&values, "username").trim().to_string();
+    let next = after_sign_in(value(&values, "next"));
     let attempt = Attempt::new(&username, peer.ip());
     if let Err(locked) = state.throttle.begin(&attempt) {
         tracing::warn!(%username, peer = %peer.ip(), "sign-in refused: locked out after failed sign-ins");
@@ -133,26 +134,44 @@ pub async fn login(
             state.throttle.succeeded(&attempt);
             if let Err(err) = sign_in(&session, user.id, &user.username).await {
                 tracing::error!(error = %format_args!("{err:#}"), "could not store the session of a sign-in");
-                return Redirect::to(&login_again(&username, LoginProblem::SessionNotStored))
-                    .into_response();
+                return Redirect::to(&login_again(
+                    &username,
+                    LoginProblem::SessionNotStored,
+                    next,
+                ))
+                .into_response();
             }
-            Redirect::to("/").into_response()
+            Redirect::to(next).into_response()
         }
         // Nothing goes into the session here: a failed sign-in stores no session row.
         _ => {
             tracing::warn!(%username, peer = %peer.ip(), "failed sign-in");
-            Redirect::to(&login_again(&username, LoginProblem::WrongPassword)).into_response()
+            Redirect::to(&login_again(&username, LoginProblem::WrongPassword, next)).into_response()
         }
     }
 }
 
-/// Back to the sign-in page with the problem and the name typed, in the query.
-fn login_again(username: &str, problem: LoginProblem) -> String {
-    let query = url::form_urlencoded::Serializer::new(String::new())
+/// Where a sign-in leads: the page that sent the visitor to sign in, when it is a page of
+/// this site (not another site, not the sign-in itself, not a form action), else the
+/// overview.
+fn after_sign_in(next: &str) -> &str {
+    match model::domain::local_path(next) {
+        Some(path) if !path.starts_with("/login") && !path.starts_with("/actions/") => path,
+        _ => "/",
+    }
+}
+
+/// Back to the sign-in page with the problem, the name typed and where to go after, in the
+/// query.
+fn login_again(username: &str, problem: LoginProblem, next: &str) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query
         .append_pair("error", problem.code())
-        .append_pair("username", username)
-        .finish();
-    format!("/login?{query}")
+        .append_pair("username", username);
+    if next != "/" {
+        query.append_pair("next", next);
+    }
+    format!("/login?{}", query.finish())
 }
 
 /// Answered at once, without checking the password.
