@@ -86,3 +86,76 @@ pub async fn runs(pool: &SqlitePool) -> Result<Vec<SyncRun>> {
     .fetch_all(pool)
     .await?)
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+    /// The outbox is rebuilt to take `inventory` messages: on a database from before,
+    /// every message, delivery and fan-out marker survives, and the foreign keys still hold.
+    #[tokio::test]
+    async fn the_live_sync_migration_keeps_the_outbox_and_its_deliveries() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("old.db"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let mut before = sqlx::migrate!("../migrations");
+        before.migrations = before
+            .migrations
+            .iter()
+            .filter(|m| m.version < 12)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before.run(&pool).await.unwrap();
+        for sql in [
+            "INSERT INTO channels (id, name, kind, url) VALUES (1, 'hook', 'webhook', 'http://[::1]:9/')",
+            "INSERT INTO alert_notifications (id, incident_id, at, kind, subject_kind, subject_id, title, body, path)
+                 VALUES (7, 3, 1000, 'opened', 'host', 1, 'down', 'body', '/alerts/3')",
+            "INSERT INTO deliveries (id, notification_id, channel_id, status, next_attempt_at, created_at, updated_at)
+                 VALUES (5, 7, 1, 'sent', 1000, 1000, 1000)",
+            "INSERT INTO notifications_fanned_out (notification_id) VALUES (7)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        sqlx::migrate!("../migrations").run(&pool).await.unwrap();
+        let kept: (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM alert_notifications WHERE id = 7 AND title = 'down'),
+                    (SELECT COUNT(*) FROM deliveries WHERE id = 5 AND notification_id = 7),
+                    (SELECT COUNT(*) FROM notifications_fanned_out WHERE notification_id = 7)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(kept, (1, 1, 1));
+        let broken: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert!(broken.is_empty(), "{broken:?}");
+        sqlx::query(
+            "INSERT INTO alert_notifications (at, kind, severity, subject_kind, subject_id, title, body, path)
+                 VALUES (2000, 'inventory', 'info', 'host', 1, 'container web-1 appeared', '', '/hosts/1')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        // Deleting a message still cascades to its deliveries, as before.
+        sqlx::query("DELETE FROM alert_notifications WHERE id = 7")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 0);
+    }
+}
