@@ -29,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the dashboard (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Check one target now: a URL, a host name or an address. Exits 0 when it is
     /// reachable over IPv6, 1 when it is not, 2 on bad input.
     Check(CheckArgs),
@@ -429,9 +429,7 @@ mod tests {
         assert_eq!(cli.serve.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(cli.serve.verdict_interval, 300);
         let cli = Cli::try_parse_from(["v6watch", "serve", "--listen", "[::1]:9"]).unwrap();
-        assert!(
-            matches!(cli.command, Some(Command::Serve(ServeArgs { listen, .. })) if listen.port() == 9)
-        );
+        assert!(matches!(cli.command, Some(Command::Serve(args)) if args.listen.port() == 9));
         assert!(Cli::try_parse_from(["v6watch", "--listen", "nonsense"]).is_err());
         let cli = Cli::try_parse_from([
             "v6watch",
