@@ -48,7 +48,7 @@ fn sync_run(run: store::rows::SyncRun) -> impl IntoView {
         <li class=class id=format!("sync-{}", run.runtime)>
             <strong>{format!("{label} sync")}</strong>
             {format!(" of {} on host {}: last run {when}, ", run.socket, run.host)}
-            {if run.ok { view! { <span>{run.message}</span> }.into_any() } else { view! { <span role="alert">"failed: " {run.message}</span> }.into_any() }}
+            {if run.ok { view! { <span>{run.message}</span> }.into_any() } else { view! { <span role="alert">{format!("failed: {}", run.message)}</span> }.into_any() }}
         </li>
     }
 }

@@ -8,3 +8,4 @@ mod cli;
 mod docker;
 mod fake;
 mod lxd;
+mod pages;
