@@ -29,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the dashboard (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Check one target now: a URL, a host name or an address. Exits 0 when it is
     /// reachable over IPv6, 1 when it is not, 2 on bad input.
     Check(CheckArgs),
@@ -40,6 +40,27 @@ pub enum Command {
     Export(ExportArgs),
     /// Make the database match an inventory file (as `export` writes it).
     Apply(ApplyArgs),
+    /// Read the containers a Docker or LXD/Incus daemon runs, over its API socket, and
+    /// plan (with --apply, make) the inventory records they call for, as `import` does.
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    /// Which daemon the socket belongs to.
+    pub runtime: crate::sync::Runtime,
+    /// Its API socket: /var/run/docker.sock, /var/lib/incus/unix.socket or
+    /// /var/snap/lxd/common/lxd/unix.socket.
+    #[arg(long, value_name = "PATH")]
+    pub socket: PathBuf,
+    /// The inventory host these containers run on; created when missing.
+    #[arg(long, value_name = "NAME")]
+    pub host: String,
+    /// Apply the plan (in one transaction) instead of only printing it.
+    #[arg(long)]
+    pub apply: bool,
+    #[arg(long, env = "V6WATCH_DATABASE", default_value = "data/v6watch.db")]
+    pub database: PathBuf,
 }
 
 /// The formats `import` reads.
@@ -152,6 +173,70 @@ pub struct ServeArgs {
     /// ...and at least this many milliseconds above it.
     #[arg(long, env = "V6WATCH_ALERT_LATENCY_MIN_MS", default_value_t = 20.0, value_parser = not_negative)]
     pub alert_latency_min_ms: f64,
+    #[command(flatten)]
+    pub sync: SyncFlags,
+}
+
+/// Live sync, off unless a socket is named.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SyncFlags {
+    /// Keep the inventory's containers in step with this Docker Engine API socket
+    /// (/var/run/docker.sock). v6watch's user must be allowed to open it.
+    #[arg(long, value_name = "SOCKET", env = "V6WATCH_SYNC_DOCKER")]
+    pub sync_docker: Option<PathBuf>,
+    /// Keep the inventory's containers in step with this LXD/Incus API socket
+    /// (/var/lib/incus/unix.socket, /var/snap/lxd/common/lxd/unix.socket).
+    #[arg(long, value_name = "SOCKET", env = "V6WATCH_SYNC_LXD")]
+    pub sync_lxd: Option<PathBuf>,
+    /// The inventory host the synced containers run on (needed with --sync-docker or
+    /// --sync-lxd; created when missing).
+    #[arg(long, value_name = "NAME", env = "V6WATCH_SYNC_HOST")]
+    pub sync_host: Option<String>,
+    /// Seconds between two sync rounds.
+    #[arg(long, value_name = "SECONDS", env = "V6WATCH_SYNC_INTERVAL", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(10..=86_400))]
+    pub sync_interval: u64,
+}
+
+impl SyncFlags {
+    /// The runtimes to sync; an error when a socket is named without --sync-host.
+    pub fn targets(&self) -> anyhow::Result<Vec<crate::sync::Target>> {
+        use crate::sync::{Runtime, Target};
+        let sockets: Vec<(Runtime, &PathBuf)> = [
+            (Runtime::Docker, self.sync_docker.as_ref()),
+            (Runtime::Lxd, self.sync_lxd.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(runtime, socket)| socket.map(|s| (runtime, s)))
+        .collect();
+        if sockets.is_empty() {
+            return Ok(Vec::new());
+        }
+        let host = self
+            .sync_host
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--sync-docker and --sync-lxd need --sync-host NAME: the inventory host the containers run on"
+                )
+            })?;
+        let host =
+            model::domain::parse_name(host).map_err(|m| anyhow::anyhow!("--sync-host: {m}"))?;
+        Ok(sockets
+            .into_iter()
+            .map(|(runtime, socket)| Target {
+                runtime,
+                socket: socket.clone(),
+                host: host.clone(),
+            })
+            .collect())
+    }
+
+    pub fn interval(&self) -> Duration {
+        Duration::from_secs(self.sync_interval)
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -344,9 +429,7 @@ mod tests {
         assert_eq!(cli.serve.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(cli.serve.verdict_interval, 300);
         let cli = Cli::try_parse_from(["v6watch", "serve", "--listen", "[::1]:9"]).unwrap();
-        assert!(
-            matches!(cli.command, Some(Command::Serve(ServeArgs { listen, .. })) if listen.port() == 9)
-        );
+        assert!(matches!(cli.command, Some(Command::Serve(args)) if args.listen.port() == 9));
         assert!(Cli::try_parse_from(["v6watch", "--listen", "nonsense"]).is_err());
         let cli = Cli::try_parse_from([
             "v6watch",

@@ -45,7 +45,12 @@ pub async fn plan_import(
     options: &ImportOptions,
 ) -> Result<Plan, ImportFailure> {
     let desired = model::import::parse(kind, file_name, bytes, options)?;
-    plan_for(pool, &desired, Mode::Merge).await
+    plan_merge(pool, &desired).await
+}
+
+/// The plan of merging records read elsewhere (a live sync) into the stored inventory.
+pub async fn plan_merge(pool: &SqlitePool, desired: &InventoryFile) -> Result<Plan, ImportFailure> {
+    plan_for(pool, desired, Mode::Merge).await
 }
 
 /// The plan of making the database match an inventory file.

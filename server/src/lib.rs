@@ -14,5 +14,6 @@ pub mod imports;
 pub mod scheduler;
 pub mod selftest;
 pub mod startup;
+pub mod sync;
 pub mod verdicts;
 pub mod web;

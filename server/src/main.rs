@@ -21,7 +21,8 @@ async fn main() -> ExitCode {
         Some(Command::Import(args)) => cli::inventory::import(args).await,
         Some(Command::Export(args)) => cli::inventory::export(args).await,
         Some(Command::Apply(args)) => cli::inventory::apply(args).await,
-        Some(Command::Serve(args)) => startup::serve(args).await.map(|()| ExitCode::SUCCESS),
+        Some(Command::Sync(args)) => cli::sync::run(args).await,
+        Some(Command::Serve(args)) => startup::serve(*args).await.map(|()| ExitCode::SUCCESS),
         None => startup::serve(cli.serve).await.map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|err| {

@@ -55,6 +55,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(Arc::new(live))
     };
     let public_url = args.public_url()?;
+    let sync_targets = args.sync.targets()?;
     let wiring = Wiring {
         site: Site::new(
             Some(args.listen),
@@ -136,6 +137,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         });
     } else {
         tracing::info!("--no-scheduler: nothing is probed or judged");
+    }
+    if !sync_targets.is_empty() {
+        for t in &sync_targets {
+            tracing::info!(runtime = t.runtime.code(), socket = %t.socket.display(), host = %t.host, "live sync on");
+        }
+        jobs.spawn(crate::sync::worker::run(
+            pool.clone(),
+            sync_targets,
+            args.sync.interval(),
+            cancel.clone(),
+        ));
     }
     let app = router_with(pool.clone(), &site_root, args.secure_cookies, wiring);
     let listener = tokio::net::TcpListener::bind(args.listen)

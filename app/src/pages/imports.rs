@@ -29,6 +29,30 @@ fn preview_row(row: PreviewRow) -> impl IntoView {
     }
 }
 
+/// A live sync's last round: "Docker sync on pi: last run 2026-12-01 12:03:00 UTC, 2 created".
+fn sync_run(run: store::rows::SyncRun) -> impl IntoView {
+    let label = if run.runtime == "docker" {
+        "Docker"
+    } else {
+        "LXD/Incus"
+    };
+    let when = chrono::DateTime::from_timestamp_millis(run.at)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_default();
+    let class = if run.ok {
+        "sync-run ok"
+    } else {
+        "sync-run error"
+    };
+    view! {
+        <li class=class id=format!("sync-{}", run.runtime)>
+            <strong>{format!("{label} sync")}</strong>
+            {format!(" of {} on host {}: last run {when}, ", run.socket, run.host)}
+            {if run.ok { view! { <span>{run.message}</span> }.into_any() } else { view! { <span role="alert">{format!("failed: {}", run.message)}</span> }.into_any() }}
+        </li>
+    }
+}
+
 fn kind_option(code: &'static str, label: &'static str, selected: bool) -> impl IntoView {
     view! { <option value=code selected=selected>{label}</option> }
 }
@@ -41,7 +65,16 @@ fn page(p: ImportPreview) -> impl IntoView {
     };
     let has_rows = !p.rows.is_empty();
     let changes = p.rows.iter().filter(|r| r.action != "unchanged").count();
+    let sync = (!p.sync.is_empty()).then(|| {
+        view! {
+            <section id="sync-status">
+                <h2>"Live sync"</h2>
+                <ul>{p.sync.into_iter().map(sync_run).collect_view()}</ul>
+            </section>
+        }
+    });
     view! {
+        {sync}
         {p.applied.map(|text| view! { <section class="notice ok" id="import-applied" role="status"><p>{text}</p></section> })}
         {p.error.map(|text| view! { <section class="notice error" id="import-error" role="alert"><p>{text}</p></section> })}
         <form method="post" action="/actions/import/preview" enctype="multipart/form-data" class="inventory-form" id="import-form">

@@ -148,7 +148,7 @@ fn overview(o: Overview) -> impl IntoView {
                                             Some(href) => view! { <a href=href>{c.summary.clone()}</a> }.into_any(),
                                             None => view! { <span>{c.summary.clone()}</span> }.into_any(),
                                         }}</td>
-                                        <td>{c.action.clone()}</td>
+                                        <td>{c.action.clone()} {(!c.source.is_empty()).then(|| view! { <small class="change-source">{format!(" by {}", c.source)}</small> })}</td>
                                     </tr>
                                 }
                             }).collect_view()}

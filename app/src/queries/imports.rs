@@ -46,6 +46,9 @@ pub struct ImportPreview {
     pub error: Option<String>,
     /// The last apply's outcome.
     pub applied: Option<String>,
+    /// Each live sync's last round (read fresh on every visit, never kept in the session).
+    #[serde(default)]
+    pub sync: Vec<store::rows::SyncRun>,
 }
 
 impl ImportPreview {
@@ -65,5 +68,12 @@ impl ImportPreview {
 pub async fn read_import_preview() -> Result<ImportPreview, ServerFnError> {
     let session: tower_sessions::Session = leptos_axum::extract().await?;
     let preview: Option<ImportPreview> = session.get(PREVIEW_KEY).await.ok().flatten();
-    Ok(preview.unwrap_or_default())
+    let pool = super::context::pool()?;
+    let sync = store::sync::runs(&pool)
+        .await
+        .map_err(super::context::store_error)?;
+    Ok(ImportPreview {
+        sync,
+        ..preview.unwrap_or_default()
+    })
 }

@@ -10,6 +10,10 @@ pub struct InventoryChange {
     pub entity_id: i64,
     pub action: String,
     pub summary: String,
+    /// Who made it: empty for an edit or an import, `sync docker` or `sync lxd` for a live
+    /// sync round.
+    #[serde(default)]
+    pub source: String,
 }
 
 impl InventoryChange {

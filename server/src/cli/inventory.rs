@@ -34,6 +34,22 @@ async fn finish(
     planned: Result<Plan, ImportFailure>,
     apply: bool,
 ) -> anyhow::Result<ExitCode> {
+    finish_with(planned, apply, |plan| async move {
+        imports::apply(pool, &plan).await
+    })
+    .await
+}
+
+/// [`finish`] with its own way of applying (a sync marks its changes).
+pub(crate) async fn finish_with<F, Fut>(
+    planned: Result<Plan, ImportFailure>,
+    apply: bool,
+    applier: F,
+) -> anyhow::Result<ExitCode>
+where
+    F: FnOnce(Plan) -> Fut,
+    Fut: Future<Output = Result<store::import::Applied, ImportFailure>>,
+{
     let plan = match planned {
         Ok(plan) => plan,
         Err(err) if err.is_input() => {
@@ -49,7 +65,7 @@ async fn finish(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    match imports::apply(pool, &plan).await {
+    match applier(plan).await {
         Ok(done) => {
             println!(
                 "applied: {} created, {} updated, {} deleted",

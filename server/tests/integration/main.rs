@@ -29,6 +29,7 @@ mod settings_page;
 mod sign_in;
 mod strict_forms;
 mod support;
+mod sync;
 mod verdict_job;
 mod verdict_pages;
 mod web;

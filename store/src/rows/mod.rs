@@ -6,9 +6,11 @@ mod api_tokens;
 mod checks;
 mod incidents;
 mod results;
+mod sync;
 
 pub use addresses::PlacedAddress;
 pub use api_tokens::ApiToken;
 pub use checks::CheckState;
 pub use incidents::{IncidentRow, MuteRow, SentRow};
 pub use results::{Evidence, HourRollup, Sample, StoredResult};
+pub use sync::SyncRun;

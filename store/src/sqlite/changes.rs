@@ -23,7 +23,7 @@ pub async fn record(
 
 pub async fn recent(pool: &SqlitePool, limit: i64) -> Result<Vec<InventoryChange>> {
     Ok(sqlx::query_as(
-        "SELECT at, entity, entity_id, action, summary FROM changes ORDER BY id DESC LIMIT ?",
+        "SELECT at, entity, entity_id, action, summary, source FROM changes ORDER BY id DESC LIMIT ?",
     )
     .bind(limit)
     .fetch_all(pool)

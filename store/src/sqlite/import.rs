@@ -396,9 +396,16 @@ async fn apply_check(tx: &mut SqliteConnection, row: &PlanRow, c: &CheckEntry) -
 /// inventory now calls for, then the check settings. Any refusal rolls all of it back.
 pub async fn apply(pool: &SqlitePool, plan: &Plan) -> Result<Applied> {
     let mut tx = super::write_tx(pool).await?;
+    let applied = apply_in(&mut tx, plan).await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// [`apply`] inside the caller's transaction.
+pub(crate) async fn apply_in(tx: &mut SqliteConnection, plan: &Plan) -> Result<Applied> {
     let mut applied = Applied::default();
     for row in &plan.rows {
-        apply_row(&mut tx, row).await?;
+        apply_row(tx, row).await?;
         match row.action {
             Action::Create => applied.created += 1,
             Action::Update => applied.updated += 1,
@@ -406,12 +413,11 @@ pub async fn apply(pool: &SqlitePool, plan: &Plan) -> Result<Applied> {
             Action::Unchanged => {}
         }
     }
-    checks::sync_in(&mut tx).await?;
+    checks::sync_in(tx).await?;
     for row in &plan.rows {
         if let (Action::Create | Action::Update, Some(Entry::Check(c))) = (row.action, &row.after) {
-            apply_check(&mut tx, row, c).await?;
+            apply_check(tx, row, c).await?;
         }
     }
-    tx.commit().await?;
     Ok(applied)
 }

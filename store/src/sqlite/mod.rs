@@ -18,6 +18,7 @@ pub mod results;
 pub mod retention;
 pub mod services;
 pub mod settings;
+pub mod sync;
 pub mod tunnels;
 pub mod users;
 pub mod verdicts;

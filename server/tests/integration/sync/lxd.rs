@@ -1,0 +1,98 @@
+//! A fake LXD/Incus REST API answering `GET /1.0/instances?recursion=2` with the
+//! `incus list --format json` fixture as its `metadata`.
+
+use super::fake::{self, Answers};
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::routing::get;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use v6watch::sync::{Runtime, Target, round};
+
+async fn instances(
+    State(answers): State<Answers>,
+    RawQuery(query): RawQuery,
+) -> axum::Json<serde_json::Value> {
+    assert_eq!(query.as_deref(), Some("recursion=2"));
+    let metadata = answers.lock().unwrap().clone();
+    axum::Json(
+        json!({"type": "sync", "status": "Success", "status_code": 200, "operation": "", "error_code": 0, "error": "", "metadata": metadata}),
+    )
+}
+
+pub async fn daemon(dir: &Path) -> (PathBuf, Answers) {
+    let answers: Answers = Arc::new(Mutex::new(fake::fixture("incus-list.json")));
+    let router = Router::new()
+        .route("/1.0/instances", get(instances))
+        .with_state(answers.clone());
+    (fake::serve(dir, "incus.socket", router).await, answers)
+}
+
+pub fn target(socket: PathBuf) -> Target {
+    Target {
+        runtime: Runtime::Lxd,
+        socket,
+        host: "nuc".into(),
+    }
+}
+
+#[tokio::test]
+async fn lxd_sync_creates_then_idles_then_follows_a_changed_address_with_one_alert() {
+    let dir = tempfile::tempdir().unwrap();
+    let (socket, answers) = daemon(dir.path()).await;
+    let pool = fake::pool(dir.path()).await;
+    let target = target(socket);
+
+    let first = round(&pool, &target, 1_000).await.unwrap();
+    assert!(first.contains("created"), "{first}");
+    let stored = fake::containers(&pool).await;
+    assert!(
+        stored
+            .iter()
+            .any(|(key, a)| key == "nuc/dns" && a.contains(&"2001:db8:2::53".to_string())),
+        "{stored:?}"
+    );
+    let logged = fake::changes(&pool).await;
+    assert!(
+        logged.iter().all(|(.., src)| src == "sync lxd"),
+        "{logged:?}"
+    );
+    assert_eq!(fake::notices(&pool).await.len(), 1);
+
+    assert!(
+        round(&pool, &target, 2_000)
+            .await
+            .unwrap()
+            .starts_with("no change")
+    );
+    assert_eq!(fake::changes(&pool).await.len(), logged.len());
+
+    answers.lock().unwrap()[0]["state"]["network"]["eth0"]["addresses"][0]["address"] =
+        json!("2001:db8:2::5353");
+    assert_eq!(
+        round(&pool, &target, 3_000).await.unwrap(),
+        "0 created, 1 updated"
+    );
+    let now_logged = fake::changes(&pool).await;
+    assert_eq!(now_logged.len(), logged.len() + 1);
+    assert_eq!(
+        now_logged.last().unwrap(),
+        &(
+            "container".into(),
+            "updated".into(),
+            "dns".into(),
+            "sync lxd".into()
+        )
+    );
+    let sent = fake::notices(&pool).await;
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(
+        sent[1]
+            .2
+            .contains("container dns has a new address: 2001:db8:2::5353 on LXD/Incus host nuc"),
+        "{sent:?}"
+    );
+    round(&pool, &target, 4_000).await.unwrap();
+    assert_eq!(fake::notices(&pool).await.len(), 2);
+}
