@@ -44,14 +44,19 @@ test('sign out, a wrong password is refused, the right one signs in', async ({ p
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto('/hosts');
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Fhosts$/);
 
   await page.getByLabel('User name').fill(admin.user);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toHaveText('Wrong user name or password.');
   await expect(page.getByLabel('Password')).toHaveValue('');
-  await signIn(page);
+  // The right password leads back to the page that asked for it.
+  await page.getByLabel('User name').fill(admin.user);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/hosts$/);
+  await expect(page.getByRole('heading', { name: 'Hosts', level: 1 })).toBeVisible();
 });
 
 test('a bad address is caught as you type once the page is hydrated', async ({ page }) => {

@@ -194,8 +194,9 @@ impl Plan {
 /// How desired records meet the stored ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// An import: records merge into those they match (addresses, ports and tags are
-    /// added, never removed); nothing is deleted.
+    /// An import: records merge into those they match (a host's addresses and tags are
+    /// added, never removed; a container's addresses and ports are the runtime's, see
+    /// [`plan`]); nothing is deleted.
     Merge,
     /// An inventory file: the records it lists are replaced whole; with `prune`, stored
     /// records it does not list are deleted.
@@ -421,8 +422,13 @@ pub fn plan(
                 let mut m = b.clone();
                 m.runtime = c.runtime.clone();
                 m.network_mode = c.network_mode.clone();
-                union(&mut m.published_ports, &c.published_ports);
-                union(&mut m.addresses, &c.addresses);
+                // The runtime knows a running container's addresses and ports: they replace
+                // the stored ones, so an address it gave up is not probed (and alerted on)
+                // forever. A stopped container reports none: what is stored stays.
+                if !c.addresses.is_empty() {
+                    m.addresses = c.addresses.clone();
+                    m.published_ports = c.published_ports.clone();
+                }
                 if !c.notes.is_empty() {
                     m.notes = c.notes.clone();
                 }

@@ -300,3 +300,49 @@ fn the_inventory_file_reads_back_what_it_writes_in_both_spellings() {
     assert!(err.to_string().starts_with("inv.yaml: "), "{err}");
     assert!(err.to_string().contains("colour"), "{err}");
 }
+
+/// A container the runtime reports with addresses takes them (the one it gave up goes); one
+/// it reports with none (stopped) keeps what is stored.
+#[test]
+fn a_running_container_takes_the_runtimes_addresses_and_a_stopped_one_keeps_its_own() {
+    use model::import::file::ContainerEntry;
+    let container = |addresses: &[&str], ports: &[&str]| ContainerEntry {
+        name: "cloud".into(),
+        host: "pi".into(),
+        runtime: "docker".into(),
+        network_mode: "bridged".into(),
+        addresses: addresses.iter().map(|a| a.to_string()).collect(),
+        published_ports: ports.iter().map(|p| p.to_string()).collect(),
+        ..Default::default()
+    };
+    let mut stored = InventoryFile::default();
+    stored.hosts.push(model::import::file::HostEntry {
+        name: "pi".into(),
+        ..Default::default()
+    });
+    stored
+        .containers
+        .push(container(&["fd00:db8:4::20"], &["8080:80"]));
+
+    let mut moved = InventoryFile::default();
+    moved
+        .containers
+        .push(container(&["fd00:db8:4::21"], &["8443:443"]));
+    let moved_plan = plan(&stored, &moved, Mode::Merge).unwrap();
+    let row = moved_plan
+        .rows
+        .iter()
+        .find(|r| r.key() == "pi/cloud")
+        .unwrap();
+    assert_eq!(row.action, Action::Update);
+    let model::import::plan::Entry::Container(after) = row.after.clone().unwrap() else {
+        panic!()
+    };
+    assert_eq!(after.addresses, ["fd00:db8:4::21"]);
+    assert_eq!(after.published_ports, ["8443:443/tcp"]);
+
+    let mut stopped = InventoryFile::default();
+    stopped.containers.push(container(&[], &[]));
+    let stopped_plan = plan(&stored, &stopped, Mode::Merge).unwrap();
+    assert!(stopped_plan.is_noop(), "{}", stopped_plan.render());
+}

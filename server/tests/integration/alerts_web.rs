@@ -211,5 +211,5 @@ async fn acknowledge_mute_and_thresholds_work_and_need_a_session() {
         .send()
         .await
         .unwrap();
-    assert_eq!(location(&r), "/login");
+    assert_eq!(location(&r), "/login?next=%2Falerts");
 }

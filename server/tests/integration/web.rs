@@ -60,7 +60,7 @@ async fn health_is_public_and_everything_else_leads_to_setup_then_login() {
     let r = app.get("/hosts").await;
     assert_eq!(
         (r.status(), location(&r).as_str()),
-        (StatusCode::SEE_OTHER, "/login")
+        (StatusCode::SEE_OTHER, "/login?next=%2Fhosts")
     );
     let r = app.post("/actions/hosts", &[("name", "x")]).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);

@@ -47,7 +47,7 @@ async fn channel_pages_and_forms_need_a_session() {
     let r = app.get("/channels").await;
     assert_eq!(
         (r.status(), location(&r).as_str()),
-        (StatusCode::SEE_OTHER, "/login")
+        (StatusCode::SEE_OTHER, "/login?next=%2Fchannels")
     );
     for path in [
         "/actions/channels",
