@@ -55,7 +55,7 @@ fn check_reports_ready_and_broken() {
             lab.var("LAB_WEB4").to_string(),
             Client::DualStack,
             false,
-            Some(Reason::NoAaaa),
+            Some(Reason::Ipv4Literal),
             true,
         ),
         (
