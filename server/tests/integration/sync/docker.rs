@@ -152,25 +152,14 @@ async fn docker_sync_creates_then_idles_then_follows_a_changed_address_with_one_
         !addresses.contains(&"fd00:db8:4::20".to_string()),
         "the address the container gave up is no longer probed: {addresses:?}"
     );
-    let now_logged = fake::changes(&pool).await;
-    assert_eq!(now_logged.len(), logged.len() + 1, "{now_logged:?}");
-    assert_eq!(
-        now_logged.last().unwrap(),
-        &(
-            "container".into(),
-            "updated".into(),
-            "cloud".into(),
-            "sync docker".into()
-        )
-    );
-    let sent = fake::notices(&pool).await;
-    assert_eq!(sent.len(), 2, "{sent:?}");
-    assert!(
-        sent[1]
-            .2
-            .contains("container cloud has a new address: fd00:db8:4::21"),
-        "{sent:?}"
-    );
+    let now_logged = fake::assert_one_update_told(
+        &pool,
+        logged.len(),
+        "cloud",
+        "sync docker",
+        "container cloud has a new address: fd00:db8:4::21",
+    )
+    .await;
 
     // Once: the next rounds are quiet again.
     round(&pool, &target, 4_000).await.unwrap();

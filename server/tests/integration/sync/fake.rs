@@ -58,3 +58,30 @@ pub async fn containers(pool: &SqlitePool) -> Vec<(String, Vec<String>)> {
         .map(|c| (c.key(), c.addresses))
         .collect()
 }
+
+/// After a round that moved one container: exactly one more change, an update of
+/// `container` marked with `source`, and a second message whose title contains `said`. The
+/// changes logged so far.
+pub async fn assert_one_update_told(
+    pool: &SqlitePool,
+    logged_before: usize,
+    container: &str,
+    source: &str,
+    said: &str,
+) -> Vec<(String, String, String, String)> {
+    let now_logged = changes(pool).await;
+    assert_eq!(now_logged.len(), logged_before + 1, "{now_logged:?}");
+    assert_eq!(
+        now_logged.last().unwrap(),
+        &(
+            "container".into(),
+            "updated".into(),
+            container.into(),
+            source.into()
+        )
+    );
+    let sent = notices(pool).await;
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[1].2.contains(said), "{sent:?}");
+    now_logged
+}

@@ -74,25 +74,14 @@ async fn lxd_sync_creates_then_idles_then_follows_a_changed_address_with_one_ale
         round(&pool, &target, 3_000).await.unwrap(),
         "0 created, 1 updated"
     );
-    let now_logged = fake::changes(&pool).await;
-    assert_eq!(now_logged.len(), logged.len() + 1);
-    assert_eq!(
-        now_logged.last().unwrap(),
-        &(
-            "container".into(),
-            "updated".into(),
-            "dns".into(),
-            "sync lxd".into()
-        )
-    );
-    let sent = fake::notices(&pool).await;
-    assert_eq!(sent.len(), 2, "{sent:?}");
-    assert!(
-        sent[1]
-            .2
-            .contains("container dns has a new address: 2001:db8:2::5353 on LXD/Incus host nuc"),
-        "{sent:?}"
-    );
+    fake::assert_one_update_told(
+        &pool,
+        logged.len(),
+        "dns",
+        "sync lxd",
+        "container dns has a new address: 2001:db8:2::5353 on LXD/Incus host nuc",
+    )
+    .await;
     round(&pool, &target, 4_000).await.unwrap();
     assert_eq!(fake::notices(&pool).await.len(), 2);
 }
