@@ -2,7 +2,7 @@
 //! work out its plan against the stored inventory, and apply a plan in one transaction.
 
 use model::import::file::InventoryFile;
-use model::import::plan::{Mode, Plan, plan};
+use model::import::plan::{Action, Mode, Plan, plan};
 use model::import::{ImportError, ImportKind, ImportOptions};
 use sqlx::SqlitePool;
 use store::StoreError;
@@ -53,20 +53,79 @@ pub async fn plan_merge(pool: &SqlitePool, desired: &InventoryFile) -> Result<Pl
     plan_for(pool, desired, Mode::Merge).await
 }
 
+/// Who applies an inventory file, which decides what it may do to alert channels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applier {
+    /// `v6watch apply`, run by whoever may open the database file: channels are created,
+    /// changed and pruned as the file says, and `*_env` names are read from its own
+    /// environment (the user's shell, the user's secrets).
+    CommandLine,
+    /// An API token: channels are the admin's (a channel makes the server post anywhere),
+    /// so the file's must match what is stored; the server's environment is never read.
+    Api,
+}
+
+/// Replaces the channels' `*_env` names by what they name, or refuses them.
+fn read_env_secrets(desired: &mut InventoryFile, env: Applier) -> Result<(), ImportError> {
+    for (index, c) in desired.channels.iter_mut().enumerate() {
+        if !c.names_env() {
+            continue;
+        }
+        let place = format!("channels[{index}] ({})", c.name);
+        match env {
+            Applier::CommandLine => c
+                .read_env(|name| std::env::var(name).ok())
+                .map_err(|m| ImportError::new(place, m))?,
+            Applier::Api => {
+                return Err(ImportError::new(
+                    place,
+                    "url_env, secret_env and password_env are read by v6watch apply on the \
+                     command line only; over the API, send the secret itself",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The plan of making the database match an inventory file.
 pub async fn plan_file(
     pool: &SqlitePool,
     file_name: &str,
     bytes: &[u8],
     prune: bool,
+    applier: Applier,
 ) -> Result<Plan, ImportFailure> {
-    let desired = model::import::text::read(file_name, bytes)?;
-    plan_for(pool, &desired, Mode::Replace { prune })
+    let in_file = |e: ImportFailure| match e {
+        ImportFailure::Input(e) => ImportFailure::Input(e.in_file(file_name)),
+        other => other,
+    };
+    let mut desired = model::import::text::read(file_name, bytes)?;
+    read_env_secrets(&mut desired, applier).map_err(|e| in_file(e.into()))?;
+    store::import::drop_stored_secrets(pool, &mut desired).await?;
+    let plan = plan_for(pool, &desired, Mode::Replace { prune })
         .await
-        .map_err(|e| match e {
-            ImportFailure::Input(e) => ImportFailure::Input(e.in_file(file_name)),
-            other => other,
-        })
+        .map_err(in_file)?;
+    if applier == Applier::Api
+        && let Some(row) = plan
+            .rows
+            .iter()
+            .find(|r| r.entity() == "channel" && r.action != Action::Unchanged)
+    {
+        return Err(in_file(
+            ImportError::new(
+                format!("channels ({})", row.key()),
+                format!(
+                    "would {} a channel: channels are changed on the Channels page or by \
+                     v6watch apply on the command line, not with an API token (list them \
+                     as an export does, or leave channels out and do not prune)",
+                    row.action.code()
+                ),
+            )
+            .into(),
+        ));
+    }
+    Ok(plan)
 }
 
 /// Applies a plan in one transaction.

@@ -3,6 +3,8 @@
 //! a fixed order (by key) so an export of the same inventory is byte for byte the same.
 //! The format is described in `docs/inventory-file.md`.
 
+use crate::channels::channel::url_origin;
+use crate::channels::{ChannelInput, SecretChange, Target};
 use crate::domain::FieldErrors;
 use crate::domain::form::FormValues;
 use crate::inventory::{ContainerInput, HostInput, PrefixInput, ServiceInput, TunnelInput};
@@ -27,7 +29,7 @@ pub struct InventoryFile {
     pub services: Vec<ServiceEntry>,
     #[serde(default)]
     pub checks: Vec<CheckEntry>,
-    /// Listed for reference: `apply` leaves channels alone (their secrets are not in the file).
+    /// Exported without their secrets; `apply` keeps a stored secret the file leaves out.
     #[serde(default)]
     pub channels: Vec<ChannelEntry>,
 }
@@ -147,15 +149,49 @@ pub struct CheckEntry {
     pub recover_after: i64,
 }
 
-/// An alert channel without any secret (webhook path, token, password).
+/// An alert channel. Exports carry every setting but the secrets (a webhook's URL, its
+/// secret, an SMTP password); a file given to `apply` may carry them, inline or (on the
+/// command line only) as the name of an environment variable that holds them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelEntry {
     pub name: String,
+    /// `webhook` or `email`.
     pub kind: String,
     pub enabled: bool,
-    /// A webhook's scheme, host and port, or `smtp://host:port` of an e-mail channel.
+    /// A webhook's scheme, host and port (to read: the URL itself is a secret), or
+    /// `smtp://host:port` of an e-mail channel (its server, applied as written).
+    #[serde(default)]
     pub destination: String,
+    /// Webhook: `generic`, `ntfy`, `discord`, `slack` or `gotify`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Webhook: the header that carries its secret (default `Authorization: Bearer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_header: Option<String>,
+    /// E-mail: `starttls`, `tls` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<String>,
+    /// Secrets: read from a file, never written (not by exports, not in a plan's JSON).
+    #[serde(default, skip_serializing)]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub secret: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub password: Option<String>,
+    /// Names of environment variables holding the secrets, read by `v6watch apply`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
 }
 
 fn set(values: &mut FormValues, field: &str, text: impl Into<String>) {
@@ -363,6 +399,160 @@ impl CheckEntry {
     }
 }
 
+impl ChannelEntry {
+    pub fn key(&self) -> String {
+        self.name.clone()
+    }
+
+    /// Whether the entry names environment variables still to be read.
+    pub fn names_env(&self) -> bool {
+        self.url_env.is_some() || self.secret_env.is_some() || self.password_env.is_some()
+    }
+
+    /// Replaces each `*_env` by the value of the variable it names (`lookup`), so the rest
+    /// of the plan sees only secrets; a variable that is unset or empty is an error.
+    pub fn read_env(&mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+        for (env, secret) in [
+            (self.url_env.take(), &mut self.url),
+            (self.secret_env.take(), &mut self.secret),
+            (self.password_env.take(), &mut self.password),
+        ] {
+            if let Some(name) = env {
+                match lookup(&name).filter(|v| !v.is_empty()) {
+                    Some(value) => *secret = Some(value),
+                    None => return Err(format!("the environment variable {name} is not set")),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether it carries a secret to write.
+    pub fn has_secrets(&self) -> bool {
+        self.url.is_some() || self.secret.is_some() || self.password.is_some()
+    }
+
+    /// `host` and `port` of `smtp://host:port` (port 25 when left out).
+    fn smtp_server(&self) -> Result<(String, String), FieldErrors> {
+        let text = self.destination.trim();
+        let rest = text.strip_prefix("smtp://").unwrap_or_default();
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((h, p)) if h.starts_with('[') || !h.contains(':') => (h, p),
+            _ => (rest, "25"),
+        };
+        if host.is_empty() {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "destination",
+                "write the mail server as smtp://host:port, such as smtp://mail.home.example:587",
+            );
+            return Err(errors);
+        }
+        Ok((host.to_string(), port.to_string()))
+    }
+
+    /// The channel form's own validation; secrets the entry does not carry are kept.
+    pub fn input(&self) -> Result<ChannelInput, FieldErrors> {
+        let mut v = FormValues::new();
+        set(&mut v, "name", &self.name);
+        set(&mut v, "kind", &self.kind);
+        set(&mut v, "enabled", if self.enabled { "1" } else { "" });
+        if self.kind == "email" {
+            let (host, port) = self.smtp_server()?;
+            set(&mut v, "smtp_host", host);
+            set(&mut v, "smtp_port", port);
+            set(
+                &mut v,
+                "smtp_security",
+                self.security.clone().unwrap_or_else(|| "starttls".into()),
+            );
+            set(&mut v, "smtp_username", opt(&self.username));
+            set(&mut v, "password", opt(&self.password));
+            set(&mut v, "mail_from", opt(&self.from));
+            set(&mut v, "mail_to", self.to.join("\n"));
+        } else {
+            set(
+                &mut v,
+                "preset",
+                self.preset.clone().unwrap_or_else(|| "generic".into()),
+            );
+            set(&mut v, "url", opt(&self.url));
+            set(&mut v, "secret_header", opt(&self.secret_header));
+            set(&mut v, "secret", opt(&self.secret));
+        }
+        ChannelInput::validate(&v)
+    }
+
+    /// The entry as an export writes it (plus the secrets it was given), for comparing.
+    pub fn canonical(&self) -> Result<Self, FieldErrors> {
+        use crate::domain::form::Choice;
+        let i = self.input()?;
+        let secret = |change: &SecretChange| match change {
+            SecretChange::Set(value) => Some(value.clone()),
+            _ => None,
+        };
+        let mut out = Self {
+            name: i.name.clone(),
+            kind: i.kind().code().to_string(),
+            enabled: i.enabled,
+            ..Self::default()
+        };
+        match &i.target {
+            Target::Webhook {
+                preset,
+                url,
+                secret_header,
+                secret: s,
+            } => {
+                out.destination = match url {
+                    Some(url) => url_origin(url).unwrap_or_default(),
+                    None => self.destination.trim().to_string(),
+                };
+                out.preset = Some(preset.code().to_string());
+                out.secret_header = secret_header.clone();
+                out.url = url.clone();
+                out.secret = secret(s);
+            }
+            Target::Email {
+                host,
+                port,
+                security,
+                username,
+                password,
+                from,
+                to,
+            } => {
+                out.destination = smtp_destination(host, i64::from(*port));
+                out.security = Some(security.code().to_string());
+                out.username = username.clone();
+                out.password = secret(password);
+                out.from = Some(from.clone());
+                out.to = to.clone();
+            }
+        }
+        Ok(out)
+    }
+
+    /// The entry without its secrets: what comparing with a stored channel can see.
+    pub fn without_secrets(&self) -> Self {
+        Self {
+            url: None,
+            secret: None,
+            password: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// `smtp://host:port`, with brackets around an IPv6 literal.
+pub fn smtp_destination(host: &str, port: i64) -> String {
+    if host.contains(':') {
+        format!("smtp://[{host}]:{port}")
+    } else {
+        format!("smtp://{host}:{port}")
+    }
+}
+
 impl InventoryFile {
     /// Sorts every list by its key: the stable order an export is written in.
     pub fn sort(&mut self) {
@@ -372,6 +562,6 @@ impl InventoryFile {
         self.tunnels.sort_by_key(TunnelEntry::key);
         self.services.sort_by_key(ServiceEntry::key);
         self.checks.sort_by_key(CheckEntry::key);
-        self.channels.sort_by(|a, b| a.name.cmp(&b.name));
+        self.channels.sort_by_key(ChannelEntry::key);
     }
 }

@@ -6,7 +6,8 @@
 
 use super::ImportError;
 use super::file::{
-    CheckEntry, ContainerEntry, HostEntry, InventoryFile, PrefixEntry, ServiceEntry, TunnelEntry,
+    ChannelEntry, CheckEntry, ContainerEntry, HostEntry, InventoryFile, PrefixEntry, ServiceEntry,
+    TunnelEntry,
 };
 use crate::domain::FieldErrors;
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,7 @@ pub enum Entry {
     Tunnel(TunnelEntry),
     Service(ServiceEntry),
     Check(CheckEntry),
+    Channel(ChannelEntry),
 }
 
 impl Entry {
@@ -32,6 +34,7 @@ impl Entry {
             Entry::Tunnel(_) => "tunnel",
             Entry::Service(_) => "service",
             Entry::Check(_) => "check",
+            Entry::Channel(_) => "channel",
         }
     }
 
@@ -43,6 +46,7 @@ impl Entry {
             Entry::Tunnel(e) => e.key(),
             Entry::Service(e) => e.key(),
             Entry::Check(e) => e.key(),
+            Entry::Channel(e) => e.key(),
         }
     }
 
@@ -54,6 +58,7 @@ impl Entry {
             Entry::Tunnel(e) => serde_json::to_value(e),
             Entry::Service(e) => serde_json::to_value(e),
             Entry::Check(e) => serde_json::to_value(e),
+            Entry::Channel(e) => serde_json::to_value(e),
         };
         match value {
             Ok(serde_json::Value::Object(map)) => map,
@@ -126,13 +131,27 @@ impl PlanRow {
             return Vec::new();
         };
         let (old, new) = (before.fields(), after.fields());
-        new.iter()
+        let mut changes: Vec<String> = new
+            .iter()
             .filter(|(field, value)| old.get(*field) != Some(value))
             .map(|(field, value)| {
                 let was = old.get(field).cloned().unwrap_or(serde_json::Value::Null);
                 format!("{field}: {was} → {value}")
             })
-            .collect()
+            .collect();
+        // Secrets are never shown, not even in a diff: only that they change.
+        if let Entry::Channel(c) = after {
+            for (field, given) in [
+                ("url", c.url.is_some()),
+                ("secret", c.secret.is_some()),
+                ("password", c.password.is_some()),
+            ] {
+                if given {
+                    changes.push(format!("{field}: replaced (secret)"));
+                }
+            }
+        }
+        changes
     }
 }
 
@@ -297,7 +316,12 @@ fn canonical(desired: &InventoryFile) -> Result<InventoryFile, ImportError> {
             ServiceEntry::canonical,
         )?,
         checks,
-        channels: desired.channels.clone(),
+        channels: each(
+            "channels",
+            &desired.channels,
+            ChannelEntry::key,
+            ChannelEntry::canonical,
+        )?,
     })
 }
 
@@ -489,6 +513,51 @@ pub fn plan(
         ));
     }
 
+    for (index, c) in desired.channels.iter().enumerate() {
+        let before = current.channels.iter().find(|s| s.name == c.name);
+        let at = || format!("channels[{index}] ({})", c.key());
+        if c.kind == "webhook" && c.url.is_none() {
+            match before {
+                None => {
+                    return Err(ImportError::new(
+                        at(),
+                        "url: a new webhook channel needs its URL (exports leave it out: it is \
+                         a secret); give url, or url_env with v6watch apply",
+                    ));
+                }
+                Some(b) if b.kind != "webhook" => {
+                    return Err(ImportError::new(
+                        at(),
+                        "url: a channel turned into a webhook needs its URL",
+                    ));
+                }
+                Some(b) if !c.destination.is_empty() && b.destination != c.destination => {
+                    return Err(ImportError::new(
+                        at(),
+                        format!(
+                            "destination: the stored webhook posts to {}; to change where it \
+                             posts, give its url (the destination is only shown)",
+                            b.destination
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let mut after = c.clone();
+        if let Some(b) = before
+            && after.url.is_none()
+        {
+            // The stored URL stays, so does the origin an export shows of it.
+            after.destination = b.destination.clone();
+        }
+        rows.push(row(
+            before.cloned().map(Entry::Channel),
+            Entry::Channel(after),
+            None,
+        ));
+    }
+
     if let Mode::Replace { prune: true } = mode {
         let keys: HashSet<(String, &str)> = rows.iter().map(|r| (r.key(), r.entity())).collect();
         let gone = |entry: Entry| {
@@ -501,6 +570,14 @@ pub fn plan(
         };
         // Dependents first: services, tunnels, containers, hosts, prefixes.
         let mut deletes: Vec<PlanRow> = Vec::new();
+        deletes.extend(
+            current
+                .channels
+                .iter()
+                .cloned()
+                .map(Entry::Channel)
+                .filter_map(&gone),
+        );
         deletes.extend(
             current
                 .services

@@ -102,7 +102,14 @@ pub async fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     let bytes = read_bounded(&args.file)?;
     let pool = store::open(&args.database).await?;
     let name = args.file.display().to_string();
-    let planned = imports::plan_file(&pool, &name, &bytes, args.prune).await;
+    let planned = imports::plan_file(
+        &pool,
+        &name,
+        &bytes,
+        args.prune,
+        imports::Applier::CommandLine,
+    )
+    .await;
     finish(&pool, planned, !args.dry_run).await
 }
 

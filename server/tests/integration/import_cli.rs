@@ -87,3 +87,55 @@ fn import_plans_then_applies_and_export_apply_is_a_no_op() {
         assert_eq!(after, exported);
     }
 }
+
+fn run_with_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_v6watch"))
+        .args(args)
+        .arg("--database")
+        .arg(db)
+        .env("RUST_LOG", "error")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn apply_reads_a_channels_secret_from_the_environment_variable_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v6watch.db");
+    let path = dir.path().join("inventory.yaml");
+    std::fs::write(
+        &path,
+        "v6watch: 1\nchannels:\n  - name: ops\n    kind: webhook\n    enabled: true\n    \
+         preset: ntfy\n    url_env: OPS_HOOK\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+
+    let (code, out, err) = run_with_env(&db, &["apply", file], &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("the environment variable OPS_HOOK is not set"),
+        "{err}"
+    );
+
+    let hook = [("OPS_HOOK", "https://ntfy.home.example/v6watch-alerts-x7")];
+    let (code, out, err) = run_with_env(&db, &["apply", file], &hook);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("+ channel ops"), "{out}");
+    assert!(
+        !out.contains("v6watch-alerts-x7"),
+        "the plan shows the secret: {out}"
+    );
+    let (_, again, _) = run_with_env(&db, &["apply", file], &hook);
+    assert!(again.contains("0 to create, 0 to update"), "{again}");
+
+    let (_, exported, _) = run(&db, &["export", "--format", "yaml"]);
+    assert!(exported.contains("https://ntfy.home.example"), "{exported}");
+    assert!(!exported.contains("v6watch-alerts-x7"), "{exported}");
+}

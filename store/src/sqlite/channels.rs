@@ -7,7 +7,7 @@ use model::channels::{
     Channel, ChannelInput, ChannelKind, SecretChange, SmtpSecurity, Target, WebhookPreset,
 };
 use model::domain::form::Choice;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -270,6 +270,12 @@ fn is_webhook(input: &ChannelInput) -> bool {
 }
 
 pub async fn create(pool: &SqlitePool, input: &ChannelInput) -> Result<i64> {
+    let mut conn = pool.acquire().await?;
+    create_in(&mut conn, input).await
+}
+
+/// [`create`] on the caller's connection (inside its transaction).
+pub(crate) async fn create_in(conn: &mut SqliteConnection, input: &ChannelInput) -> Result<i64> {
     let c = columns(input);
     if is_webhook(input) && c.url.is_none() {
         return Err(url_missing());
@@ -293,15 +299,26 @@ pub async fn create(pool: &SqlitePool, input: &ChannelInput) -> Result<i64> {
     .bind(c.password)
     .bind(c.mail_from)
     .bind(&c.mail_to)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| name_taken(e, input))?;
     Ok(id)
 }
 
 pub async fn update(pool: &SqlitePool, id: i64, input: &ChannelInput) -> Result<()> {
-    let c = columns(input);
     let mut tx = super::write_tx(pool).await?;
+    update_in(&mut tx, id, input).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction.
+pub(crate) async fn update_in(
+    tx: &mut SqliteConnection,
+    id: i64,
+    input: &ChannelInput,
+) -> Result<()> {
+    let c = columns(input);
     let done = sqlx::query(
         "UPDATE channels SET name = ?, kind = ?, enabled = ?, webhook_preset = ?,
              url = CASE WHEN ? = 'webhook' THEN COALESCE(?, url) END,
@@ -344,8 +361,30 @@ pub async fn update(pool: &SqlitePool, id: i64, input: &ChannelInput) -> Result<
     if is_webhook(input) && url.is_none() {
         return Err(url_missing());
     }
-    tx.commit().await?;
     Ok(())
+}
+
+/// Whether the channel of this name stores exactly these secrets (`None`: not compared).
+/// Lets an inventory file that carries secrets be applied twice with no change.
+pub(crate) async fn stores_secrets(
+    pool: &SqlitePool,
+    name: &str,
+    url: Option<&str>,
+    secret: Option<&str>,
+    password: Option<&str>,
+) -> Result<bool> {
+    let row: Option<(Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT url, secret, smtp_password FROM channels WHERE name = ?")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?;
+    let Some((stored_url, stored_secret, stored_password)) = row else {
+        return Ok(false);
+    };
+    let same = |given: Option<&str>, stored: &Option<String>| {
+        given.is_none_or(|g| stored.as_deref() == Some(g))
+    };
+    Ok(same(url, &stored_url) && same(secret, &stored_secret) && same(password, &stored_password))
 }
 
 /// Deletes the channel and its delivery log.

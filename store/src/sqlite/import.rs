@@ -2,10 +2,10 @@
 //! [`InventoryFile`] (what a plan is worked out against, and what `export` writes), and a
 //! plan applied in one transaction: all of it or, on any refusal, none of it.
 
-use super::{Result, StoreError, checks, containers, hosts, prefixes, services, tunnels};
+use super::{Result, StoreError, channels, checks, containers, hosts, prefixes, services, tunnels};
 use model::import::file::{
     ChannelEntry, CheckEntry, ContainerEntry, HostEntry, InventoryFile, PrefixEntry, ServiceEntry,
-    TunnelEntry,
+    TunnelEntry, smtp_destination,
 };
 use model::import::plan::{Action, Entry, Plan, PlanRow};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -119,9 +119,10 @@ pub async fn snapshot(pool: &SqlitePool) -> Result<InventoryFile> {
         });
     }
     for c in super::channels::list(pool).await? {
+        let email = c.kind == "email";
         let destination = match (&c.url_origin, &c.smtp_host) {
             (Some(origin), _) => origin.clone(),
-            (None, Some(host)) => format!("smtp://{host}:{}", c.smtp_port.unwrap_or(25)),
+            (None, Some(host)) => smtp_destination(host, c.smtp_port.unwrap_or(25)),
             (None, None) => String::new(),
         };
         file.channels.push(ChannelEntry {
@@ -129,10 +130,43 @@ pub async fn snapshot(pool: &SqlitePool) -> Result<InventoryFile> {
             kind: c.kind,
             enabled: c.enabled,
             destination,
+            preset: (!email).then_some(c.webhook_preset),
+            secret_header: c.secret_header.filter(|_| !email),
+            security: email.then_some(c.smtp_security),
+            username: c.smtp_username.filter(|_| email),
+            from: c.mail_from.filter(|_| email),
+            to: if email { c.mail_to } else { Vec::new() },
+            ..ChannelEntry::default()
         });
     }
     file.sort();
     Ok(file)
+}
+
+/// Drops from `desired` the secrets its channels already store, so a file that carries
+/// them plans as unchanged the second time. The values are compared here, in the store,
+/// and never put in a plan.
+pub async fn drop_stored_secrets(pool: &SqlitePool, desired: &mut InventoryFile) -> Result<()> {
+    for c in &mut desired.channels {
+        // Stored as the form stores it; a URL that does not parse is the plan's to refuse.
+        let canonical_url = c
+            .url
+            .as_deref()
+            .map(|u| model::domain::parse_http_url(u).map_or(u.to_string(), |u| u.to_string()));
+        if c.has_secrets()
+            && channels::stores_secrets(
+                pool,
+                c.name.trim(),
+                canonical_url.as_deref(),
+                c.secret.as_deref(),
+                c.password.as_deref(),
+            )
+            .await?
+        {
+            *c = c.without_secrets();
+        }
+    }
+    Ok(())
 }
 
 /// What an apply did.
@@ -180,6 +214,7 @@ async fn id_of(
 }
 
 const HOST_ID: &str = "SELECT id FROM hosts WHERE name = ?";
+const CHANNEL_ID: &str = "SELECT id FROM channels WHERE name = ?";
 const CONTAINER_ID: &str = "SELECT c.id FROM containers c JOIN hosts h ON h.id = c.host_id WHERE h.name = ? AND c.name = ?";
 
 async fn container_id(
@@ -252,6 +287,14 @@ async fn apply_row(tx: &mut SqliteConnection, row: &PlanRow) -> Result<()> {
                 ),
                 Entry::Service(s) => ("services", "name", "service", service_id(tx, row, s).await?),
                 Entry::Check(_) => return Ok(()),
+                Entry::Channel(c) => {
+                    let id = id_of(tx, row, CHANNEL_ID, &[&c.name]).await?;
+                    sqlx::query("DELETE FROM channels WHERE id = ?")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    return Ok(());
+                }
             };
             super::delete_row_in(tx, table, label, entity, id).await?;
         }
@@ -333,6 +376,18 @@ async fn apply_row(tx: &mut SqliteConnection, row: &PlanRow) -> Result<()> {
                     }
                 }
                 (Entry::Check(_), _) => {}
+                (Entry::Channel(c), before) => {
+                    let input = c.input().map_err(|e| invalid(row, &e))?;
+                    match before {
+                        Some(Entry::Channel(b)) if update => {
+                            let id = id_of(tx, row, CHANNEL_ID, &[&b.name]).await?;
+                            channels::update_in(tx, id, &input).await?;
+                        }
+                        _ => {
+                            channels::create_in(tx, &input).await?;
+                        }
+                    }
+                }
             }
         }
         _ => {}

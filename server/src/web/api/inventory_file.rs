@@ -106,7 +106,15 @@ pub async fn apply(
         }
         Err(rejection) => return error(rejection.status(), "could not read the body"),
     };
-    let plan = match imports::plan_file(&state.pool, "body", &body, flag(&q.prune)).await {
+    let plan = match imports::plan_file(
+        &state.pool,
+        "body",
+        &body,
+        flag(&q.prune),
+        imports::Applier::Api,
+    )
+    .await
+    {
         Ok(plan) => plan,
         Err(err) => return refused(err),
     };

@@ -134,3 +134,29 @@ async fn a_bad_or_oversized_file_is_refused_and_changes_nothing() {
     assert!(r.json["error"].as_str().unwrap().contains("4 MiB"));
     assert_eq!(app.count("hosts").await, 0);
 }
+
+#[tokio::test]
+async fn an_api_token_cannot_change_channels_nor_make_the_server_read_its_environment() {
+    let app = spawn().await;
+    let writer = app.make_token("writer", "write").await;
+    // PATH is set in every server's environment: a request must not reach it.
+    let by_env =
+        "v6watch: 1\nchannels:\n  - {name: ops, kind: webhook, enabled: true, url_env: PATH}\n";
+    let r = post_file(&app, &writer, "", by_env.into()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+    let message = r.json["error"].as_str().unwrap();
+    assert!(message.contains("command line only"), "{message}");
+
+    // A channel makes the server post anywhere: it is the admin's, not a token's.
+    let inline = "v6watch: 1\nchannels:\n  - {name: ops, kind: webhook, enabled: true, \
+                  url: 'https://hooks.home.example/t/0ps-token'}\n";
+    let r = post_file(&app, &writer, "?dry_run=1", inline.into()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+    let message = r.json["error"].as_str().unwrap();
+    assert!(
+        message.contains("channels (ops): would create a channel")
+            && !message.contains("0ps-token"),
+        "{message}"
+    );
+    assert_eq!(app.count("channels").await, 0);
+}
