@@ -3,7 +3,9 @@
 //! `state.network.<interface>.{hwaddr, addresses[].{family, address, netmask, scope}}`.
 //! Every global address becomes one of the container's; loopback and link-local ones
 //! (scope `local` and `link`) are left out, as the checks skip them anyway. MACs go into
-//! the notes.
+//! the notes. An instance of a project other than `default` (`--all-projects`, or the API's
+//! `all-projects=true`) is named `name@project`: instance names are unique per project
+//! only, and cannot contain `@`.
 
 use super::file::{ContainerEntry, InventoryFile};
 use super::json::{At, documents, top_items};
@@ -28,6 +30,12 @@ fn parse_mac(at: &At<'_>) -> Result<Option<String>, ImportError> {
 
 fn instance(item: &At<'_>, host: &str) -> Result<ContainerEntry, ImportError> {
     let name = item.field("name").required_str()?;
+    let name = match item.field("project").str()?.map(str::trim) {
+        Some(project) if !project.is_empty() && project != "default" => {
+            format!("{name}@{project}")
+        }
+        _ => name.to_string(),
+    };
     let runtime = match item.field("type").str()? {
         None | Some("container") => "lxc",
         Some("virtual-machine") => "vm",
@@ -81,7 +89,7 @@ fn instance(item: &At<'_>, host: &str) -> Result<ContainerEntry, ImportError> {
     };
     Ok(ContainerEntry {
         host: host.to_string(),
-        name: name.to_string(),
+        name,
         runtime: runtime.to_string(),
         network_mode: "bridged".to_string(),
         published_ports: Vec::new(),

@@ -59,6 +59,24 @@ fn incus_lists_read_the_same() {
 }
 
 #[test]
+fn instances_of_other_projects_are_named_with_their_project() {
+    let list = br#"[
+        {"name": "web", "type": "container", "project": "default", "state": null},
+        {"name": "web", "type": "container", "project": "lab", "state": {"network": {"eth0":
+            {"hwaddr": "00:16:3e:00:00:01", "addresses": [
+                {"family": "inet6", "address": "2001:db8:7::80", "netmask": "64", "scope": "global"}]}}}}
+    ]"#;
+    let file = parse(ImportKind::Lxd, "all.json", list, &on_host("pi")).unwrap();
+    let names: Vec<_> = file.containers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["web", "web@lab"],
+        "same name, two projects: two containers"
+    );
+    assert_eq!(file.containers[1].addresses, ["2001:db8:7::80"]);
+}
+
+#[test]
 fn docker_containers_of_old_and_new_versions_and_their_networks() {
     let old = import(
         ImportKind::Docker,

@@ -1,7 +1,7 @@
-//! The LXD/Incus REST API over its Unix socket: `GET /1.0/instances?recursion=2`, whose
-//! `metadata` is the list `lxc list --format json` prints (instances with `state.network`),
-//! read by `model::import::lxd`. One HTTP/1.1 request on one connection; the answer is
-//! bounded to the import limit.
+//! The LXD/Incus REST API over its Unix socket: `GET /1.0/instances?recursion=2` of every
+//! project, whose `metadata` is the list `lxc list --all-projects --format json` prints
+//! (instances with `project` and `state.network`), read by `model::import::lxd`. One
+//! HTTP/1.1 request per connection; the answer is bounded to the import limit.
 
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
@@ -10,8 +10,11 @@ use model::import::MAX_IMPORT_BYTES;
 use serde_json::Value;
 use std::path::Path;
 
-/// Every instance with its state, in the default project.
-pub const INSTANCES: &str = "/1.0/instances?recursion=2";
+/// Every instance with its state, in every project.
+pub const INSTANCES: &str = "/1.0/instances?recursion=2&all-projects=true";
+
+/// The same of the default project only, for a daemon too old to know `all-projects`.
+pub const DEFAULT_PROJECT: &str = "/1.0/instances?recursion=2";
 
 /// The status and body of a GET on the socket.
 async fn get(socket: &Path, path: &str) -> Result<(u16, Bytes), String> {
@@ -50,7 +53,11 @@ async fn get(socket: &Path, path: &str) -> Result<(u16, Bytes), String> {
 
 /// The instance list as JSON text.
 pub async fn fetch(socket: &Path) -> Result<String, String> {
-    let (status, body) = get(socket, INSTANCES).await?;
+    let (mut path, (mut status, mut body)) = (INSTANCES, get(socket, INSTANCES).await?);
+    if status == 400 {
+        path = DEFAULT_PROJECT;
+        (status, body) = get(socket, path).await?;
+    }
     let answer: Option<Value> = serde_json::from_slice(&body).ok();
     if !(200..300).contains(&status) {
         // LXD and Incus answer errors as {"type": "error", "error": "...", "error_code": N}.
@@ -60,17 +67,17 @@ pub async fn fetch(socket: &Path) -> Result<String, String> {
             .and_then(Value::as_str)
             .map(|e| format!(": {e}"))
             .unwrap_or_default();
-        return Err(format!("GET {INSTANCES} answered HTTP {status}{detail}"));
+        return Err(format!("GET {path} answered HTTP {status}{detail}"));
     }
     let Some(answer) = answer else {
         return Err(format!(
-            "GET {INSTANCES} did not answer JSON (is this an LXD or Incus socket?)"
+            "GET {path} did not answer JSON (is this an LXD or Incus socket?)"
         ));
     };
     match answer.get("metadata") {
         Some(list @ Value::Array(_)) => Ok(list.to_string()),
         _ => Err(format!(
-            "GET {INSTANCES} answered JSON without a list of instances in \"metadata\""
+            "GET {path} answered JSON without a list of instances in \"metadata\""
         )),
     }
 }
