@@ -146,6 +146,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             pool.clone(),
             sync_targets,
             args.sync.interval(),
+            bus.clone(),
             cancel.clone(),
         ));
     }

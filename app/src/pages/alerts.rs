@@ -2,7 +2,9 @@
 //! incident in full, maintenance windows, and the header's live unread count.
 
 use super::loaded::{id_param, loaded};
-use crate::queries::alerts::{IncidentRow, MuteRow, load_alerts, load_incident, unread_alerts};
+use crate::queries::alerts::{
+    IncidentRow, InventoryNotice, MuteRow, load_alerts, load_incident, unread_alerts,
+};
 use crate::queries::flash::take_flash;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -149,9 +151,39 @@ fn MuteForm(subjects: Vec<(String, String)>) -> impl IntoView {
     }
 }
 
+/// What live syncs told the channels: no incident (nothing failed), but news.
+fn notices_list(notices: Vec<InventoryNotice>) -> impl IntoView {
+    (!notices.is_empty()).then(|| {
+        view! {
+            <h2 id="notices-heading">"Inventory notices"</h2>
+            <ul class="notices" id="notices" aria-labelledby="notices-heading">
+                {notices.into_iter().map(|n| {
+                    let lines: Vec<String> = n.body.lines()
+                        .filter_map(|l| l.strip_prefix("- "))
+                        .map(str::to_string)
+                        .collect();
+                    view! {
+                        <li>
+                            <time datetime=iso(n.at)>{when(n.at)}</time>" "
+                            <a href=n.path>{n.title}</a>
+                            {(lines.len() > 1).then(|| view! {
+                                <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
 #[component]
 pub fn AlertsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_alerts());
+    // Incidents and notices follow the live updates; the maintenance form does not, so a
+    // change elsewhere never clears what is being typed into it.
+    let live = super::live::use_live();
+    let data = Resource::new(live, |_| load_alerts());
+    let maintenance = Resource::new(|| (), |_| load_alerts());
     view! {
         <Title text="Alerts"/>
         <h1>"Alerts"</h1>
@@ -160,8 +192,13 @@ pub fn AlertsPage() -> impl IntoView {
             view! {
                 <h2>"Open"</h2>
                 {if open.is_empty() { view! { <p class="empty">"No open incidents."</p> }.into_any() } else { table(open).into_any() }}
+                {notices_list(d.notices)}
                 <h2>"Resolved"</h2>
                 {if resolved.is_empty() { view! { <p class="empty">"None yet."</p> }.into_any() } else { table(resolved).into_any() }}
+            }
+        })}
+        {loaded(maintenance, |d| {
+            view! {
                 <h2>"Maintenance"</h2>
                 <p>"A muted host or service (and whatever runs on a muted host) still records incidents but sends no message."</p>
                 {mutes_list(d.mutes)}

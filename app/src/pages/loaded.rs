@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Serialize, de::DeserializeOwned};
 
-/// Renders `view` with the loaded value inside a Suspense; an error becomes a message.
+/// Renders `view` with the loaded value; an error becomes a message. A transition, so a
+/// resource that reads again (a live update) keeps the page in place meanwhile.
 pub fn loaded<T, V>(
     resource: Resource<Result<T, ServerFnError>>,
     view: impl Fn(T) -> V + Send + Sync + Clone + 'static,
@@ -14,7 +15,7 @@ where
     V: IntoView + 'static,
 {
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {
                 let view = view.clone();
                 move || {
@@ -27,7 +28,7 @@ where
                     })
                 }
             }
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-pub use store::rows::{IncidentRow, MuteRow, SentRow};
+pub use store::rows::{IncidentRow, InventoryNotice, MuteRow, SentRow};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlertsPageData {
@@ -12,6 +12,8 @@ pub struct AlertsPageData {
     pub mutes: Vec<MuteRow>,
     /// What can be muted: (`host:3`, `Host nas`).
     pub subjects: Vec<(String, String)>,
+    /// What live syncs told the channels (containers that appeared or moved), newest first.
+    pub notices: Vec<InventoryNotice>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +34,10 @@ async fn session_user() -> Result<Option<i64>, ServerFnError> {
         .flatten())
 }
 
+/// How many sync notices the alerts page lists.
+#[cfg(feature = "ssr")]
+const NOTICES_SHOWN: i64 = 20;
+
 /// The alerts page; viewing it marks every incident so far as seen.
 #[server]
 pub async fn load_alerts() -> Result<AlertsPageData, ServerFnError> {
@@ -45,6 +51,9 @@ pub async fn load_alerts() -> Result<AlertsPageData, ServerFnError> {
             .await
             .map_err(store_error)?,
         subjects: incidents::mutable_subjects(&pool)
+            .await
+            .map_err(store_error)?,
+        notices: store::sync::notices(&pool, NOTICES_SHOWN)
             .await
             .map_err(store_error)?,
     };

@@ -16,6 +16,8 @@ pub enum Changed {
     Verdict,
     /// Incidents opened, resolved or folded.
     Incidents,
+    /// The inventory changed outside a page's own form (a live sync round).
+    Inventory,
 }
 
 /// One change, numbered in the order it was published.

@@ -169,6 +169,9 @@ pub async fn apply(
     Ok(store::sync::apply(pool, plan, &target.runtime.source(), notice.as_ref()).await?)
 }
 
+/// How the words of a round that changed nothing begin.
+pub const NO_CHANGE: &str = "no change";
+
 /// One round: read, plan and (when it changes something) apply. Returns what it did, in
 /// words, for the log and the Import page.
 pub async fn round(
@@ -178,7 +181,7 @@ pub async fn round(
 ) -> Result<String, SyncError> {
     let plan = plan(pool, target).await?;
     if plan.is_noop() {
-        return Ok(format!("no change ({} unchanged)", plan.rows.len()));
+        return Ok(format!("{NO_CHANGE} ({} unchanged)", plan.rows.len()));
     }
     let done = apply(pool, target, &plan, now).await?;
     Ok(format!(

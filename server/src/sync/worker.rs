@@ -3,6 +3,7 @@
 //! it changes nothing and the next round tries again.
 
 use super::{Target, round};
+use crate::events::{Changed, EventBus};
 use crate::scheduler::unix_ms;
 use sqlx::SqlitePool;
 use std::time::Duration;
@@ -37,18 +38,24 @@ pub async fn step(pool: &SqlitePool, target: &Target) -> SyncRun {
     run
 }
 
-/// Rounds of every target every `interval`, until `cancel`.
+/// Rounds of every target every `interval`, until `cancel`. A round that changed the
+/// inventory tells open pages, so they show it without a reload.
 pub async fn run(
     pool: SqlitePool,
     targets: Vec<Target>,
     interval: Duration,
+    events: EventBus,
     cancel: CancellationToken,
 ) {
     loop {
         for target in &targets {
             tokio::select! {
                 () = cancel.cancelled() => return,
-                _ = step(&pool, target) => {}
+                run = step(&pool, target) => {
+                    if run.ok && !run.message.starts_with(super::NO_CHANGE) {
+                        events.publish(Changed::Inventory);
+                    }
+                }
             }
         }
         tokio::select! {

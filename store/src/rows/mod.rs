@@ -13,4 +13,4 @@ pub use api_tokens::ApiToken;
 pub use checks::CheckState;
 pub use incidents::{IncidentRow, MuteRow, SentRow};
 pub use results::{Evidence, HourRollup, Sample, StoredResult};
-pub use sync::SyncRun;
+pub use sync::{InventoryNotice, SyncRun};

@@ -16,3 +16,17 @@ pub struct SyncRun {
     /// What the round did (`2 created, 1 updated`, `no change`) or why it failed.
     pub message: String,
 }
+
+/// A message a sync round sent (a container appeared or gained an address), for the
+/// Alerts page: it is no incident (nothing failed) but the user hears of it there too.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlite", derive(sqlx::FromRow))]
+pub struct InventoryNotice {
+    /// Unix ms.
+    pub at: i64,
+    pub title: String,
+    /// Its lines, one change each.
+    pub body: String,
+    /// The host's page.
+    pub path: String,
+}

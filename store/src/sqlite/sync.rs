@@ -4,7 +4,7 @@
 
 use super::Result;
 use super::import::{Applied, apply_in};
-use crate::rows::SyncRun;
+use crate::rows::{InventoryNotice, SyncRun};
 use model::import::plan::Plan;
 use sqlx::SqlitePool;
 
@@ -76,6 +76,17 @@ pub async fn record_run(pool: &SqlitePool, run: &SyncRun) -> Result<()> {
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// The newest inventory messages of sync rounds, newest first.
+pub async fn notices(pool: &SqlitePool, limit: i64) -> Result<Vec<InventoryNotice>> {
+    Ok(sqlx::query_as(
+        "SELECT at, title, body, path FROM alert_notifications WHERE kind = 'inventory'
+         ORDER BY at DESC, id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
 }
 
 /// Each runtime's last round, by runtime.

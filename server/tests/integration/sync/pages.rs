@@ -30,3 +30,42 @@ async fn the_import_page_shows_each_syncs_last_round_and_the_overview_its_source
     assert!(page.contains("the Docker API answered 500"), "{page}");
     assert_eq!(fake::containers(&app.pool).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_sync_that_finds_a_container_is_listed_on_the_alerts_page_and_tells_open_pages() {
+    let app = spawn().await;
+    let alerts = app.page("/alerts").await;
+    assert!(!alerts.contains("Inventory notices"), "no sync, no section");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (socket, _answers) = docker::daemon(dir.path()).await;
+    let bus = v6watch::events::EventBus::default();
+    let mut heard = bus.subscribe();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let job = tokio::spawn(worker::run(
+        app.pool.clone(),
+        vec![docker::target(socket)],
+        std::time::Duration::from_secs(3600),
+        bus.clone(),
+        cancel.clone(),
+    ));
+    let event = tokio::time::timeout(std::time::Duration::from_secs(30), heard.recv())
+        .await
+        .expect("a round that changed the inventory tells open pages")
+        .unwrap();
+    assert_eq!(event.changed, v6watch::events::Changed::Inventory);
+    cancel.cancel();
+    job.await.unwrap();
+
+    let alerts = app.page("/alerts").await;
+    let (_, section) = alerts
+        .split_once("Inventory notices")
+        .unwrap_or_else(|| panic!("{alerts}"));
+    let title = &fake::notices(&app.pool).await[0].2;
+    let shown = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    assert!(section.contains(&shown), "{title} not in {section}");
+    assert!(section.contains("href=\"/hosts/"), "{section}");
+}
