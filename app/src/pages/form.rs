@@ -117,7 +117,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let ctx = field_ctx();
     view! {
-        <div class="field" class:invalid=move || ctx.error(name).is_some()>
+        <div class="field" data-field=name class:invalid=move || ctx.error(name).is_some()>
             <label for=name>{label}</label>
             <input
                 id=name

@@ -1,8 +1,9 @@
 //! The results panel: what the scheduled probes of a host, container or service found.
 
 use super::charts::{HistoryCharts, Range};
+use super::live::use_live;
 use super::loaded::loaded;
-use crate::queries::checks::{CheckPanel, StoredResult, load_checks};
+use crate::queries::checks::{CheckPanel, StoredResult, checks_expected, load_checks};
 use leptos::prelude::*;
 
 fn when(at_ms: i64) -> String {
@@ -67,6 +68,43 @@ fn evidence(result: &StoredResult) -> impl IntoView + use<> {
     }
 }
 
+/// Whether a check's target (`2001:db8::1`, `http://[2001:db8::1]:8080/`,
+/// `2001:db8::1 port 22`) is an IPv6 address rather than a name.
+fn names_ipv6_literal(target: &str) -> bool {
+    let host = match target.split_once("://") {
+        Some((_, rest)) => rest
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+            .map_or("", |(h, _)| h),
+        None => target.split_whitespace().next().unwrap_or_default(),
+    };
+    host.parse::<std::net::Ipv6Addr>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_ipv6_literal;
+
+    #[test]
+    fn an_ipv6_literal_target_is_told_from_a_name() {
+        for yes in [
+            "2001:db8::1",
+            "http://[2001:db8::1]:8080/x",
+            "fd00::5 port 22",
+        ] {
+            assert!(names_ipv6_literal(yes), "{yes}");
+        }
+        for no in [
+            "192.0.2.1",
+            "https://cloud.example/",
+            "nas.lab port 22",
+            "http://192.0.2.1/",
+        ] {
+            assert!(!names_ipv6_literal(no), "{no}");
+        }
+    }
+}
+
 #[component]
 fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
     let id = check.id;
@@ -74,6 +112,8 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
         .into_iter()
         .flatten()
         .collect();
+    // An IPv6 address (or a URL naming one) is never probed over IPv4: no row waits for it.
+    let v4_possible = check.latest_v4.is_some() || !names_ipv6_literal(&check.target);
     let heading = format!("{} {}", check.kind.to_uppercase(), check.target);
     let label = heading.clone();
     let chart = view! {
@@ -89,7 +129,7 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
                     <th scope="col">"Latency"</th><th scope="col">"Address used"</th><th scope="col">"When (UTC)"</th></tr></thead>
                 <tbody>
                     {latest("IPv6", check.latest_v6.clone())}
-                    {latest("IPv4", check.latest_v4.clone())}
+                    {v4_possible.then(|| latest("IPv4", check.latest_v4.clone()))}
                 </tbody>
             </table>
             {chart}
@@ -135,19 +175,46 @@ pub fn ResultsPanel(
     back: String,
     range: Memo<Range>,
 ) -> impl IntoView {
+    // Until the subject has checks, live updates read them again (a new host's or service's
+    // checks appear by themselves); from then on the cards hold still, so what is typed into
+    // their forms stays.
+    let live = use_live();
+    let settled = RwSignal::new(false);
     let panels = Resource::new(
-        move || (id, range.get()),
-        move |(id, range)| load_checks(subject.to_string(), id, range.code().to_string()),
+        move || (id, range.get(), if settled.get() { 0 } else { live() }),
+        move |(id, range, _)| load_checks(subject.to_string(), id, range.code().to_string()),
     );
+    Effect::new(move |_| {
+        if panels.with(|p| matches!(p, Some(Ok(list)) if !list.is_empty())) {
+            settled.set(true);
+        }
+    });
     view! {
         <h2>"Checks and results"</h2>
         {loaded(panels, move |panels| {
             let back = back.clone();
             if panels.is_empty() {
-                view! { <p class="empty">"No checks: add an IPv6 address or a service."</p> }.into_any()
+                view! { <NoChecksYet subject id/> }.into_any()
             } else {
                 panels.into_iter().map(|check| view! { <CheckCard check back=back.clone()/> }).collect_view().into_any()
             }
+        })}
+    }
+}
+
+/// What a subject without checks is waiting for: the scheduler (it derives the checks the
+/// inventory calls for within seconds of a save), or an address or service to check.
+#[component]
+fn NoChecksYet(subject: &'static str, id: i64) -> impl IntoView {
+    let expected = Resource::new(
+        move || id,
+        move |id| checks_expected(subject.to_string(), id),
+    );
+    view! {
+        {loaded(expected, |expected| if expected {
+            view! { <p class="empty pending" id="checks-pending">"Checks being set up: the first results appear here within seconds."</p> }.into_any()
+        } else {
+            view! { <p class="empty">"No checks: add an IPv6 address or a service."</p> }.into_any()
         })}
     }
 }

@@ -1,7 +1,7 @@
 //! Service pages: list (with verdict badges), detail (with the IPv6-only verdict and its
 //! evidence), create/edit, delete.
 
-use super::charts::{RangePicker, range_param};
+use super::charts::{Range, RangePicker, range_param_or};
 use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
@@ -160,13 +160,24 @@ pub fn ServicesPage() -> impl IntoView {
 #[component]
 pub fn ServicePage() -> impl IntoView {
     let id = id_param();
-    let range = range_param();
     let service = Resource::new(move || id.get(), |id| get_service(id.unwrap_or_default()));
     view! {
         {loaded(service, move |s| {
             let owner = owner_link(&s);
             let path = format!("/services/{}", s.id);
             let judged = s.kind == "http";
+            // A service added today has an hour of history at most: show that hour.
+            let range = range_param_or(if added_today(&s.created_at) { Range::Hour } else { Range::Day });
+            let port = (s.kind == "tcp").then(|| view! {
+                <dt>"Port"</dt><dd>{s.port.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</dd>
+            });
+            let status = judged.then(|| view! {
+                <dt>"Expected status"</dt><dd>{s.expected_status.map(|p| p.to_string()).unwrap_or_else(|| "any 2xx".into())}</dd>
+            });
+            let dependencies = (!s.dependencies.is_empty()).then(|| view! {
+                <h2>"Declared dependencies"</h2>
+                <ul>{s.dependencies.into_iter().map(|d| view! { <li><code>{d}</code></li> }).collect_view()}</ul>
+            });
             view! {
                 <Title text=s.name.clone()/>
                 <div class="page-head">
@@ -177,18 +188,24 @@ pub fn ServicePage() -> impl IntoView {
                 <dl class="facts">
                     <dt>"Kind"</dt><dd>{s.kind}</dd>
                     <dt>"Target"</dt><dd><code>{s.target}</code></dd>
-                    <dt>"Port"</dt><dd>{s.port.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</dd>
-                    <dt>"Expected status"</dt><dd>{s.expected_status.map(|p| p.to_string()).unwrap_or_else(|| "any 2xx".into())}</dd>
+                    {port}
+                    {status}
                     <dt>"Runs on"</dt><dd><a href=owner>{s.owner_name}</a></dd>
                 </dl>
-                <h2>"Declared dependencies"</h2>
-                <ul>{s.dependencies.into_iter().map(|d| view! { <li><code>{d}</code></li> }).collect_view()}</ul>
+                {dependencies}
                 <RangePicker path=path.clone() range/>
                 <VerdictPanel id=s.id judged range/>
                 <super::results::ResultsPanel subject="service" id=s.id back=path range/>
             }
         })}
     }
+}
+
+/// Whether a stored `created_at` (`2026-12-01T10:00:00Z`) is less than a day ago.
+fn added_today(created_at: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(created_at)
+        .map(|t| chrono::Utc::now().signed_duration_since(t) < chrono::TimeDelta::days(1))
+        .unwrap_or(false)
 }
 
 #[component]

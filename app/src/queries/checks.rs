@@ -78,3 +78,15 @@ pub async fn load_checks(
     }
     Ok(panels)
 }
+
+/// Whether the inventory calls for checks on a subject that has none yet (the scheduler
+/// derives them within seconds of a save).
+#[server]
+pub async fn checks_expected(subject: String, id: i64) -> Result<bool, ServerFnError> {
+    use super::context::{pool, store_error};
+    let pool = pool()?;
+    let wanted = store::checks::wanted_for(&pool, &subject, id)
+        .await
+        .map_err(store_error)?;
+    Ok(wanted > 0)
+}

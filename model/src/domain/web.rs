@@ -22,6 +22,9 @@ pub fn parse_http_url(input: &str) -> Result<Url, String> {
     if text.is_empty() {
         return Err("enter a URL such as https://cloud.example.test/".into());
     }
+    if !text.contains("://") {
+        return Err(missing_scheme(text));
+    }
     let url = Url::parse(text).map_err(|e| format!("'{text}' is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("'{text}' must start with http:// or https://"));
@@ -30,6 +33,27 @@ pub fn parse_http_url(input: &str) -> Result<Url, String> {
         return Err(format!("'{text}' has no host"));
     }
     Ok(url)
+}
+
+/// What a URL without `://` most likely meant: `http//foo`, `https:/foo` and `http:foo`
+/// are a mistyped start; `foo.example/x` is missing one.
+fn missing_scheme(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let scheme = ["https", "http"].into_iter().find(|s| lower.starts_with(s));
+    match scheme {
+        Some(scheme) => {
+            let rest = text
+                .get(scheme.len()..)
+                .unwrap_or_default()
+                .trim_start_matches([':', '/', ';', '\\']);
+            format!(
+                "'{text}' is not a URL: write {scheme}:// (colon, two slashes), as in {scheme}://{rest}"
+            )
+        }
+        None => format!(
+            "'{text}' is not a URL: start it with http:// or https://, as in https://{text}"
+        ),
+    }
 }
 
 /// A TCP/UDP port, 1–65535.
@@ -115,6 +139,16 @@ mod tests {
             ("ftp://a.test/", "must start with http"),
             ("a.example.test", "not a URL"),
             ("https://", "not a URL"),
+            (
+                "http//cloud.test/",
+                "write http:// (colon, two slashes), as in http://cloud.test/",
+            ),
+            ("https:/cloud.test", "as in https://cloud.test"),
+            ("HTTP:cloud.test", "as in http://cloud.test"),
+            (
+                "cloud.test/x",
+                "start it with http:// or https://, as in https://cloud.test/x",
+            ),
         ] {
             let err = parse_http_url(input).unwrap_err();
             assert!(err.contains(message), "{input}: {err}");

@@ -146,11 +146,17 @@ impl ServiceInput {
             };
             errors.check("target", parsed)
         });
-        let port = optional(&mut errors, values, "port", parse_port);
+        // The form shows the port for TCP and the expected status for HTTP(S) only: what
+        // another kind left in them (typed before the kind was changed) is not its own.
+        let port = (kind == Some(ServiceKind::Tcp))
+            .then(|| optional(&mut errors, values, "port", parse_port))
+            .flatten();
         if kind == Some(ServiceKind::Tcp) && port.is_none() && errors.get("port").is_none() {
             errors.add("port", "a TCP service needs a port");
         }
-        let expected_status = optional(&mut errors, values, "expected_status", parse_status);
+        let expected_status = (kind == Some(ServiceKind::Http))
+            .then(|| optional(&mut errors, values, "expected_status", parse_status))
+            .flatten();
         let dependencies = lines(&mut errors, values, "dependencies", parse_endpoint);
         match (name, kind, target, owner) {
             (Some(name), Some(kind), Some(target), Some(owner)) if errors.is_empty() => Ok(Self {

@@ -363,7 +363,8 @@ async fn a_service_page_draws_its_verdict_timeline() {
     save(now - 6 * HOUR_MS, Verdict::Broken).await;
     save(now - 3 * HOUR_MS, Verdict::Ready).await;
 
-    let page = app.page(&format!("/services/{service}")).await;
+    // (A service added today opens on the last hour: its day is asked for.)
+    let page = app.page(&format!("/services/{service}?range=24h")).await;
     let timeline = section(&page, r#"class="chart timeline""#, "</svg>");
     // Ready since before the range, broken for 3 hours, ready again.
     assert_eq!(

@@ -25,6 +25,7 @@ mod live_overview;
 mod metrics;
 mod scheduler;
 mod serve_process;
+mod service_page;
 mod settings_page;
 mod sign_in;
 mod strict_forms;

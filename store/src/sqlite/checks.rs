@@ -173,6 +173,17 @@ pub async fn sync_from_inventory(pool: &SqlitePool) -> Result<SyncCount> {
     Ok(count)
 }
 
+/// How many checks the inventory calls for on one subject (`host`, `container`,
+/// `service`): what a page says while the scheduler has not derived them yet.
+pub async fn wanted_for(pool: &SqlitePool, subject_kind: &str, subject_id: i64) -> Result<usize> {
+    let mut conn = pool.acquire().await?;
+    Ok(wanted(&mut conn)
+        .await?
+        .iter()
+        .filter(|(kind, id, _)| *kind == subject_kind && *id == subject_id)
+        .count())
+}
+
 /// [`sync_from_inventory`] inside the caller's transaction.
 pub async fn sync_in(tx: &mut sqlx::SqliteConnection) -> Result<SyncCount> {
     let wanted = wanted(tx).await?;

@@ -11,6 +11,15 @@ pub fn range_param() -> Memo<Range> {
     Memo::new(move |_| Range::parse(query.read().get("range").as_deref()))
 }
 
+/// The range of `?range=`, or `fallback` when the address names none.
+pub fn range_param_or(fallback: Range) -> Memo<Range> {
+    let query = use_query_map();
+    Memo::new(move |_| match query.read().get("range") {
+        Some(text) => Range::parse(Some(&text)),
+        None => fallback,
+    })
+}
+
 /// Links to the same page (`path`) over each range.
 #[component]
 pub fn RangePicker(path: String, range: Memo<Range>) -> impl IntoView {
