@@ -1,7 +1,7 @@
 //! The frame around signed-in pages: navigation, the user, sign-out.
 
 use super::alerts::AlertsNavLink;
-use crate::queries::flash::whoami;
+use crate::queries::flash::{take_notice, whoami};
 use crate::queries::status::load_self_test;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -11,6 +11,7 @@ pub fn Layout() -> impl IntoView {
     super::live::provide_live();
     let user = Resource::new(|| (), |_| whoami());
     let self_test = Resource::new(|| (), |_| load_self_test());
+    let notice = Resource::new(|| (), |_| take_notice());
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
         <header class="top">
@@ -53,6 +54,14 @@ pub fn Layout() -> impl IntoView {
             })}
         </Suspense>
         <main id="main">
+            // What the form just posted did, said once.
+            <Suspense>
+                {move || Suspend::new(async move {
+                    notice.await.ok().flatten().map(|text| view! {
+                        <p class="notice ok" id="notice" role="status">{text}</p>
+                    })
+                })}
+            </Suspense>
             <Outlet/>
         </main>
     }

@@ -31,6 +31,16 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
     }
 }
 
+/// Session key of what the last form post did ("Host saved."), shown once by the next page.
+pub const NOTICE_KEY: &str = "form_notice";
+
+/// Takes what the last form post did out of the session, if anything.
+#[server]
+pub async fn take_notice() -> Result<Option<String>, ServerFnError> {
+    let session: tower_sessions::Session = leptos_axum::extract().await?;
+    Ok(session.remove::<String>(NOTICE_KEY).await.ok().flatten())
+}
+
 /// The signed-in user's name, for the header.
 #[server]
 pub async fn whoami() -> Result<Option<String>, ServerFnError> {

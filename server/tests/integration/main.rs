@@ -23,6 +23,7 @@ mod lab;
 mod lab_jobs;
 mod live_overview;
 mod metrics;
+mod notices;
 mod scheduler;
 mod serve_process;
 mod service_page;

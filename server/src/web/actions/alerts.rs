@@ -96,6 +96,7 @@ pub async fn end_mute(State(state): State<AppState>, Path(id): Path<i64>) -> Res
 /// rejected post gets a plain message rather than a flashed form.
 pub async fn thresholds(
     State(state): State<AppState>,
+    session: Session,
     Path(id): Path<i64>,
     form: StrictForm,
 ) -> Response {
@@ -112,7 +113,10 @@ pub async fn thresholds(
             .into_response();
     };
     match incidents::set_thresholds(&state.pool, id, fail, recover).await {
-        Ok(()) => Redirect::to(&back).into_response(),
+        Ok(()) => {
+            super::tell(&session, "Thresholds saved.").await;
+            Redirect::to(&back).into_response()
+        }
         Err(err) => failed(err),
     }
 }

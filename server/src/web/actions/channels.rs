@@ -50,7 +50,10 @@ pub async fn save(
         Err(errors) => Err(errors),
     };
     match result {
-        Ok(id) => Redirect::to(&format!("/channels/{id}")).into_response(),
+        Ok(id) => {
+            super::tell(&session, "Channel saved.").await;
+            Redirect::to(&format!("/channels/{id}")).into_response()
+        }
         Err(errors) => {
             for field in SECRET_FIELDS {
                 values.remove(*field);
@@ -64,8 +67,12 @@ pub async fn save(
     }
 }
 
-pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    deleted(&KIND, id, table::delete(&state.pool, id).await)
+pub async fn delete(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Response {
+    deleted(&session, &KIND, id, table::delete(&state.pool, id).await).await
 }
 
 pub async fn send_test(

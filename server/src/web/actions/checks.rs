@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use model::domain::form::value;
 use store::{StoreError, checks, verdicts};
+use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -29,6 +30,7 @@ fn failed(err: StoreError) -> Response {
 
 pub async fn run_now(
     State(state): State<AppState>,
+    session: Session,
     Path(id): Path<i64>,
     form: StrictForm,
 ) -> Response {
@@ -40,6 +42,7 @@ pub async fn run_now(
         Ok(()) => {
             state.wake.notify_one();
             request_verdict(&state, id).await;
+            super::tell(&session, "Check queued: its result appears within seconds.").await;
             back_to(value(&form, "back")).into_response()
         }
         Err(err) => failed(err),
@@ -66,6 +69,7 @@ async fn request_verdict(state: &AppState, check_id: i64) {
 
 pub async fn set_enabled(
     State(state): State<AppState>,
+    session: Session,
     Path(id): Path<i64>,
     form: StrictForm,
 ) -> Response {
@@ -74,9 +78,16 @@ pub async fn set_enabled(
         Err(refusal) => return refusal.into_response(),
     };
     // `back` is the page to return to (a path on this site); `enabled` is `1` to enable.
-    match checks::set_enabled(&state.pool, id, value(&form, "enabled") == "1").await {
+    let enabled = value(&form, "enabled") == "1";
+    match checks::set_enabled(&state.pool, id, enabled).await {
         Ok(()) => {
             state.wake.notify_one();
+            let told = if enabled {
+                "Check enabled."
+            } else {
+                "Check disabled."
+            };
+            super::tell(&session, told).await;
             back_to(value(&form, "back")).into_response()
         }
         Err(err) => failed(err),

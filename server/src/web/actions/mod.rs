@@ -11,6 +11,17 @@ pub mod tokens;
 
 use crate::web::state::AppState;
 use axum::Router;
+use tower_sessions::Session;
+
+/// Says on the next page what a form post did ("Host saved."): once, that page takes it.
+pub async fn tell(session: &Session, text: impl Into<String>) {
+    if let Err(err) = session
+        .insert(app::queries::flash::NOTICE_KEY, text.into())
+        .await
+    {
+        tracing::warn!(error = %err, "could not keep the notice in the session");
+    }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

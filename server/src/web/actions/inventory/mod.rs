@@ -42,6 +42,16 @@ pub struct Kind {
     pub has_detail: bool,
 }
 
+impl Kind {
+    /// `Host`, for the notices.
+    fn title(&self) -> String {
+        let mut chars = self.singular.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_uppercase().chain(chars).collect()
+        })
+    }
+}
+
 /// Keeps a rejected form in the session and sends the browser back to it.
 pub async fn flash_back(
     session: &Session,
@@ -90,18 +100,28 @@ pub async fn save<I>(
         Err(errors) => Err(errors),
     };
     match result {
-        Ok(id) if kind.has_detail => {
-            Redirect::to(&format!("/{}/{id}", kind.plural)).into_response()
+        Ok(id) => {
+            super::tell(session, format!("{} saved.", kind.title())).await;
+            if kind.has_detail {
+                Redirect::to(&format!("/{}/{id}", kind.plural)).into_response()
+            } else {
+                Redirect::to(&format!("/{}", kind.plural)).into_response()
+            }
         }
-        Ok(_) => Redirect::to(&format!("/{}", kind.plural)).into_response(),
         Err(errors) => flash_back(session, &form, &back, values, errors).await,
     }
 }
 
 /// Finishes a delete: back to the list, or to the object with a message if it failed.
-pub fn deleted(kind: &Kind, id: i64, result: Result<(), StoreError>) -> Response {
+pub async fn deleted(
+    session: &Session,
+    kind: &Kind,
+    id: i64,
+    result: Result<(), StoreError>,
+) -> Response {
     match result {
         Ok(()) | Err(StoreError::NotFound) => {
+            super::tell(session, format!("{} deleted.", kind.title())).await;
             Redirect::to(&format!("/{}", kind.plural)).into_response()
         }
         Err(err) => StoreFailure::from_store(err, &format!("delete {} {id}", kind.singular))
@@ -157,8 +177,12 @@ macro_rules! handlers {
                 .await
             }
 
-            pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-                deleted(&KIND, id, table::delete(&state.pool, id).await)
+            pub async fn delete(
+                State(state): State<AppState>,
+                session: Session,
+                Path(id): Path<i64>,
+            ) -> Response {
+                deleted(&session, &KIND, id, table::delete(&state.pool, id).await).await
             }
         }
     };
