@@ -3,6 +3,9 @@
 //! results and verdicts into incidents, delivery sends them, and the web layer serves the
 //! pages, form posts, API and metrics. `config` holds the command line, `cli` the one-shot
 //! commands, and `startup` wires the stages together.
+// The page views' types nest deeper than rustc's default limit when the server
+// monomorphises them.
+#![recursion_limit = "256"]
 
 pub mod alerts;
 pub mod cli;

@@ -12,18 +12,21 @@ use crate::queries::verdicts::Readiness;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// An IPvFoo-style badge for a health, with its meaning in words for screen readers.
+/// An IPvFoo-style badge for a health, with its meaning in words for screen readers: a
+/// green "6" works over IPv6, a red "4" works over IPv4 only, an amber "6" with a small "4"
+/// works over IPv6 but loads from IPv4-only hosts, a "✗" works over neither.
 #[component]
 pub fn HealthBadge(health: Health) -> impl IntoView {
-    let (class, mark, word) = match health {
-        Health::Failing => ("verdict broken", "4", "failing over IPv6"),
-        Health::Degraded | Health::Partial => ("verdict partial", "6", "partly failing over IPv6"),
-        Health::Fine => ("verdict ready", "6", "all fine over IPv6"),
-        Health::Unknown => ("verdict unjudged", "?", "not checked yet"),
+    let (class, mark, small, word) = match health {
+        Health::Failing => ("verdict failing", "✗", "", "failing over IPv6"),
+        Health::Degraded => ("verdict degraded", "4", "", "works over IPv4 only"),
+        Health::Partial => ("verdict partial", "6", "4", "partly failing over IPv6"),
+        Health::Fine => ("verdict ready", "6", "", "all fine over IPv6"),
+        Health::Unknown => ("verdict unjudged", "?", "", "not checked yet"),
     };
     view! {
         <span class=class title=word>
-            <span aria-hidden="true">{mark}</span>
+            <span aria-hidden="true">{mark}{(!small.is_empty()).then(|| view! { <sub>{small}</sub> })}</span>
             <span class="sr-only">{word}</span>
         </span>
     }

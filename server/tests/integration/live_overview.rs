@@ -177,6 +177,29 @@ async fn the_overview_lists_problems_first_worst_first_then_open_alerts_and_badg
         problems.contains("failing over IPv6"),
         "badge words: {problems}"
     );
+    // IPvFoo's language: IPv4 only is a red 4 (never a 6), neither family a ✗.
+    let badge_of = |host: i64| {
+        let row = problems
+            .split("<li")
+            .find(|li| li.contains(&format!(r#"href="/hosts/{host}""#)))
+            .unwrap();
+        row.split(r#"class="verdict "#)
+            .nth(1)
+            .map(|b| b.split("</span>").take(2).collect::<String>())
+            .unwrap_or_default()
+    };
+    let degraded_badge = badge_of(degraded);
+    assert!(
+        degraded_badge.starts_with(r#"degraded""#)
+            && degraded_badge.contains("works over IPv4 only")
+            && degraded_badge.contains(r#"<span aria-hidden="true">4"#),
+        "{degraded_badge}"
+    );
+    let down_badge = badge_of(down);
+    assert!(
+        down_badge.starts_with("failing") && down_badge.contains(r#"<span aria-hidden="true">✗"#),
+        "{down_badge}"
+    );
     assert!(page.contains("✗ 2 check(s) failing over IPv6."), "{page}");
 
     // The open incidents link to their pages.
@@ -190,7 +213,7 @@ async fn the_overview_lists_problems_first_worst_first_then_open_alerts_and_badg
     assert!(alerts.contains(r#"href="/alerts/"#), "{alerts}");
     assert!(alerts.contains("zzz-down"), "{alerts}");
 
-    // The hosts tile counts by state and carries the red 4 with its words.
+    // The hosts tile counts by state and carries the worst one's mark with its words.
     let tiles = page
         .split(r#"class="tiles""#)
         .nth(1)
@@ -205,7 +228,7 @@ async fn the_overview_lists_problems_first_worst_first_then_open_alerts_and_badg
         "{hosts_tile}"
     );
     assert!(
-        hosts_tile.contains(r#"class="verdict broken""#),
+        hosts_tile.contains(r#"class="verdict failing""#),
         "{hosts_tile}"
     );
 }
