@@ -23,9 +23,32 @@ pub struct SelfTest {
     pub icmp_socket: bool,
     /// The configured nameserver sent a response (any response code).
     pub resolver_answers: bool,
-    /// One readable sentence per problem found.
-    pub problems: Vec<String>,
+    /// Each problem found, with what it means and what to do.
+    pub problems: Vec<Problem>,
 }
+
+/// One thing wrong with this machine's own IPv6.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// What was found, e.g. "no global IPv6 address: only ::1 (loopback)".
+    pub found: String,
+    /// What it means for the results, and what to do about it.
+    pub advice: String,
+}
+
+impl Problem {
+    fn new(found: impl Into<String>, advice: impl Into<String>) -> Self {
+        Self {
+            found: found.into(),
+            advice: advice.into(),
+        }
+    }
+}
+
+/// What the results lose without a global address, and the usual ways to get one.
+const NO_GLOBAL_ADVICE: &str = "IPv6 checks of anything beyond this machine's own links fail \
+    because of the monitor, not the targets. Give it a global address: SLAAC or DHCPv6 from \
+    the router, or an address from the tunnel's routed prefix.";
 
 /// Check this machine (the calling thread's network namespace). Reads `/proc/net/if_inet6`
 /// and `/proc/net/ipv6_route` and asks the configured resolver one query; sends nothing else.
@@ -37,20 +60,21 @@ pub async fn run(prober: &Prober) -> SelfTest {
         Ok(text) => {
             let found = global_addresses(text);
             if found.is_empty() {
-                if has_ula(text) {
-                    problems.push(
-                        "only unique-local (fc00::/7) IPv6 addresses: no global IPv6 address"
-                            .into(),
-                    );
+                let others = describe_addresses(text);
+                let found = if others.is_empty() {
+                    "no IPv6 address at all (not even ::1)".to_string()
                 } else {
-                    problems.push("no global IPv6 address on any interface".into());
-                }
+                    format!("no global IPv6 address: only {}", others.join(", "))
+                };
+                problems.push(Problem::new(found, NO_GLOBAL_ADVICE));
             }
             !found.is_empty()
         }
         Err(e) => {
-            problems.push(format!(
-                "cannot read /proc/net/if_inet6 (IPv6 disabled?): {e}"
+            problems.push(Problem::new(
+                format!("cannot read /proc/net/if_inet6: {e}"),
+                "IPv6 looks disabled on this machine (net.ipv6.conf.all.disable_ipv6): every \
+                 IPv6 result fails because of the monitor. Enable IPv6 and restart v6watch.",
             ));
             false
         }
@@ -59,19 +83,32 @@ pub async fn run(prober: &Prober) -> SelfTest {
         Ok(text) => {
             let found = has_default_route(text);
             if !found {
-                problems.push("no IPv6 default route".into());
+                problems.push(Problem::new(
+                    "no IPv6 default route",
+                    "Only IPv6 destinations on this machine's own links are reachable; others \
+                     fail with no_route. Check the router's advertisements (accept_ra) or add \
+                     a default route through the tunnel.",
+                ));
             }
             found
         }
         Err(e) => {
-            problems.push(format!("cannot read /proc/net/ipv6_route: {e}"));
+            problems.push(Problem::new(
+                format!("cannot read /proc/net/ipv6_route: {e}"),
+                "The routes cannot be checked: IPv6 may be disabled on this machine.",
+            ));
             false
         }
     };
     let icmp_socket = match &prober.icmp.v6 {
         Ok(_) => true,
         Err(why) => {
-            problems.push(why.clone());
+            problems.push(Problem::new(
+                why.clone(),
+                "ICMPv6 echo checks cannot run, so every echo result is unknown. Run v6watch \
+                 with CAP_NET_RAW (the systemd unit in contrib/ grants it) or allow \
+                 unprivileged ICMP (net.ipv4.ping_group_range).",
+            ));
             false
         }
     };
@@ -81,7 +118,11 @@ pub async fn run(prober: &Prober) -> SelfTest {
         Ok(_) => true,
         Err(DnsFailure { answered: true, .. }) => true,
         Err(failure) => {
-            problems.push(format!("the resolver does not answer: {}", failure.detail));
+            problems.push(Problem::new(
+                format!("the resolver does not answer: {}", failure.detail),
+                "Names cannot be resolved, so checks by name fail with DNS reasons that are \
+                 the monitor's. Point v6watch at a working resolver on the Settings page.",
+            ));
             false
         }
     };
@@ -140,11 +181,41 @@ pub(crate) fn global_addresses(if_inet6: &str) -> Vec<Ipv6Addr> {
         .collect()
 }
 
-fn has_ula(if_inet6: &str) -> bool {
-    if_inet6
-        .lines()
-        .filter_map(|line| line.split_whitespace().next().and_then(parse_hex_v6))
-        .any(|address| is_ula(&address))
+/// Each address of `/proc/net/if_inet6` with what kind it is: `::1 (loopback)`,
+/// `fe80::1 (link-local)`, `fd00::5 (unique-local)`, `2001:db8::5 (tentative)`.
+pub(crate) fn describe_addresses(if_inet6: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in if_inet6.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [address, _ifindex, _prefixlen, scope, flags, ..] = fields.as_slice() else {
+            continue;
+        };
+        let scope = u32::from_str_radix(scope, 16).unwrap_or(u32::MAX);
+        let Some(address) = parse_hex_v6(address) else {
+            continue;
+        };
+        let flags = u32::from_str_radix(flags, 16).unwrap_or_default();
+        let kind = if address.is_loopback() {
+            "loopback"
+        } else if address.is_unicast_link_local() {
+            "link-local"
+        } else if is_ula(&address) {
+            "unique-local"
+        } else if flags & IFA_F_DADFAILED != 0 {
+            "duplicate address detection failed"
+        } else if flags & IFA_F_TENTATIVE != 0 {
+            "tentative"
+        } else if scope == SCOPE_GLOBAL {
+            "global"
+        } else {
+            "not global"
+        };
+        let text = format!("{address} ({kind})");
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    out
 }
 
 /// Whether `/proc/net/ipv6_route` holds a usable default route
@@ -196,8 +267,21 @@ garbage line
             global_addresses(text),
             vec!["2001:db8:1::6".parse::<Ipv6Addr>().unwrap()]
         );
-        assert!(has_ula(text));
         assert!(global_addresses("").is_empty());
+        // What the banner names instead: each kind for what it is (::1 is no unique-local).
+        assert_eq!(
+            describe_addresses(text),
+            [
+                "2001:db8:1::6 (global)",
+                "fe80::a8c1:abff:fe00:1 (link-local)",
+                "::1 (loopback)",
+                "fd00::1 (unique-local)",
+                "2001:db8:2::7 (tentative)",
+                "2001:db8:3::8 (duplicate address detection failed)",
+            ]
+        );
+        let only_loopback = "00000000000000000000000000000001 01 80 10 80       lo\n";
+        assert_eq!(describe_addresses(only_loopback), ["::1 (loopback)"]);
     }
 
     #[test]

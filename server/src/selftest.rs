@@ -2,7 +2,7 @@
 //! kept where the pages read it.
 
 use crate::scheduler::live_prober::LiveProber;
-use app::queries::status::{SelfTestStatus, StatusBoard};
+use app::queries::status::{SelfTestProblem, SelfTestStatus, StatusBoard};
 use probes::Prober;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -19,7 +19,14 @@ pub async fn step(prober: &Prober, board: &StatusBoard) -> SelfTestStatus {
         default_route_v6: found.default_route_v6,
         icmp_socket: found.icmp_socket,
         resolver_answers: found.resolver_answers,
-        problems: found.problems,
+        problems: found
+            .problems
+            .into_iter()
+            .map(|p| SelfTestProblem {
+                found: p.found,
+                advice: p.advice,
+            })
+            .collect(),
     };
     if status.passed() {
         tracing::info!("self-test passed");

@@ -45,11 +45,24 @@ pub fn Layout() -> impl IntoView {
         </header>
         <Suspense>
             {move || Suspend::new(async move {
-                self_test.await.ok().flatten().filter(|t| !t.passed()).map(|t| view! {
-                    <div class="notice error selftest" role="alert">
-                        "Self-test failed at " {t.at.clone()} ": results cannot be trusted: "
-                        {t.problems.join("; ")}
-                    </div>
+                self_test.await.ok().flatten().map(|banner| {
+                    let t = banner.status;
+                    view! {
+                        // Unfolded the first time; folded on later pages (one line, not a red
+                        // block on every page). The results it puts in doubt say so themselves.
+                        <details class="notice error selftest" id="self-test" open=!banner.seen>
+                            <summary>
+                                "This machine's own IPv6 is not working: IPv6 failures marked "
+                                <span class="suspect-mark">"⚠"</span>" may be the monitor's, not the targets'."
+                            </summary>
+                            <ul>
+                                {t.problems.into_iter().map(|p| view! {
+                                    <li><strong>{p.found}</strong>". " {p.advice}</li>
+                                }).collect_view()}
+                            </ul>
+                            <p class="hint">"Self-test of " {t.at} "; it runs again every 10 minutes and at start."</p>
+                        </details>
+                    }
                 })
             })}
         </Suspense>

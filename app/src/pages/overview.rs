@@ -32,6 +32,16 @@ pub fn HealthBadge(health: Health) -> impl IntoView {
     }
 }
 
+/// On a result the failed self-test puts in doubt.
+pub fn suspect_mark() -> impl IntoView {
+    view! {
+        " " <span class="suspect" title="this machine's own IPv6 failed its self-test: see the banner">
+            <span class="suspect-mark" aria-hidden="true">"⚠"</span>
+            " may be this machine's IPv6"
+        </span>
+    }
+}
+
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let live = use_live();
@@ -58,6 +68,7 @@ fn overview(o: Overview) -> impl IntoView {
             {if o.problems.is_empty() {
                 view! { <p class="empty" id="problems">"Nothing is failing."</p> }.into_any()
             } else {
+                let suspect = o.monitor_suspect;
                 view! {
                     <ul class="problems" id="problems">
                         {o.problems.into_iter().map(|p| view! {
@@ -67,6 +78,7 @@ fn overview(o: Overview) -> impl IntoView {
                                 " " <a href=p.href>{p.name}</a>
                                 ": " {p.what}
                                 {(!p.reason.is_empty()).then(|| view! { " " <code class="reason">{p.reason}</code> })}
+                                {suspect.then(suspect_mark)}
                             </li>
                         }).collect_view()}
                     </ul>

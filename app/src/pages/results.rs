@@ -31,15 +31,15 @@ fn verdict(ok: bool) -> impl IntoView {
     }
 }
 
-/// The newest result of one family.
-fn latest(label: &'static str, result: Option<StoredResult>) -> impl IntoView {
+/// The newest result of one family; a failure the failed self-test puts in doubt says so.
+fn latest(label: &'static str, result: Option<StoredResult>, suspect: bool) -> impl IntoView {
     match result {
         None => view! { <tr><th scope="row">{label}</th><td colspan="5">"no result yet"</td></tr> }
             .into_any(),
         Some(r) => view! {
             <tr>
                 <th scope="row">{label}</th>
-                <td>{verdict(r.ok)}</td>
+                <td>{verdict(r.ok)}{(suspect && !r.ok).then(super::overview::suspect_mark)}</td>
                 <td><code>{r.reason.clone()}</code></td>
                 <td>{ms(r.latency_ms)}</td>
                 <td><code>{r.address.clone().unwrap_or_else(|| "—".into())}</code></td>
@@ -128,8 +128,8 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
                 <thead><tr><th scope="col">"Family"</th><th scope="col">"State"</th><th scope="col">"Reason"</th>
                     <th scope="col">"Latency"</th><th scope="col">"Address used"</th><th scope="col">"When (UTC)"</th></tr></thead>
                 <tbody>
-                    {latest("IPv6", check.latest_v6.clone())}
-                    {v4_possible.then(|| latest("IPv4", check.latest_v4.clone()))}
+                    {latest("IPv6", check.latest_v6.clone(), check.monitor_suspect)}
+                    {v4_possible.then(|| latest("IPv4", check.latest_v4.clone(), false))}
                 </tbody>
             </table>
             {chart}

@@ -21,6 +21,8 @@ pub struct CheckPanel {
     /// Alert thresholds: failed runs in a row before an incident, passes before it resolves.
     pub fail_after: i64,
     pub recover_after: i64,
+    /// The self-test failed: a failed IPv6 result may be this machine's, not the target's.
+    pub monitor_suspect: bool,
 }
 
 /// Alert thresholds of a check without its own (the alert stage's defaults).
@@ -74,6 +76,7 @@ pub async fn load_checks(
             history,
             fail_after,
             recover_after,
+            monitor_suspect: super::status::monitor_suspect(),
         });
     }
     Ok(panels)

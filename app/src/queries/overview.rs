@@ -84,6 +84,8 @@ pub struct Overview {
     pub services_by_verdict: Vec<ServiceBadge>,
     pub readiness: Readiness,
     pub trend: Trend,
+    /// The self-test failed: this machine's own IPv6 may explain the problems.
+    pub monitor_suspect: bool,
 }
 
 /// Problems from failing checks and from services that are not ready, worst first, then by
@@ -302,6 +304,7 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
         services_by_verdict,
         readiness,
         trend,
+        monitor_suspect: super::status::monitor_suspect(),
     })
 }
 

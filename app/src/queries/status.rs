@@ -13,8 +13,24 @@ pub struct SelfTestStatus {
     pub default_route_v6: bool,
     pub icmp_socket: bool,
     pub resolver_answers: bool,
-    /// One readable sentence per problem; empty when all is well.
-    pub problems: Vec<String>,
+    /// What is wrong, with what it means and what to do; empty when all is well.
+    pub problems: Vec<SelfTestProblem>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SelfTestProblem {
+    /// What was found: "no global IPv6 address: only ::1 (loopback)".
+    pub found: String,
+    /// What it means for the results and what to do.
+    pub advice: String,
+}
+
+/// The banner's content: the self-test, and whether this session has read it already (then
+/// it stays folded).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SelfTestBanner {
+    pub status: SelfTestStatus,
+    pub seen: bool,
 }
 
 impl SelfTestStatus {
@@ -41,10 +57,40 @@ impl StatusBoard {
     }
 }
 
-/// The newest self-test, or `None` while none has run (or no scheduler runs).
+/// Session key of the self-test (its `at`) this session was shown unfolded.
+#[cfg(feature = "ssr")]
+const SEEN_KEY: &str = "self_test_seen";
+
+/// The newest self-test when it failed, or `None` (passed, none run yet, no scheduler). The
+/// first view of a failed test in a session unfolds it; later views keep it folded.
 #[server]
-pub async fn load_self_test() -> Result<Option<SelfTestStatus>, ServerFnError> {
-    Ok(use_context::<StatusBoard>().and_then(|board| board.get()))
+pub async fn load_self_test() -> Result<Option<SelfTestBanner>, ServerFnError> {
+    let Some(status) = use_context::<StatusBoard>()
+        .and_then(|board| board.get())
+        .filter(|s| !s.passed())
+    else {
+        return Ok(None);
+    };
+    let session: tower_sessions::Session = leptos_axum::extract().await?;
+    let seen = session
+        .get::<String>(SEEN_KEY)
+        .await
+        .ok()
+        .flatten()
+        .as_deref()
+        == Some(status.at.as_str());
+    if !seen {
+        let _ = session.insert(SEEN_KEY, status.at.clone()).await;
+    }
+    Ok(Some(SelfTestBanner { status, seen }))
+}
+
+/// Whether the newest self-test failed, so this machine's own IPv6 may explain failures.
+#[cfg(feature = "ssr")]
+pub fn monitor_suspect() -> bool {
+    use_context::<StatusBoard>()
+        .and_then(|board| board.get())
+        .is_some_and(|s| !s.passed())
 }
 
 /// A sentence saying the database cannot be written (so signing in cannot work), or `None`

@@ -391,3 +391,63 @@ async fn the_readiness_figure_comes_with_its_value_a_day_and_a_week_ago() {
         "{trend}"
     );
 }
+
+#[tokio::test]
+async fn a_failed_self_test_is_explained_once_then_folded_and_marks_the_results_it_doubts() {
+    let wiring = Wiring::default();
+    wiring.board.set(app::queries::status::SelfTestStatus {
+        at: "2026-12-01T10:00:00Z".into(),
+        problems: vec![app::queries::status::SelfTestProblem {
+            found: "no global IPv6 address: only ::1 (loopback)".into(),
+            advice: "Give it a global address.".into(),
+        }],
+        ..Default::default()
+    });
+    let app = serve(wiring).await;
+    app.set_up().await;
+    let (host, check) = app.host_with_address("nas", "2001:db8:9::1").await;
+    store::results::insert_batch(&app.pool, &results(check, "2001:db8:9::1", "x", None))
+        .await
+        .unwrap();
+
+    let banner = |page: &str| {
+        page.split(r#"id="self-test""#)
+            .nth(1)
+            .map(|b| b.split("</details>").next().unwrap().to_string())
+    };
+    let first = app.page("/").await;
+    let opened = banner(&first).expect("a failed self-test has a banner");
+    assert!(
+        opened.starts_with(" open") || opened.contains(" open>"),
+        "unfolded first: {opened}"
+    );
+    assert!(opened.contains("::1 (loopback)"), "{opened}");
+    assert!(!opened.contains("unique-local"), "{opened}");
+    assert!(
+        opened.contains("Give it a global address."),
+        "what to do: {opened}"
+    );
+    // The problem it may explain is marked, not every page painted red.
+    let problems = first.split(r#"id="problems""#).nth(1).unwrap();
+    let row = problems.split("</li>").next().unwrap();
+    assert!(
+        row.contains("may be this machine&#x27;s IPv6")
+            || row.contains("may be this machine's IPv6"),
+        "{row}"
+    );
+
+    let later = app.page(&format!("/hosts/{host}")).await;
+    let folded = banner(&later).expect("still there, folded");
+    assert!(!folded.contains(" open"), "folded once read: {folded}");
+    let ipv6_row = later
+        .split(r#"<th scope="row">IPv6</th>"#)
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        ipv6_row.contains("FAILED") && ipv6_row.contains("may be this machine"),
+        "{ipv6_row}"
+    );
+}
