@@ -91,12 +91,36 @@ test('a host with a bad address is not saved; fixing it saves it', async ({ page
   await page.getByLabel('Addresses').fill('2001:db8::211:22ff:fe33:4455\nfd00::1\n192.0.2.1');
   await page.getByRole('button', { name: 'Save host' }).click();
   await expect(page.getByRole('heading', { name: 'router' })).toBeVisible();
+  // Saving says so, once.
+  await expect(page.getByRole('status')).toHaveText('Host saved.');
   await expect(page.getByText('router.lab.test')).toBeVisible();
   await expect(page.getByText('EUI-64 00:11:22:33:44:55')).toBeVisible();
   await expect(page.getByText('ULA')).toBeVisible();
 
   await page.goto('/hosts');
   await expect(page.locator('#hosts').getByRole('link', { name: 'router' })).toBeVisible();
+  await expect(page.getByText('Host saved.')).toHaveCount(0);
+});
+
+test('the service form shows the port for TCP and the expected status for HTTP(S) only', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/services/new');
+  const port = page.getByLabel('Port (TCP)');
+  const status = page.getByLabel('Expected HTTP status');
+  await page.getByLabel('Kind').selectOption('http');
+  await expect(status).toBeVisible();
+  await expect(port).toBeHidden();
+  await page.getByLabel('Kind').selectOption('tcp');
+  await expect(port).toBeVisible();
+  await expect(status).toBeHidden();
+  await page.getByLabel('Kind').selectOption('dns');
+  await expect(port).toBeHidden();
+  await expect(status).toBeHidden();
+  // A mistyped URL start is explained, not called a relative URL.
+  await page.getByLabel('Kind').selectOption('http');
+  await page.getByLabel('Target').fill('http//cloud.lab.test/');
+  await page.getByRole('button', { name: 'Save service' }).click();
+  await expect(page.locator('#target-error')).toContainText('write http:// (colon, two slashes), as in http://cloud.lab.test/');
 });
 
 test('edit the host', async ({ page }) => {

@@ -92,3 +92,39 @@ test('the hosts list filters by prefix and text, explains a bad prefix, and sort
   await expect(page.locator('#hosts').getByRole('link', { name: first })).toBeVisible();
   await expect(page.locator('#hosts').getByRole('link', { name: second })).toBeVisible();
 });
+
+test('the alerts page shows a new incident without a reload', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const web = await listen();
+  await signIn(page);
+  const service = `alert-live-${Date.now()}`;
+  const other = await context.newPage();
+  const servicePage = await addWebService(other, `alert-host-${Date.now()}`, service, `http://[::1]:${web.port}/`);
+  const check = other.locator('section.check').first();
+  await expect(async () => {
+    await other.goto(servicePage);
+    await expect(check.locator('tbody tr').first()).toContainText('OK', { timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+  // One failed run opens the incident.
+  await check.locator('input[name="fail_after"]').fill('1');
+  await check.getByRole('button', { name: 'Save thresholds' }).click();
+  await expect(other.getByRole('status')).toHaveText('Thresholds saved.');
+
+  await page.goto('/alerts');
+  await hydrated(page);
+  await page.evaluate(() => { (window as any).__same_document = true; });
+  const incident = page.locator('.incident.open').filter({ hasText: `${service}: down` });
+  await expect(incident).toHaveCount(0);
+
+  await close(web.server);
+  const ran = other.waitForResponse(
+    (r) => /\/actions\/checks\/\d+\/run$/.test(r.url()) && r.request().method() === 'POST',
+  );
+  await other.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
+  expect((await ran).status()).toBe(303);
+  await other.close();
+
+  await expect(incident).toHaveCount(1, { timeout: 60_000 });
+  expect(await page.evaluate(() => (window as any).__same_document)).toBe(true);
+  await page.screenshot({ path: '../docs/screenshot-alerts-live.png', fullPage: true });
+});

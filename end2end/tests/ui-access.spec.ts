@@ -64,6 +64,7 @@ for (const scheme of ['light', 'dark'] as const) {
 }
 
 test('on a phone the pages fit the screen and the navigation is reachable', async ({ page }) => {
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 375, height: 740 });
   await signIn(page);
   for (const path of pages) {
@@ -76,6 +77,24 @@ test('on a phone the pages fit the screen and the navigation is reachable', asyn
   await page.goto('/');
   await page.getByRole('navigation').getByRole('link', { name: 'Hosts' }).click();
   await expect(page.getByRole('heading', { name: 'Hosts', level: 1 })).toBeVisible();
+
+  // A stacked table keeps its column labels: each cell says which column it is.
+  await page.goto('/hosts/new');
+  const host = `phone-${Date.now()}`;
+  await page.getByLabel('Name', { exact: true }).fill(host);
+  await page.getByLabel('Addresses').fill('::1');
+  await page.getByRole('button', { name: 'Save host' }).click();
+  await expect(page.getByRole('heading', { name: host })).toBeVisible();
+  const hostPage = page.url();
+  const state = page.locator('table.results td[data-label="State"]').first();
+  await expect(async () => {
+    await page.goto(hostPage);
+    await expect(state).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 45_000 });
+  const label = await state.evaluate((td) => getComputedStyle(td, '::before').content);
+  expect(label).toBe('"State: "');
+  await expect(page.locator('table.results thead').first()).toBeHidden();
+  await page.screenshot({ path: '../docs/screenshot-phone-host.png', fullPage: true });
 });
 
 test('the keyboard reaches the content first and a form can be filled without a mouse', async ({ page }) => {

@@ -62,14 +62,14 @@ fn row(i: IncidentRow) -> impl IntoView {
         (open && i.acknowledged_at.is_none()).then(|| acknowledge_form(i.id, "/alerts".into()));
     view! {
         <tr class=class>
-            <td>{state(&i)}</td>
-            <td><a href=format!("/alerts/{}", i.id)>{i.title.clone()}</a>
+            <td data-label="State">{state(&i)}</td>
+            <td data-label="What"><a href=format!("/alerts/{}", i.id)>{i.title.clone()}</a>
                 {i.folded_into.map(|f| view! { " " <small>"(folded into " <a href=format!("/alerts/{f}")>{format!("#{f}")}</a> ")"</small> })}</td>
-            <td><a href=i.subject_path()>{format!("{} {}", i.subject_kind, i.subject_name)}</a></td>
-            <td><code>{i.before.clone()}</code> " → " <code>{i.after.clone()}</code></td>
-            <td><time datetime=iso(i.opened_at)>{when(i.opened_at)}</time></td>
-            <td>{i.resolved_at.map(|r| view! { <time datetime=iso(r)>{when(r)}</time> })}</td>
-            <td>{i.acknowledged_by.clone().map(|by| format!("by {by}"))}{ack}</td>
+            <td data-label="Subject"><a href=i.subject_path()>{format!("{} {}", i.subject_kind, i.subject_name)}</a></td>
+            <td data-label="Before → after"><code>{i.before.clone()}</code> " → " <code>{i.after.clone()}</code></td>
+            <td data-label="Opened"><time datetime=iso(i.opened_at)>{when(i.opened_at)}</time></td>
+            <td data-label="Resolved">{i.resolved_at.map(|r| view! { <time datetime=iso(r)>{when(r)}</time> })}</td>
+            <td data-label="Acknowledged">{i.acknowledged_by.clone().map(|by| format!("by {by}"))}{ack}</td>
         </tr>
     }
 }

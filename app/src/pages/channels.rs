@@ -48,11 +48,11 @@ pub fn ChannelsPage() -> impl IntoView {
                             let status = status_label(c.last_status.as_deref());
                             view! {
                                 <tr>
-                                    <td><a href=format!("/channels/{}", c.id)>{c.name}</a></td>
-                                    <td>{kind}</td>
-                                    <td><code>{target}</code></td>
-                                    <td>{if c.enabled { "yes" } else { "no" }}</td>
-                                    <td class=format!("delivery-{status}")>{status}</td>
+                                    <td data-label="Name"><a href=format!("/channels/{}", c.id)>{c.name}</a></td>
+                                    <td data-label="Kind">{kind}</td>
+                                    <td data-label="Target"><code>{target}</code></td>
+                                    <td data-label="Enabled">{if c.enabled { "yes" } else { "no" }}</td>
+                                    <td data-label="Last delivery" class=format!("delivery-{status}")>{status}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -133,12 +133,12 @@ pub fn ChannelPage() -> impl IntoView {
                                     };
                                     view! {
                                         <tr class=format!("delivery-{}", e.status)>
-                                            <td>{format_ms(e.updated_at)}</td>
-                                            <td>{e.title} " (" {e.alert_kind} ")"</td>
-                                            <td>{e.attempts}</td>
-                                            <td>{status}</td>
-                                            <td>{e.response_code.map(|c| c.to_string()).unwrap_or_default()}</td>
-                                            <td>{e.last_error.unwrap_or_default()}</td>
+                                            <td data-label="Time">{format_ms(e.updated_at)}</td>
+                                            <td data-label="Alert">{e.title} " (" {e.alert_kind} ")"</td>
+                                            <td data-label="Attempts">{e.attempts}</td>
+                                            <td data-label="Status">{status}</td>
+                                            <td data-label="Answer">{e.response_code.map(|c| c.to_string()).unwrap_or_default()}</td>
+                                            <td data-label="Error">{e.last_error.unwrap_or_default()}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

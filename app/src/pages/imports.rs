@@ -12,15 +12,15 @@ fn preview_row(row: PreviewRow) -> impl IntoView {
     let label = format!("{} {}", row.entity, row.key);
     view! {
         <tr class=format!("plan-{}", row.action)>
-            <td>
+            <td data-label="Apply">
                 {changing.then(|| view! {
                     <input type="checkbox" name="row" value=row.id.clone() checked=true aria-label=label.clone()/>
                 })}
             </td>
-            <td>{row.action.clone()}</td>
-            <td>{row.entity.clone()}</td>
-            <td>{row.key.clone()} {row.matched_by.map(|by| view! { <small>" (matched by " {by} ")"</small> })}</td>
-            <td>
+            <td data-label="Action">{row.action.clone()}</td>
+            <td data-label="Kind">{row.entity.clone()}</td>
+            <td data-label="Record">{row.key.clone()} {row.matched_by.map(|by| view! { <small>" (matched by " {by} ")"</small> })}</td>
+            <td data-label="Changes">
                 <ul class="changes">
                     {row.changes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
                 </ul>

@@ -135,9 +135,9 @@ fn overview(o: Overview) -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td><VerdictBadge verdict=b.verdict.clone()/></td>
-                                    <td><a href=format!("/services/{}", b.service_id)>{b.name.clone()}</a></td>
-                                    <td>{why}</td>
+                                    <td data-label="IPv6-only"><VerdictBadge verdict=b.verdict.clone()/></td>
+                                    <td data-label="Service"><a href=format!("/services/{}", b.service_id)>{b.name.clone()}</a></td>
+                                    <td data-label="Why">{why}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -158,12 +158,12 @@ fn overview(o: Overview) -> impl IntoView {
                                 let link = c.link();
                                 view! {
                                     <tr>
-                                        <td><time datetime=c.at.clone()>{c.at.replace('T', " ").replace('Z', "")}</time></td>
-                                        <td>{c.entity.clone()} " " {match link {
+                                        <td data-label="When (UTC)"><time datetime=c.at.clone()>{c.at.replace('T', " ").replace('Z', "")}</time></td>
+                                        <td data-label="What">{c.entity.clone()} " " {match link {
                                             Some(href) => view! { <a href=href>{c.summary.clone()}</a> }.into_any(),
                                             None => view! { <span>{c.summary.clone()}</span> }.into_any(),
                                         }}</td>
-                                        <td>{c.action.clone()} {(!c.source.is_empty()).then(|| view! { <small class="change-source">{format!(" by {}", c.source)}</small> })}</td>
+                                        <td data-label="Change">{c.action.clone()} {(!c.source.is_empty()).then(|| view! { <small class="change-source">{format!(" by {}", c.source)}</small> })}</td>
                                     </tr>
                                 }
                             }).collect_view()}

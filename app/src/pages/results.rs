@@ -39,11 +39,11 @@ fn latest(label: &'static str, result: Option<StoredResult>, suspect: bool) -> i
         Some(r) => view! {
             <tr>
                 <th scope="row">{label}</th>
-                <td>{verdict(r.ok)}{(suspect && !r.ok).then(super::overview::suspect_mark)}</td>
-                <td><code>{r.reason.clone()}</code></td>
-                <td>{ms(r.latency_ms)}</td>
-                <td><code>{r.address.clone().unwrap_or_else(|| "—".into())}</code></td>
-                <td><time datetime=iso(r.at)>{when(r.at)}</time></td>
+                <td data-label="State">{verdict(r.ok)}{(suspect && !r.ok).then(super::overview::suspect_mark)}</td>
+                <td data-label="Reason"><code>{r.reason.clone()}</code></td>
+                <td data-label="Latency">{ms(r.latency_ms)}</td>
+                <td data-label="Address used"><code>{r.address.clone().unwrap_or_else(|| "—".into())}</code></td>
+                <td data-label="When (UTC)"><time datetime=iso(r.at)>{when(r.at)}</time></td>
             </tr>
         }
         .into_any(),

@@ -55,10 +55,10 @@ pub fn TokensPage() -> impl IntoView {
                         <tbody>
                             {tokens.into_iter().map(|t| view! {
                                 <tr>
-                                    <td>{t.name}</td>
-                                    <td>{t.scope}</td>
-                                    <td>{format_ms(t.created_at)} " by " {t.created_by}</td>
-                                    <td>{t.last_used_at.map_or("never".to_string(), format_ms)}</td>
+                                    <td data-label="Name">{t.name}</td>
+                                    <td data-label="Scope">{t.scope}</td>
+                                    <td data-label="Created">{format_ms(t.created_at)} " by " {t.created_by}</td>
+                                    <td data-label="Last used">{t.last_used_at.map_or("never".to_string(), format_ms)}</td>
                                     <td><a class="small danger" href=format!("/tokens/{}/revoke", t.id)>"revoke"</a></td>
                                 </tr>
                             }).collect_view()}

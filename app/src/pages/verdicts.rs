@@ -105,13 +105,13 @@ fn dependency_row(d: DependencyRow) -> impl IntoView {
     view! {
         <tr class=class>
             <th scope="row"><code>{d.host}</code></th>
-            <td><DependencyBadge verdict=d.verdict/></td>
-            <td>{reason_cell(d.reason)}
+            <td data-label="Verdict"><DependencyBadge verdict=d.verdict/></td>
+            <td data-label="Reason">{reason_cell(d.reason)}
                 {(!d.detail.is_empty()).then(|| view! { <div class="detail">{d.detail}</div> })}</td>
-            <td>{address_list(d.v6)}</td>
-            <td>{address_list(d.v4)}</td>
-            <td>{d.kinds.join(", ")}</td>
-            <td>
+            <td data-label="IPv6">{address_list(d.v6)}</td>
+            <td data-label="IPv4">{address_list(d.v4)}</td>
+            <td data-label="Used for">{d.kinds.join(", ")}</td>
+            <td data-label="Pulled in by">
                 <ul class="urls">
                     {d.urls.into_iter().map(|u| view! { <li><code>{u}</code></li> }).collect_view()}
                 </ul>
@@ -179,13 +179,13 @@ fn history_view(history: Vec<HistoryRow>) -> impl IntoView {
             <tbody>
                 {history.into_iter().map(|h| view! {
                     <tr>
-                        <td><time datetime=iso(h.at)>{when(h.at)}</time></td>
-                        <td class="transition">
+                        <td data-label="When (UTC)"><time datetime=iso(h.at)>{when(h.at)}</time></td>
+                        <td data-label="Verdict" class="transition">
                             {h.before.clone().map(|b| view! { <VerdictBadge verdict=Some(b)/> " → " })}
                             <VerdictBadge verdict=Some(h.after.clone())/>
                             " " {match h.before { Some(b) => format!("{b} → {}", h.after), None => h.after }}
                         </td>
-                        <td><ul class="changes">{h.changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul></td>
+                        <td data-label="What changed"><ul class="changes">{h.changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul></td>
                     </tr>
                 }).collect_view()}
             </tbody>
