@@ -6,8 +6,11 @@ use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
 };
 use super::hosts::AddressList;
+use super::live::use_live;
 use super::loaded::{id_param, loaded};
+use super::status_cell::StatusCell;
 use crate::queries::inventory::{list_containers, load_choices, load_container};
+use crate::queries::subject_status::{StatusMap, SubjectStatus, by_status, list_statuses};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
@@ -20,11 +23,25 @@ fn container_check(values: &FormValues) -> FieldErrors {
 }
 
 /// Sortable columns of the containers list, default first.
-const CONTAINER_SORTS: &[&str] = &["name", "runtime", "host", "network", "address"];
+const CONTAINER_SORTS: &[&str] = &["name", "status", "runtime", "host", "network", "address"];
+
+/// A listed container with its status (`None`: no checks).
+type ContainerRow = (Container, Option<SubjectStatus>);
 
 /// The containers the query asks for, in its order.
-fn listed_containers(mut containers: Vec<Container>, q: &ListQuery) -> Vec<Container> {
-    containers.retain(|c| {
+fn listed_containers(
+    containers: Vec<Container>,
+    statuses: &StatusMap,
+    q: &ListQuery,
+) -> Vec<ContainerRow> {
+    let mut containers: Vec<ContainerRow> = containers
+        .into_iter()
+        .map(|c| {
+            let status = statuses.get(&c.id).cloned();
+            (c, status)
+        })
+        .collect();
+    containers.retain(|(c, _)| {
         let addresses = c.addresses.iter().map(|a| a.address.as_str());
         q.text_matches(
             [c.name.as_str(), c.host_name.as_str()]
@@ -36,11 +53,16 @@ fn listed_containers(mut containers: Vec<Container>, q: &ListQuery) -> Vec<Conta
     q.sort(
         &mut containers,
         &[
-            ("name", |a, b| by_text(&a.name, &b.name)),
-            ("runtime", |a, b| by_text(&a.runtime, &b.runtime)),
-            ("host", |a, b| by_text(&a.host_name, &b.host_name)),
-            ("network", |a, b| by_text(&a.network_mode, &b.network_mode)),
-            ("address", |a, b| {
+            ("name", |(a, _), (b, _)| by_text(&a.name, &b.name)),
+            ("status", |(a, x), (b, y)| {
+                by_status(x, y).then(by_text(&a.name, &b.name))
+            }),
+            ("runtime", |(a, _), (b, _)| by_text(&a.runtime, &b.runtime)),
+            ("host", |(a, _), (b, _)| by_text(&a.host_name, &b.host_name)),
+            ("network", |(a, _), (b, _)| {
+                by_text(&a.network_mode, &b.network_mode)
+            }),
+            ("address", |(a, _), (b, _)| {
                 by_address(
                     a.addresses.first().map(|x| x.address.as_str()),
                     b.addresses.first().map(|x| x.address.as_str()),
@@ -54,29 +76,35 @@ fn listed_containers(mut containers: Vec<Container>, q: &ListQuery) -> Vec<Conta
 #[component]
 pub fn ContainersPage() -> impl IntoView {
     let query = use_list_query();
+    // The rows follow live updates; the filter form above them does not.
+    let live = use_live();
     let containers = Resource::new(
-        move || query.get(),
-        |q| async move {
+        move || (query.get(), live()),
+        |(q, _)| async move {
             let all = list_containers().await?;
+            let statuses = list_statuses("container".into()).await?;
             let total = all.len();
-            Ok::<_, ServerFnError>((listed_containers(all, &q), total, q))
+            Ok::<_, ServerFnError>((listed_containers(all, &statuses, &q), total, q))
         },
     );
     view! {
         <Title text="Containers"/>
         <div class="page-head"><h1>"Containers"</h1><a class="button primary" href="/containers/new">"Add container"</a></div>
+        {move || {
+            let runtimes = Choices { label: "Runtime", name: "kind", options: choice_options::<ContainerRuntime>() };
+            view! { <FilterForm query=query.get() path="/containers" search_hint="name, host or address" choices=vec![runtimes]/> }
+        }}
         {loaded(containers, |(containers, total, q)| if total == 0 {
             view! { <p class="empty">"No containers yet."</p> }.into_any()
         } else {
             let header = |label, key| view! { <SortHeader label key query=q.clone() keys=CONTAINER_SORTS/> };
-            let runtimes = Choices { label: "Runtime", name: "kind", options: choice_options::<ContainerRuntime>() };
             view! {
-                <FilterForm query=q.clone() path="/containers" search_hint="name, host or address" choices=vec![runtimes]/>
                 <Shown shown=containers.len() total what="containers" query=q.clone()/>
                 <div class="table-scroll">
                     <table class="list" id="containers">
                         <thead><tr>
                             {header("Name", "name")}
+                            {header("Status", "status")}
                             {header("Runtime", "runtime")}
                             {header("Host", "host")}
                             {header("Network", "network")}
@@ -84,9 +112,10 @@ pub fn ContainersPage() -> impl IntoView {
                             <th scope="col">"Ports"</th>
                         </tr></thead>
                         <tbody>
-                            {containers.into_iter().map(|c| view! {
+                            {containers.into_iter().map(|(c, status)| view! {
                                 <tr>
                                     <td><a href=format!("/containers/{}", c.id)>{c.name}</a></td>
+                                    <StatusCell status/>
                                     <td>{c.runtime}</td>
                                     <td><a href=format!("/hosts/{}", c.host_id)>{c.host_name}</a></td>
                                     <td>{c.network_mode}</td>

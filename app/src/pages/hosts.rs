@@ -3,8 +3,11 @@
 use super::charts::{RangePicker, range_param};
 use super::filters::{FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{ConfirmDelete, InventoryForm, TextArea, TextField, starting_values};
+use super::live::use_live;
 use super::loaded::{id_param, loaded};
+use super::status_cell::StatusCell;
 use crate::queries::inventory::{list_hosts, load_host};
+use crate::queries::subject_status::{StatusMap, SubjectStatus, by_status, list_statuses};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
@@ -32,11 +35,21 @@ pub fn AddressList(addresses: Vec<Address>) -> impl IntoView {
 }
 
 /// Sortable columns of the hosts list, default first.
-const HOST_SORTS: &[&str] = &["name", "dns", "address", "tags"];
+const HOST_SORTS: &[&str] = &["name", "status", "dns", "address", "tags"];
+
+/// A listed host with its status (`None`: no checks).
+type HostRow = (Host, Option<SubjectStatus>);
 
 /// The hosts the query asks for, in its order.
-fn listed_hosts(mut hosts: Vec<Host>, q: &ListQuery) -> Vec<Host> {
-    hosts.retain(|h| {
+fn listed_hosts(hosts: Vec<Host>, statuses: &StatusMap, q: &ListQuery) -> Vec<HostRow> {
+    let mut hosts: Vec<HostRow> = hosts
+        .into_iter()
+        .map(|h| {
+            let status = statuses.get(&h.id).cloned();
+            (h, status)
+        })
+        .collect();
+    hosts.retain(|(h, _)| {
         let addresses = h.addresses.iter().map(|a| a.address.as_str());
         q.text_matches(
             [h.name.as_str(), h.dns_name.as_deref().unwrap_or_default()]
@@ -48,20 +61,25 @@ fn listed_hosts(mut hosts: Vec<Host>, q: &ListQuery) -> Vec<Host> {
     q.sort(
         &mut hosts,
         &[
-            ("name", |a, b| by_text(&a.name, &b.name)),
-            ("dns", |a, b| {
+            ("name", |(a, _), (b, _)| by_text(&a.name, &b.name)),
+            ("status", |(a, x), (b, y)| {
+                by_status(x, y).then(by_text(&a.name, &b.name))
+            }),
+            ("dns", |(a, _), (b, _)| {
                 by_text(
                     a.dns_name.as_deref().unwrap_or_default(),
                     b.dns_name.as_deref().unwrap_or_default(),
                 )
             }),
-            ("address", |a, b| {
+            ("address", |(a, _), (b, _)| {
                 by_address(
                     a.addresses.first().map(|x| x.address.as_str()),
                     b.addresses.first().map(|x| x.address.as_str()),
                 )
             }),
-            ("tags", |a, b| by_text(&a.tags.join(","), &b.tags.join(","))),
+            ("tags", |(a, _), (b, _)| {
+                by_text(&a.tags.join(","), &b.tags.join(","))
+            }),
         ],
     );
     hosts
@@ -70,36 +88,42 @@ fn listed_hosts(mut hosts: Vec<Host>, q: &ListQuery) -> Vec<Host> {
 #[component]
 pub fn HostsPage() -> impl IntoView {
     let query = use_list_query();
+    // The rows follow live updates; the filter form above them does not, so what is typed
+    // into it stays.
+    let live = use_live();
     let hosts = Resource::new(
-        move || query.get(),
-        |q| async move {
+        move || (query.get(), live()),
+        |(q, _)| async move {
             let all = list_hosts().await?;
+            let statuses = list_statuses("host".into()).await?;
             let total = all.len();
-            Ok::<_, ServerFnError>((listed_hosts(all, &q), total, q))
+            Ok::<_, ServerFnError>((listed_hosts(all, &statuses, &q), total, q))
         },
     );
     view! {
         <Title text="Hosts"/>
         <div class="page-head"><h1>"Hosts"</h1><a class="button primary" href="/hosts/new">"Add host"</a></div>
+        {move || view! { <FilterForm query=query.get() path="/hosts" search_hint="name, DNS name or address" tag=true/> }}
         {loaded(hosts, |(hosts, total, q)| if total == 0 {
             view! { <p class="empty">"No hosts yet."</p> }.into_any()
         } else {
             let header = |label, key| view! { <SortHeader label key query=q.clone() keys=HOST_SORTS/> };
             view! {
-                <FilterForm query=q.clone() path="/hosts" search_hint="name, DNS name or address" tag=true/>
                 <Shown shown=hosts.len() total what="hosts" query=q.clone()/>
                 <div class="table-scroll">
                     <table class="list" id="hosts">
                         <thead><tr>
                             {header("Name", "name")}
+                            {header("Status", "status")}
                             {header("DNS name", "dns")}
                             {header("Addresses", "address")}
                             {header("Tags", "tags")}
                         </tr></thead>
                         <tbody>
-                            {hosts.into_iter().map(|h| view! {
+                            {hosts.into_iter().map(|(h, status)| view! {
                                 <tr>
                                     <td><a href=format!("/hosts/{}", h.id)>{h.name}</a></td>
+                                    <StatusCell status/>
                                     <td>{h.dns_name.unwrap_or_default()}</td>
                                     <td><AddressList addresses=h.addresses/></td>
                                     <td>{h.tags.join(", ")}</td>

@@ -17,6 +17,7 @@ mod plan;
 mod results;
 mod services;
 mod settings;
+mod status_cell;
 mod tokens;
 mod tunnels;
 mod verdicts;

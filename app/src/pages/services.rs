@@ -6,9 +6,12 @@ use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
 };
+use super::live::use_live;
 use super::loaded::{id_param, loaded};
+use super::status_cell::StatusCell;
 use super::verdicts::{VerdictBadge, VerdictPanel};
 use crate::queries::inventory::{get_service, list_services, load_choices};
+use crate::queries::subject_status::{StatusMap, SubjectStatus, by_status, list_statuses};
 use crate::queries::verdicts::{ServiceBadge, list_badges};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,13 +33,14 @@ fn owner_link(s: &model::inventory::Service) -> String {
 }
 
 /// Sortable columns of the services list, default first.
-const SERVICE_SORTS: &[&str] = &["name", "verdict", "kind", "target", "owner"];
+const SERVICE_SORTS: &[&str] = &["name", "verdict", "status", "kind", "target", "owner"];
 
-/// A service with its verdict, as the list shows it.
+/// A service with its verdict and its checks' status, as the list shows it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Row {
     service: Service,
     verdict: Option<String>,
+    status: Option<SubjectStatus>,
 }
 
 fn verdict_rank(verdict: Option<&str>) -> u8 {
@@ -49,10 +53,16 @@ fn verdict_rank(verdict: Option<&str>) -> u8 {
 }
 
 /// The services the query asks for, in its order.
-fn listed_services(services: Vec<Service>, badges: &[ServiceBadge], q: &ListQuery) -> Vec<Row> {
+fn listed_services(
+    services: Vec<Service>,
+    badges: &[ServiceBadge],
+    statuses: &StatusMap,
+    q: &ListQuery,
+) -> Vec<Row> {
     let mut rows: Vec<Row> = services
         .into_iter()
         .map(|service| Row {
+            status: statuses.get(&service.id).cloned(),
             verdict: badges
                 .iter()
                 .find(|b| b.service_id == service.id)
@@ -73,6 +83,9 @@ fn listed_services(services: Vec<Service>, badges: &[ServiceBadge], q: &ListQuer
             ("name", |a, b| by_text(&a.service.name, &b.service.name)),
             ("verdict", |a, b| {
                 verdict_rank(a.verdict.as_deref()).cmp(&verdict_rank(b.verdict.as_deref()))
+            }),
+            ("status", |a, b| {
+                by_status(&a.status, &b.status).then(by_text(&a.service.name, &b.service.name))
             }),
             ("kind", |a, b| by_text(&a.service.kind, &b.service.kind)),
             ("target", |a, b| {
@@ -101,38 +114,44 @@ fn verdict_choices() -> Vec<(String, String)> {
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     let query = use_list_query();
+    // The rows follow live updates; the filter form above them does not.
+    let live = use_live();
     let services = Resource::new(
-        move || query.get(),
-        |q| async move {
+        move || (query.get(), live()),
+        |(q, _)| async move {
             let all = list_services().await?;
             let badges = list_badges().await?;
+            let statuses = list_statuses("service".into()).await?;
             let total = all.len();
-            Ok::<_, ServerFnError>((listed_services(all, &badges, &q), total, q))
+            Ok::<_, ServerFnError>((listed_services(all, &badges, &statuses, &q), total, q))
         },
     );
     view! {
         <Title text="Services"/>
         <div class="page-head"><h1>"Services"</h1><a class="button primary" href="/services/new">"Add service"</a></div>
+        {move || {
+            let kinds = Choices { label: "Kind", name: "kind", options: choice_options::<ServiceKind>() };
+            let verdicts = Choices { label: "IPv6-only verdict", name: "verdict", options: verdict_choices() };
+            view! { <FilterForm query=query.get() path="/services" search_hint="name, target or where it runs" choices=vec![kinds, verdicts]/> }
+        }}
         {loaded(services, |(rows, total, q)| if total == 0 {
             view! { <p class="empty">"No services yet."</p> }.into_any()
         } else {
             let header = |label, key| view! { <SortHeader label key query=q.clone() keys=SERVICE_SORTS/> };
-            let kinds = Choices { label: "Kind", name: "kind", options: choice_options::<ServiceKind>() };
-            let verdicts = Choices { label: "IPv6-only verdict", name: "verdict", options: verdict_choices() };
             view! {
-                <FilterForm query=q.clone() path="/services" search_hint="name, target or where it runs" choices=vec![kinds, verdicts]/>
                 <Shown shown=rows.len() total what="services" query=q.clone()/>
                 <div class="table-scroll">
                     <table class="list" id="services">
                         <thead><tr>
                             {header("IPv6-only", "verdict")}
                             {header("Name", "name")}
+                            {header("Status", "status")}
                             {header("Kind", "kind")}
                             {header("Target", "target")}
                             {header("Runs on", "owner")}
                         </tr></thead>
                         <tbody>
-                            {rows.into_iter().map(|Row { service: s, verdict }| {
+                            {rows.into_iter().map(|Row { service: s, verdict, status }| {
                                 let owner = owner_link(&s);
                                 let judged = s.kind == "http";
                                 view! {
@@ -143,6 +162,7 @@ pub fn ServicesPage() -> impl IntoView {
                                             view! { <span class="muted">"—"</span> }.into_any()
                                         }}</td>
                                         <td><a href=format!("/services/{}", s.id)>{s.name}</a></td>
+                                        <StatusCell status/>
                                         <td>{s.kind}</td>
                                         <td><code>{s.target}</code>{s.port.map(|p| format!(" port {p}"))}</td>
                                         <td><a href=owner>{s.owner_name}</a></td>

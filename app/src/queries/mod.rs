@@ -12,6 +12,7 @@ pub mod overview;
 pub mod plan;
 pub mod settings;
 pub mod status;
+pub mod subject_status;
 pub mod tokens;
 pub mod verdicts;
 

@@ -322,6 +322,7 @@ mod tests {
             v6_ok: v6,
             v6_reason: v6.map(|ok| if ok { "ok" } else { "no_route" }.into()),
             v6_at: v6.map(|_| 1),
+            v6_latency_ms: None,
             v4_ok: v4,
         }
     }

@@ -451,3 +451,48 @@ async fn a_failed_self_test_is_explained_once_then_folded_and_marks_the_results_
         "{ipv6_row}"
     );
 }
+
+#[tokio::test]
+async fn the_hosts_list_shows_each_hosts_status_and_sorts_by_it() {
+    let app = serve(Wiring::default()).await;
+    app.set_up().await;
+    let (_, fine) = app.host_with_address("aaa-fine", "2001:db8:1::1").await;
+    let (_, degraded) = app.host_with_address("bbb-degraded", "2001:db8:2::1").await;
+    let (bare, _) = (
+        app.post("/actions/hosts", &[("name", "ccc-bare")]).await,
+        (),
+    );
+    assert_eq!(bare.status(), StatusCode::SEE_OTHER);
+    let mut batch = results(fine, "2001:db8:1::1", "o", Some(true));
+    batch.extend(results(degraded, "2001:db8:2::1", "x", Some(true)));
+    store::results::insert_batch(&app.pool, &batch)
+        .await
+        .unwrap();
+
+    let row_of = |page: &str, name: &str| {
+        page.split("<tr>")
+            .find(|r| r.contains(&format!(">{name}</a>")))
+            .unwrap_or_else(|| panic!("{name} not listed: {page}"))
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let page = app.page("/hosts").await;
+    let degraded_row = row_of(&page, "bbb-degraded");
+    assert!(
+        degraded_row.contains("works over IPv4 only"),
+        "{degraded_row}"
+    );
+    assert!(degraded_row.contains("IPv6 ✗ · IPv4 ✓"), "{degraded_row}");
+    assert!(degraded_row.contains("checked "), "{degraded_row}");
+    let fine_row = row_of(&page, "aaa-fine");
+    assert!(fine_row.contains("IPv6 ✓ · IPv4 ✓"), "{fine_row}");
+    assert!(row_of(&page, "ccc-bare").contains("no checks"));
+
+    // By status: the worst first, the host without checks last.
+    let page = app.page("/hosts?sort=status&dir=asc").await;
+    let at = |name: &str| page.find(&format!(">{name}</a>")).unwrap();
+    assert!(at("bbb-degraded") < at("aaa-fine"), "{page}");
+    assert!(at("aaa-fine") < at("ccc-bare"), "{page}");
+}

@@ -15,6 +15,9 @@ pub struct CheckState {
     pub v6_ok: Option<bool>,
     pub v6_reason: Option<String>,
     pub v6_at: Option<i64>,
+    /// Of the newest IPv6 result, when it measured one.
+    #[serde(default)]
+    pub v6_latency_ms: Option<f64>,
     pub v4_ok: Option<bool>,
 }
 

@@ -17,13 +17,14 @@ pub async fn check_states(pool: &SqlitePool) -> Result<Vec<CheckState>> {
                     'subject_id', c.subject_id,
                     'subject_name', COALESCE(h.name, ct.name, s.name, ''),
                     'v6_ok', json(CASE WHEN l6.ok IS NULL THEN NULL WHEN l6.ok THEN 'true' ELSE 'false' END),
-                    'v6_reason', l6.reason, 'v6_at', l6.at,
+                    'v6_reason', l6.reason, 'v6_at', l6.at, 'v6_latency_ms', r6.latency_ms,
                     'v4_ok', json(CASE WHEN l4.ok IS NULL THEN NULL WHEN l4.ok THEN 'true' ELSE 'false' END)))
            FROM checks c
            LEFT JOIN hosts h ON c.subject_kind = 'host' AND h.id = c.subject_id
            LEFT JOIN containers ct ON c.subject_kind = 'container' AND ct.id = c.subject_id
            LEFT JOIN services s ON c.subject_kind = 'service' AND s.id = c.subject_id
            LEFT JOIN latest_results l6 ON l6.check_id = c.id AND l6.family = 'v6'
+           LEFT JOIN results r6 ON r6.id = l6.result_id
            LEFT JOIN latest_results l4 ON l4.check_id = c.id AND l4.family = 'v4'
           WHERE c.enabled = 1",
     )
