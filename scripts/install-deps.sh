@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Installs what v6watch needs to build and test, skipping whatever is already there.
-#   scripts/install-deps.sh          build tools (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
+#   scripts/install-deps.sh          build tools (wasm target, wasm-bindgen, wasm-opt)
 #   scripts/install-deps.sh --test   also cargo-fuzz, Chromium and the lab's servers (Debian packages, needs root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
 CARGO_FUZZ_VERSION=0.13.2      # builds on stable 1.95; runs there with RUSTC_BOOTSTRAP=1
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -15,11 +14,6 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
-fi
-
-if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then

@@ -68,12 +68,12 @@ for target in $(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz list); do
   echo "$target: $(grep '^Done' "$work/fuzz-$target.log" | tail -1)"
 done
 
-say "release build"
-cargo leptos build --release
+say "release build (the site built in)"
+bash scripts/build.sh
 
 say "end-to-end tests in Chromium"
 # Port 0: the server binds a free port and logs it (no port handed over from another listener).
-NO_COLOR=1 "${CARGO_TARGET_DIR:-target}/release/v6watch" serve --listen "127.0.0.1:0" --database "$work/e2e.db" --site-root target/site \
+NO_COLOR=1 "${CARGO_TARGET_DIR:-target}/release/v6watch" serve --listen "127.0.0.1:0" --database "$work/e2e.db" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 address=""

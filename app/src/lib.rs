@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod assets;
 pub mod history;
 pub mod pages;
 pub mod queries;

@@ -125,9 +125,10 @@ pub struct ServeArgs {
     /// SQLite database file; created with its directory on first start.
     #[arg(long, env = "V6WATCH_DATABASE", default_value = "data/v6watch.db")]
     pub database: PathBuf,
-    /// Directory with the built stylesheet, scripts and wasm (`pkg/`) and static files.
-    #[arg(long, env = "V6WATCH_SITE_ROOT", default_value = "target/site")]
-    pub site_root: PathBuf,
+    /// Serve the stylesheet, scripts and wasm (`pkg/`) and static files from this directory
+    /// instead of the ones built into the binary (for development: `target/site`).
+    #[arg(long, env = "V6WATCH_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
     /// Mark the session cookie Secure: set this when a TLS reverse proxy fronts v6watch.
     #[arg(long, env = "V6WATCH_SECURE_COOKIES")]
     pub secure_cookies: bool,

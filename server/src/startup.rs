@@ -7,12 +7,14 @@ use crate::delivery::{self, Courier};
 use crate::scheduler::live_prober::LiveProber;
 use crate::scheduler::{self, SchedulerSettings, housekeeping, sqlite::SqliteChecks};
 use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
+use crate::web::assets::Bundle;
 use crate::web::host::Site;
 use crate::web::{Wiring, router_with};
 use crate::{alerts, selftest};
 use anyhow::Context;
 use model::settings::ProbeFlags;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -20,8 +22,37 @@ use tokio_util::sync::CancellationToken;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::SqliteStore;
 
+/// Where the site's files come from: the directory `--site-root` names, else the ones built
+/// into the binary. A binary built without them (plain `cargo build`) needs the flag.
+fn site_files(site_root: Option<&Path>) -> anyhow::Result<(String, Option<Arc<Bundle>>)> {
+    match (site_root, Bundle::built_in()) {
+        (Some(dir), _) => {
+            if !dir.join("pkg").is_dir() {
+                tracing::warn!(
+                    site_root = %dir.display(),
+                    "no built assets (pkg/) here: pages will render without styles or scripts"
+                );
+            }
+            Ok((dir.to_string_lossy().into_owned(), None))
+        }
+        (None, Some(bundle)) => {
+            tracing::info!(
+                files = bundle.len(),
+                "serving the site built into this binary"
+            );
+            // No directory is read: the fallback finds nothing there and answers 404.
+            Ok((String::new(), Some(Arc::new(bundle))))
+        }
+        (None, None) => anyhow::bail!(
+            "this v6watch binary was built without its site (stylesheet, scripts, wasm): \
+             build it with scripts/build.sh, or pass --site-root DIR (e.g. target/site)"
+        ),
+    }
+}
+
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     raise_open_file_limit();
+    let (site_root, assets) = site_files(args.site_root.as_deref())?;
     // Before the database is opened (and migrated): a second serve stops here.
     let lock = crate::db_lock::lock(&args.database)?;
     let pool = store::open(&args.database)
@@ -34,13 +65,6 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .await;
     });
 
-    let site_root = args.site_root.to_string_lossy().into_owned();
-    if !args.site_root.join("pkg").is_dir() {
-        tracing::warn!(
-            site_root,
-            "no built assets (pkg/) here: pages will render without styles or scripts"
-        );
-    }
     // Checked first, so a bad file is reported as the flag that named it.
     let extra_roots = args.extra_roots()?;
     let probe_config = args.probe_config();
@@ -57,6 +81,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let public_url = args.public_url()?;
     let sync_targets = args.sync.targets()?;
     let wiring = Wiring {
+        assets,
         site: Site::new(
             Some(args.listen),
             public_url.as_ref(),

@@ -22,8 +22,9 @@ mod tokens;
 mod tunnels;
 mod verdicts;
 
+use crate::assets::AssetLinks;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -36,9 +37,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <AssetLinks/>
+                <AutoReload options/>
                 <MetaTags/>
             </head>
             <body>
@@ -67,7 +67,6 @@ pub fn App() -> impl IntoView {
     // Async rendering: a page finishes reading (and consuming a rejected form from the
     // session) before the response leaves, so the session is saved after the read.
     view! {
-        <Stylesheet id="leptos" href="/pkg/v6watch.css"/>
         <Title formatter=page_title/>
         <Router>
             <Routes fallback=|| view! { <layout::NotFound/> }>

@@ -105,21 +105,47 @@ mod tests {
     }
 }
 
+/// The newest reading of the subject's checks, after a live update (None before any).
+type Fresh = Resource<Result<Option<Vec<CheckPanel>>, ServerFnError>>;
+
 #[component]
-fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
+fn CheckCard(check: CheckPanel, back: String, fresh: Fresh) -> impl IntoView {
     let id = check.id;
-    let newest: Vec<StoredResult> = [check.latest_v6.clone(), check.latest_v4.clone()]
-        .into_iter()
-        .flatten()
-        .collect();
     // An IPv6 address (or a URL naming one) is never probed over IPv4: no row waits for it.
     let v4_possible = check.latest_v4.is_some() || !names_ipv6_literal(&check.target);
     let heading = format!("{} {}", check.kind.to_uppercase(), check.target);
     let label = heading.clone();
-    let chart = view! {
-        <HistoryCharts history=check.history.clone() id=format!("check-{id}") name=heading.clone()/>
-    }
-    .into_any();
+    // Results, charts and evidence follow live updates; the heading and the forms hold
+    // still, so what is typed into them stays.
+    let initial = check.clone();
+    let current = Signal::derive(move || {
+        fresh
+            .get()
+            .and_then(|r| r.ok().flatten())
+            .and_then(|list| list.into_iter().find(|c| c.id == id))
+            .unwrap_or_else(|| initial.clone())
+    });
+    let rows = move || {
+        let c = current.get();
+        let v4 = (v4_possible || c.latest_v4.is_some())
+            .then(|| latest("IPv4", c.latest_v4.clone(), false));
+        view! { {latest("IPv6", c.latest_v6, c.monitor_suspect)} {v4} }
+    };
+    let chart = {
+        let heading = heading.clone();
+        move || {
+            let c = current.get();
+            view! { <HistoryCharts history=c.history id=format!("check-{id}") name=heading.clone()/> }
+        }
+    };
+    let evidence_list = move || {
+        let c = current.get();
+        [c.latest_v6, c.latest_v4]
+            .into_iter()
+            .flatten()
+            .map(|r| evidence(&r))
+            .collect_view()
+    };
     view! {
         <section class="check" aria-label=label>
             <h3>{heading} " " <small>{format!("every {} s", check.interval_secs)}
@@ -127,15 +153,12 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
             <table class="list results">
                 <thead><tr><th scope="col">"Family"</th><th scope="col">"State"</th><th scope="col">"Reason"</th>
                     <th scope="col">"Latency"</th><th scope="col">"Address used"</th><th scope="col">"When (UTC)"</th></tr></thead>
-                <tbody>
-                    {latest("IPv6", check.latest_v6.clone(), check.monitor_suspect)}
-                    {v4_possible.then(|| latest("IPv4", check.latest_v4.clone(), false))}
-                </tbody>
+                <tbody>{rows}</tbody>
             </table>
             {chart}
             <details>
                 <summary>"Evidence of the last run"</summary>
-                <ul class="evidence">{newest.iter().map(evidence).collect_view()}</ul>
+                <ul class="evidence">{evidence_list}</ul>
             </details>
             <div class="check-actions">
                 <form method="post" action=format!("/actions/checks/{id}/run")>
@@ -176,13 +199,24 @@ pub fn ResultsPanel(
     range: Memo<Range>,
 ) -> impl IntoView {
     // Until the subject has checks, live updates read them again (a new host's or service's
-    // checks appear by themselves); from then on the cards hold still, so what is typed into
-    // their forms stays.
+    // checks appear by themselves); from then on the cards hold still and only their results
+    // are read again, so what is typed into their forms stays.
     let live = use_live();
     let settled = RwSignal::new(false);
     let panels = Resource::new(
         move || (id, range.get(), if settled.get() { 0 } else { live() }),
         move |(id, range, _)| load_checks(subject.to_string(), id, range.code().to_string()),
+    );
+    let fresh: Fresh = Resource::new(
+        move || (range.get(), if settled.get() { live() } else { 0 }),
+        move |(range, change)| async move {
+            if change == 0 {
+                return Ok(None);
+            }
+            load_checks(subject.to_string(), id, range.code().to_string())
+                .await
+                .map(Some)
+        },
     );
     Effect::new(move |_| {
         if panels.with(|p| matches!(p, Some(Ok(list)) if !list.is_empty())) {
@@ -196,7 +230,7 @@ pub fn ResultsPanel(
             if panels.is_empty() {
                 view! { <NoChecksYet subject id/> }.into_any()
             } else {
-                panels.into_iter().map(|check| view! { <CheckCard check back=back.clone()/> }).collect_view().into_any()
+                panels.into_iter().map(|check| view! { <CheckCard check back=back.clone() fresh/> }).collect_view().into_any()
             }
         })}
     }

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod form;
 pub mod host;

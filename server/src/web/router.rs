@@ -5,10 +5,12 @@ use crate::delivery::{self, Courier};
 use crate::events::EventBus;
 use crate::scheduler::lateness::Lateness;
 use crate::scheduler::live_prober::LiveProber;
+use crate::web::assets::{self, Bundle};
 use crate::web::auth::{self, throttle::LoginThrottle};
 use crate::web::host::{self, Site};
 use crate::web::state::AppState;
 use crate::web::{actions, api, live, metrics};
+use app::assets::AssetPaths;
 use app::queries::status::StatusBoard;
 use app::{App, shell};
 use axum::Router;
@@ -115,6 +117,8 @@ pub struct Wiring {
     pub throttle: Arc<LoginThrottle>,
     /// The names v6watch answers to and the origin its forms come from.
     pub site: Site,
+    /// The site's files built into the binary; None serves them from the site root.
+    pub assets: Option<Arc<Bundle>>,
 }
 
 impl Default for Wiring {
@@ -130,6 +134,7 @@ impl Default for Wiring {
             probe_flags: ProbeFlags::default(),
             throttle: Arc::new(LoginThrottle::default()),
             site: Site::default(),
+            assets: None,
         }
     }
 }
@@ -161,6 +166,7 @@ pub fn router_with(
         probe_flags,
         throttle,
         site,
+        assets,
     } = wiring;
     let site = Arc::new(site);
     let leptos_options = LeptosOptions::builder()
@@ -190,7 +196,11 @@ pub fn router_with(
 
     let routes = route_list();
     let context_pool = pool.clone();
+    let asset_paths = assets
+        .as_ref()
+        .map_or_else(AssetPaths::default, |bundle| bundle.paths().clone());
     let page_context = move || {
+        provide_context(asset_paths.clone());
         provide_context(context_pool.clone());
         provide_context(board.clone());
         provide_context(probe_flags.clone());
@@ -202,7 +212,7 @@ pub fn router_with(
             HeaderValue::from_static(value),
         )
     };
-    Router::new()
+    let pages = Router::new()
         .route("/healthz", get(healthz))
         .route(metrics::PATH, get(metrics::metrics))
         .route(live::PATH, get(live::events))
@@ -214,11 +224,35 @@ pub fn router_with(
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
+        });
+    let pages = match assets {
+        // Built-in files are answered before routing, and no directory is ever read: an
+        // unknown path is the app's "not found" page.
+        Some(bundle) => {
+            let context = {
+                let state = state.clone();
+                move || {
+                    provide_context(state.clone());
+                    page_context();
+                }
+            };
+            let options = state.leptos_options.clone();
+            pages
+                .fallback(leptos_axum::render_app_to_stream_with_context(
+                    context,
+                    move || shell(options.clone()),
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    bundle,
+                    assets::serve_files,
+                ))
+        }
+        None => pages.fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(page_context, shell))
+        >(page_context, shell)),
+    };
+    pages
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::guard::require_session,

@@ -29,6 +29,7 @@ mod serve_process;
 mod service_page;
 mod settings_page;
 mod sign_in;
+mod site_files;
 mod strict_forms;
 mod support;
 mod sync;
