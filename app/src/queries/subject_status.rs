@@ -119,6 +119,7 @@ mod tests {
             v6_at: v6.map(|_| at),
             v6_latency_ms: ms,
             v4_ok: v4,
+            target: format!("2001:db8::{id}"),
         }
     }
 
