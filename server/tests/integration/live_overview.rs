@@ -608,3 +608,62 @@ async fn the_overview_groups_problems_by_subject_and_nests_them_under_their_root
     // Four checks fail, in three rows.
     assert_eq!(problems.matches("<li").count(), 3, "{problems}");
 }
+
+#[tokio::test]
+async fn the_tunnels_list_shows_the_status_of_the_hosts_behind_each_and_sorts_by_it() {
+    let app = serve(Wiring::default()).await;
+    app.set_up().await;
+    let (_, a) = app.host_with_address("a", "2001:db8:10::1").await;
+    let (_, b) = app.host_with_address("b", "2001:db8:10::2").await;
+    let (_, c) = app.host_with_address("c", "2001:db8:10::3").await;
+    sqlx::query(
+        "INSERT INTO tunnels (name, kind, remote_endpoint, routed_prefixes) VALUES
+            ('zz-he', '6in4', '198.51.100.1', '2001:db8:10::/64'),
+            ('aa-idle', 'wireguard', '203.0.113.9', 'fd10::/64')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mut batch = Vec::new();
+    for (check, address, run, ms) in [
+        (a, "2001:db8:10::1", "o", Some(2.0)),
+        (b, "2001:db8:10::2", "x", None),
+        (c, "2001:db8:10::3", "o", Some(4.0)),
+    ] {
+        let mut rows = results(check, address, run, Some(true));
+        rows[0].latency_ms = ms;
+        batch.extend(rows);
+    }
+    store::results::insert_batch(&app.pool, &batch)
+        .await
+        .unwrap();
+
+    let row_of = |page: &str, name: &str| {
+        page.split("<tr>")
+            .find(|r| r.contains(&format!(">{name}</a>")))
+            .unwrap_or_else(|| panic!("{name} not listed: {page}"))
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let page = app.page("/tunnels").await;
+    let he = row_of(&page, "zz-he");
+    assert!(he.contains(r#"data-label="Status""#), "{he}");
+    assert!(he.contains("works over IPv4 only"), "worst state: {he}");
+    assert!(he.contains("IPv6 ✗ · IPv4 ✓"), "{he}");
+    assert!(he.contains("best 2.0 ms · median 3.0 ms"), "{he}");
+    assert!(he.contains("3 hosts behind it"), "{he}");
+    assert!(he.contains("checked "), "{he}");
+    assert!(he.contains(r#"data-label="Routed prefixes""#), "{he}");
+    let idle = row_of(&page, "aa-idle");
+    assert!(idle.contains("no hosts behind it"), "{idle}");
+
+    // By status: the tunnel with something failing behind it first, the idle one last.
+    let page = app.page("/tunnels?sort=status&dir=asc").await;
+    let at = |name: &str| page.find(&format!(">{name}</a>")).unwrap();
+    assert!(at("zz-he") < at("aa-idle"), "{page}");
+    let page = app.page("/tunnels").await;
+    let at = |name: &str| page.find(&format!(">{name}</a>")).unwrap();
+    assert!(at("aa-idle") < at("zz-he"), "by name: {page}");
+}
