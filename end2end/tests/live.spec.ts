@@ -54,8 +54,12 @@ test('the overview shows a service that stops answering, without a reload', asyn
   await other.close();
 
   await expect(page.locator('#problems')).toContainText(service, { timeout: 30_000 });
-  // Its failing check, and soon its broken verdict, each link to the service.
+  // One row for the service, linking to it: its failing check (and, once judged, its
+  // verdict) in that row.
   await expect(page.locator('#problems').getByRole('link', { name: service }).first()).toHaveAttribute('href', /^\/services\/\d+$/);
+  await expect(page.locator('#problems').getByRole('link', { name: service })).toHaveCount(1);
+  const serviceRow = page.locator('#problems li').filter({ has: page.getByRole('link', { name: service }) }).last();
+  await expect(serviceRow).toContainText('check fails over IPv6');
   await expect.poll(() => failingCount(page), { timeout: 30_000 }).toBeGreaterThan(before);
   await expect(page.locator('#failing-v6')).toContainText('✗');
   expect(await page.evaluate(() => (window as any).__same_document)).toBe(true);

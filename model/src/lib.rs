@@ -12,7 +12,9 @@ pub mod import;
 pub mod inventory;
 pub mod settings;
 mod subject;
+pub mod topology;
 
 pub use family::Family;
 pub use health::Health;
 pub use subject::SubjectKind;
+pub use topology::{Links, Subject};

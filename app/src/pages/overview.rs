@@ -7,7 +7,7 @@ use super::alerts::{iso, when};
 use super::live::use_live;
 use super::loaded::ErrorMessage;
 use super::verdicts::VerdictBadge;
-use crate::queries::overview::{Health, Overview, Tile, load_overview};
+use crate::queries::overview::{Health, Overview, Problem, Tile, load_overview};
 use crate::queries::verdicts::Readiness;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,16 +71,7 @@ fn overview(o: Overview) -> impl IntoView {
                 let suspect = o.monitor_suspect;
                 view! {
                     <ul class="problems" id="problems">
-                        {o.problems.into_iter().map(|p| view! {
-                            <li class=format!("problem {}", health_class(p.health))>
-                                <HealthBadge health=p.health/>
-                                " " <span class="subject-kind">{p.subject_kind.as_str()}</span>
-                                " " <a href=p.href>{p.name}</a>
-                                ": " {p.what}
-                                {(!p.reason.is_empty()).then(|| view! { " " <code class="reason">{p.reason}</code> })}
-                                {suspect.then(suspect_mark)}
-                            </li>
-                        }).collect_view()}
+                        {o.problems.into_iter().map(|p| problem_row(p, suspect)).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -173,6 +164,32 @@ fn overview(o: Overview) -> impl IntoView {
             }.into_any()
         }}
     }
+}
+
+/// One subject's row: its worst state, name and link, what failed, a service's verdict,
+/// the marker when the self-test puts it in doubt, and what its failure explains nested in
+/// it.
+fn problem_row(p: Problem, suspect: bool) -> AnyView {
+    let nested = (!p.nested.is_empty()).then(|| {
+        let label = format!("failing behind {}", p.name);
+        view! {
+            <ul class="problems nested" aria-label=label>
+                {p.nested.into_iter().map(|n| problem_row(n, suspect)).collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <li class=format!("problem {}", health_class(p.health))>
+            <HealthBadge health=p.health/>
+            " " <span class="subject-kind">{p.subject_kind.as_str()}</span>
+            " " <a href=p.href>{p.name}</a>
+            ": " <span class="what">{p.what}</span>
+            {p.verdict.map(|v| view! { " · " <span class="verdict-outcome">{v}</span> })}
+            {suspect.then(suspect_mark)}
+            {nested}
+        </li>
+    }
+    .into_any()
 }
 
 fn health_class(health: Health) -> &'static str {

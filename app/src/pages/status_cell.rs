@@ -3,7 +3,7 @@
 
 use super::alerts::{iso, when};
 use super::overview::HealthBadge;
-use crate::queries::subject_status::SubjectStatus;
+use crate::queries::subject_status::{SubjectStatus, TunnelStatus};
 use leptos::prelude::*;
 use model::Health;
 
@@ -27,6 +27,38 @@ pub fn StatusCell(status: Option<SubjectStatus>) -> impl IntoView {
             " " <span class="families">{format!("{} · {}", family("IPv6", s.v6), family("IPv4", s.v4))}</span>
             {s.latency_ms.map(|ms| view! { " · " <span class="latency">{format!("{ms:.1} ms")}</span> })}
             {s.checked_at.map(|at| view! { <br/><small>"checked " <time datetime=iso(at)>{when(at)}</time></small> })}
+        </td>
+    }
+    .into_any()
+}
+
+/// A tunnel's status cell: the state of what it carries, with the quickest and the median
+/// IPv6 answer among them.
+#[component]
+pub fn TunnelStatusCell(status: TunnelStatus) -> impl IntoView {
+    if status.carried == 0 {
+        return view! { <td class="status" data-label="Status"><span class="muted">"no hosts behind it"</span></td> }
+            .into_any();
+    }
+    let Some(s) = status.status else {
+        return view! { <td class="status" data-label="Status"><span class="muted">"no checks behind it"</span></td> }
+            .into_any();
+    };
+    let latency = match (status.best_ms, s.latency_ms) {
+        (Some(best), Some(median)) => Some(format!("best {best:.1} ms · median {median:.1} ms")),
+        _ => None,
+    };
+    let carried = match status.carried {
+        1 => "1 host behind it".to_string(),
+        n => format!("{n} hosts behind it"),
+    };
+    view! {
+        <td class="status" data-label="Status">
+            <HealthBadge health=s.health.unwrap_or(Health::Unknown)/>
+            " " <span class="families">{format!("{} · {}", family("IPv6", s.v6), family("IPv4", s.v4))}</span>
+            {latency.map(|text| view! { " · " <span class="latency">{text}</span> })}
+            <br/><small class="carried">{carried}</small>
+            {s.checked_at.map(|at| view! { <small>" · checked " <time datetime=iso(at)>{when(at)}</time></small> })}
         </td>
     }
     .into_any()

@@ -5,9 +5,12 @@ use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
 };
+use super::live::use_live;
 use super::loaded::{id_param, loaded};
+use super::status_cell::TunnelStatusCell;
 use crate::queries::history::load_history;
 use crate::queries::inventory::{FarEnd, get_tunnel, list_tunnels, load_choices, load_tunnel};
+use crate::queries::subject_status::{TunnelStatus, TunnelStatusMap, list_tunnel_statuses};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
@@ -24,12 +27,26 @@ fn or_dash(v: Option<String>) -> String {
 }
 
 /// Sortable columns of the tunnels list, default first.
-const TUNNEL_SORTS: &[&str] = &["name", "kind", "host", "remote"];
+const TUNNEL_SORTS: &[&str] = &["name", "status", "kind", "host", "remote"];
+
+/// A listed tunnel with the status of what it carries.
+type TunnelRow = (Tunnel, TunnelStatus);
 
 /// The tunnels the query asks for, in its order. "In prefix" matches the tunnel's own
 /// addresses, endpoints and routed prefixes.
-fn listed_tunnels(mut tunnels: Vec<Tunnel>, q: &ListQuery) -> Vec<Tunnel> {
-    tunnels.retain(|t| {
+fn listed_tunnels(
+    tunnels: Vec<Tunnel>,
+    statuses: &TunnelStatusMap,
+    q: &ListQuery,
+) -> Vec<TunnelRow> {
+    let mut tunnels: Vec<TunnelRow> = tunnels
+        .into_iter()
+        .map(|t| {
+            let status = statuses.get(&t.id).cloned().unwrap_or_default();
+            (t, status)
+        })
+        .collect();
+    tunnels.retain(|(t, _)| {
         let addresses = [
             &t.local_v6,
             &t.remote_v6,
@@ -54,15 +71,18 @@ fn listed_tunnels(mut tunnels: Vec<Tunnel>, q: &ListQuery) -> Vec<Tunnel> {
     q.sort(
         &mut tunnels,
         &[
-            ("name", |a, b| by_text(&a.name, &b.name)),
-            ("kind", |a, b| by_text(&a.kind, &b.kind)),
-            ("host", |a, b| {
+            ("name", |(a, _), (b, _)| by_text(&a.name, &b.name)),
+            ("status", |(a, x), (b, y)| {
+                x.rank().cmp(&y.rank()).then(by_text(&a.name, &b.name))
+            }),
+            ("kind", |(a, _), (b, _)| by_text(&a.kind, &b.kind)),
+            ("host", |(a, _), (b, _)| {
                 by_text(
                     a.host_name.as_deref().unwrap_or_default(),
                     b.host_name.as_deref().unwrap_or_default(),
                 )
             }),
-            ("remote", |a, b| {
+            ("remote", |(a, _), (b, _)| {
                 by_address(a.remote_endpoint.as_deref(), b.remote_endpoint.as_deref())
             }),
         ],
@@ -73,42 +93,50 @@ fn listed_tunnels(mut tunnels: Vec<Tunnel>, q: &ListQuery) -> Vec<Tunnel> {
 #[component]
 pub fn TunnelsPage() -> impl IntoView {
     let query = use_list_query();
+    // The rows follow live updates; the filter form above them does not, so what is typed
+    // into it stays.
+    let live = use_live();
     let tunnels = Resource::new(
-        move || query.get(),
-        |q| async move {
+        move || (query.get(), live()),
+        |(q, _)| async move {
             let all = list_tunnels().await?;
+            let statuses = list_tunnel_statuses().await?;
             let total = all.len();
-            Ok::<_, ServerFnError>((listed_tunnels(all, &q), total, q))
+            Ok::<_, ServerFnError>((listed_tunnels(all, &statuses, &q), total, q))
         },
     );
     view! {
         <Title text="Tunnels"/>
         <div class="page-head"><h1>"Tunnels"</h1><a class="button primary" href="/tunnels/new">"Add tunnel"</a></div>
+        {move || {
+            let kinds = Choices { label: "Kind", name: "kind", options: choice_options::<TunnelKind>() };
+            view! { <FilterForm query=query.get() path="/tunnels" search_hint="name, broker, host or address" choices=vec![kinds]/> }
+        }}
         {loaded(tunnels, |(tunnels, total, q)| if total == 0 {
             view! { <p class="empty">"No tunnels yet."</p> }.into_any()
         } else {
             let header = |label, key| view! { <SortHeader label key query=q.clone() keys=TUNNEL_SORTS/> };
-            let kinds = Choices { label: "Kind", name: "kind", options: choice_options::<TunnelKind>() };
             view! {
-                <FilterForm query=q.clone() path="/tunnels" search_hint="name, broker, host or address" choices=vec![kinds]/>
                 <Shown shown=tunnels.len() total what="tunnels" query=q.clone()/>
                 <div class="table-scroll">
                     <table class="list" id="tunnels">
                         <thead><tr>
                             {header("Name", "name")}
+                            {header("Status", "status")}
                             {header("Kind", "kind")}
                             {header("Host", "host")}
                             {header("Remote endpoint", "remote")}
                             <th scope="col">"Routed prefixes"</th>
                         </tr></thead>
                         <tbody>
-                            {tunnels.into_iter().map(|t| view! {
+                            {tunnels.into_iter().map(|(t, status)| view! {
                                 <tr>
-                                    <td><a href=format!("/tunnels/{}", t.id)>{t.name}</a></td>
-                                    <td>{t.kind}</td>
-                                    <td>{or_dash(t.host_name)}</td>
-                                    <td><code>{or_dash(t.remote_endpoint)}</code></td>
-                                    <td>{t.routed_prefixes.join(", ")}</td>
+                                    <td data-label="Name"><a href=format!("/tunnels/{}", t.id)>{t.name}</a></td>
+                                    <TunnelStatusCell status/>
+                                    <td data-label="Kind">{t.kind}</td>
+                                    <td data-label="Host">{or_dash(t.host_name)}</td>
+                                    <td data-label="Remote endpoint"><code>{or_dash(t.remote_endpoint)}</code></td>
+                                    <td data-label="Routed prefixes">{t.routed_prefixes.join(", ")}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

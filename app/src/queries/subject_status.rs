@@ -78,6 +78,98 @@ pub fn statuses(states: &[CheckState], kind: SubjectKind, verdicts: &[(i64, Stri
     out
 }
 
+/// A tunnel's state for the tunnels list. A tunnel has no checks of its own: it is as well
+/// as the hosts and containers it carries (those with an address in its routed prefixes,
+/// the hosts at its ends) are.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TunnelStatus {
+    /// How many hosts and containers it carries.
+    pub carried: usize,
+    /// Their checks together: the worst state, every newest IPv6 (IPv4) result passed, the
+    /// median of their newest IPv6 answers as the latency, the newest run. `None`: none of
+    /// them has checks.
+    pub status: Option<SubjectStatus>,
+    /// The quickest newest IPv6 answer among them, in ms.
+    pub best_ms: Option<f64>,
+}
+
+/// Tunnel statuses by tunnel id.
+pub type TunnelStatusMap = BTreeMap<i64, TunnelStatus>;
+
+impl TunnelStatus {
+    /// Sort order for the status column: worst first, then tunnels whose hosts have no
+    /// checks, then those with no hosts behind them.
+    pub fn rank(&self) -> u8 {
+        match (&self.status, self.carried) {
+            (Some(s), _) => s.rank(),
+            (None, 0) => 6,
+            (None, _) => 5,
+        }
+    }
+}
+
+/// The median of `values` (sorted in place); `None` for none.
+fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
+/// Every tunnel's status from the checks of what it carries, as `links` tell.
+pub fn tunnel_statuses(states: &[CheckState], links: &model::Links) -> TunnelStatusMap {
+    let mut out = TunnelStatusMap::new();
+    for tunnel in links.tunnels() {
+        let carried = links.carried_by(tunnel);
+        let mut status: Option<SubjectStatus> = None;
+        let mut latencies = Vec::new();
+        for s in states
+            .iter()
+            .filter(|s| carried.contains(&model::Subject::new(s.subject_kind, s.subject_id)))
+        {
+            let st = status.get_or_insert_with(SubjectStatus::default);
+            let health = s.health();
+            st.health = Some(st.health.map_or(health, |h| h.min(health)));
+            all_ok(&mut st.v6, s.v6_ok);
+            all_ok(&mut st.v4, s.v4_ok);
+            st.checked_at = st.checked_at.max(s.v6_at);
+            latencies.extend(s.v6_latency_ms);
+        }
+        let best_ms = latencies.iter().copied().reduce(f64::min);
+        if let Some(st) = status.as_mut() {
+            st.latency_ms = median(&mut latencies);
+        }
+        out.insert(
+            tunnel.id,
+            TunnelStatus {
+                carried: carried.len(),
+                status,
+                best_ms,
+            },
+        );
+    }
+    out
+}
+
+/// The status of every tunnel.
+#[server]
+pub async fn list_tunnel_statuses() -> Result<TunnelStatusMap, ServerFnError> {
+    use super::context::{pool, store_error};
+    let pool = pool()?;
+    let states = store::health::check_states(&pool)
+        .await
+        .map_err(store_error)?;
+    let links = model::Links::build(
+        &store::alert_state::link_rows(&pool)
+            .await
+            .map_err(store_error)?,
+    );
+    Ok(tunnel_statuses(&states, &links))
+}
+
 /// The statuses of one kind of subject (`host`, `container`, `service`).
 #[server]
 pub async fn list_statuses(kind: String) -> Result<StatusMap, ServerFnError> {
@@ -119,6 +211,7 @@ mod tests {
             v6_at: v6.map(|_| at),
             v6_latency_ms: ms,
             v4_ok: v4,
+            target: format!("2001:db8::{id}"),
         }
     }
 
@@ -139,6 +232,64 @@ mod tests {
         assert_eq!(by_id[&3].health, Some(Health::Unknown));
         assert!(by_id[&1].rank() < by_id[&2].rank() && by_id[&2].rank() < by_id[&3].rank());
         assert!(statuses(&states, SubjectKind::Container, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_tunnel_is_as_well_as_what_it_carries() {
+        use model::topology::{LinkRows, TunnelLink};
+        let links = model::Links::build(&LinkRows {
+            hosts: vec![
+                (1, "a".into()),
+                (2, "b".into()),
+                (3, "end".into()),
+                (4, "away".into()),
+            ],
+            containers: vec![(5, "web".into(), 4)],
+            host_addresses: vec![
+                (1, "2001:db8:10::1".into()),
+                (2, "2001:db8:10::2".into()),
+                (4, "2001:db8:99::4".into()),
+            ],
+            container_addresses: vec![(5, "2001:db8:10::5".into())],
+            tunnels: vec![
+                TunnelLink {
+                    id: 7,
+                    name: "he".into(),
+                    routed_prefixes: "2001:db8:10::/64".into(),
+                    host_id: Some(3),
+                    ..TunnelLink::default()
+                },
+                TunnelLink {
+                    id: 8,
+                    name: "idle".into(),
+                    routed_prefixes: "2001:db8:77::/64".into(),
+                    ..TunnelLink::default()
+                },
+            ],
+            ..LinkRows::default()
+        });
+        let mut web = state(5, Some(true), None, Some(9.0), 4);
+        web.subject_kind = SubjectKind::Container;
+        let states = [
+            state(1, Some(true), Some(true), Some(2.0), 5),
+            state(2, Some(false), Some(true), Some(4.0), 8),
+            web,
+            // Host 4 is not behind the tunnel: its answer does not count.
+            state(4, Some(false), None, Some(100.0), 9),
+        ];
+        let by_id = tunnel_statuses(&states, &links);
+        let he = &by_id[&7];
+        // Hosts 1 and 2 and container 5 by their addresses, host 3 it ends on.
+        assert_eq!(he.carried, 4);
+        let status = he.status.as_ref().unwrap();
+        assert_eq!(status.health, Some(Health::Degraded));
+        assert_eq!((status.v6, status.v4), (Some(false), Some(true)));
+        assert_eq!((he.best_ms, status.latency_ms), (Some(2.0), Some(4.0)));
+        assert_eq!(status.checked_at, Some(8));
+        let idle = &by_id[&8];
+        assert_eq!((idle.carried, idle.status.is_none()), (0, true));
+        assert!(he.rank() < idle.rank());
+        assert_eq!(median(&mut [3.0, 1.0, 4.0, 2.0]), Some(2.5));
     }
 
     #[test]

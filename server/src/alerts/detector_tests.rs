@@ -7,7 +7,7 @@ use super::incident::{IncidentChange, NoticeKind};
 use super::observation::{Mute, Run, Sample, VerdictObservation};
 use super::rules::{Rules, Thresholds};
 use super::state::State;
-use super::subject::{InventoryRows, Subject, SubjectKind, Topology};
+use super::subject::{InventoryRows, LinkRows, Subject, SubjectKind, Topology, TunnelLink};
 use verdict::{DepVerdict, Verdict, VerdictChange as VChange};
 
 const MINUTE: i64 = 60_000;
@@ -64,23 +64,27 @@ fn topology() -> Topology {
                 recover_after: 1,
             },
         )],
-        hosts: vec![(1, "web1".into()), (6, "lone".into()), (9, "router".into())],
-        containers: vec![(2, "app".into(), 1)],
-        services: vec![
-            (3, "blog".into(), None, Some(2)),
-            (4, "wiki".into(), Some(1), None),
-        ],
-        host_addresses: vec![
-            (1, "2001:db8:10::1".into()),
-            (6, "2001:db8:99::1".into()),
-            (9, "2001:db8:ff::1".into()),
-        ],
-        tunnels: vec![(
-            5,
-            "he".into(),
-            Some("2001:db8:ff::1".into()),
-            "2001:db8:10::/48\n".into(),
-        )],
+        links: LinkRows {
+            hosts: vec![(1, "web1".into()), (6, "lone".into()), (9, "router".into())],
+            containers: vec![(2, "app".into(), 1)],
+            services: vec![
+                (3, "blog".into(), None, Some(2)),
+                (4, "wiki".into(), Some(1), None),
+            ],
+            host_addresses: vec![
+                (1, "2001:db8:10::1".into()),
+                (6, "2001:db8:99::1".into()),
+                (9, "2001:db8:ff::1".into()),
+            ],
+            container_addresses: vec![],
+            tunnels: vec![TunnelLink {
+                id: 5,
+                name: "he".into(),
+                remote_v6: Some("2001:db8:ff::1".into()),
+                routed_prefixes: "2001:db8:10::/48\n".into(),
+                host_id: None,
+            }],
+        },
     })
 }
 
@@ -298,6 +302,7 @@ fn removed_checks_and_services_close_their_incidents() {
     );
     h.topology.checks.remove(&6);
     h.topology
+        .links
         .names
         .remove(&Subject::new(SubjectKind::Service, 4));
     h.idle(MINUTE);

@@ -143,11 +143,7 @@ pub async fn topology(pool: &SqlitePool) -> anyhow::Result<Topology> {
                 )
             })
             .collect(),
-        hosts: links.hosts,
-        containers: links.containers,
-        services: links.services,
-        host_addresses: links.host_addresses,
-        tunnels: links.tunnels,
+        links: links.links,
     };
     Ok(Topology::build(&rows))
 }

@@ -44,6 +44,20 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The ids of the checks on one subject, in order.
+    async fn checks_of(&self, kind: &str, id: i64) -> Vec<i64> {
+        sqlx::query_scalar(
+            "SELECT id FROM checks WHERE subject_kind = ? AND subject_id = ? ORDER BY id",
+        )
+        .bind(kind)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .unwrap()
+    }
+}
+
 /// `runs` over IPv6 (o ok, x failed), one a minute, with optionally an IPv4 run each time.
 fn results(check: i64, address: &str, runs: &str, v4_ok: Option<bool>) -> Vec<NewResult> {
     let mut rows = Vec::new();
@@ -495,4 +509,161 @@ async fn the_hosts_list_shows_each_hosts_status_and_sorts_by_it() {
     let at = |name: &str| page.find(&format!(">{name}</a>")).unwrap();
     assert!(at("bbb-degraded") < at("aaa-fine"), "{page}");
     assert!(at("aaa-fine") < at("ccc-bare"), "{page}");
+}
+
+#[tokio::test]
+async fn the_overview_groups_problems_by_subject_and_nests_them_under_their_root_cause() {
+    use verdict::Verdict::Broken;
+    let app = serve(Wiring::default()).await;
+    app.set_up().await;
+    let (pi, _) = app
+        .host_with_address("pi", "2001:db8:4::10\n2001:db8:4::11")
+        .await;
+    let container: i64 = sqlx::query_scalar(
+        "INSERT INTO containers (name, runtime, host_id, network_mode) VALUES ('web', 'lxc', ?, 'bridged') RETURNING id",
+    )
+    .bind(pi)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO addresses (container_id, address, kind) VALUES (?, '2001:db8:4::20', 'global')")
+        .bind(container)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let service: i64 = sqlx::query_scalar(
+        "INSERT INTO services (name, kind, target, host_id) VALUES ('cloud', 'http', 'http://cloud.lab.test/', ?) RETURNING id",
+    )
+    .bind(pi)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    store::checks::sync_from_inventory(&app.pool).await.unwrap();
+    let host_checks = app.checks_of("host", pi).await;
+    assert_eq!(host_checks.len(), 2);
+    let mut batch = results(host_checks[0], "2001:db8:4::10", "x", None);
+    batch.extend(results(host_checks[1], "2001:db8:4::11", "x", None));
+    let container_check = app.checks_of("container", container).await[0];
+    batch.extend(results(container_check, "2001:db8:4::20", "x", None));
+    let service_check = app.checks_of("service", service).await[0];
+    batch.extend(results(service_check, "2001:db8:4::80", "x", None));
+    store::results::insert_batch(&app.pool, &batch)
+        .await
+        .unwrap();
+    store::verdicts::save(
+        &app.pool,
+        service,
+        v6watch::scheduler::unix_ms(),
+        &judged(Broken),
+    )
+    .await
+    .unwrap();
+
+    let page = app.page("/").await;
+    let problems = page
+        .split(r#"<ul id="problems" class="problems">"#)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no problems: {page}"))
+        .split("</section>")
+        .next()
+        .unwrap();
+    // One row for the host, naming both failing addresses.
+    assert_eq!(
+        problems.matches(&format!(r#"href="/hosts/{pi}""#)).count(),
+        1,
+        "{problems}"
+    );
+    assert!(
+        problems.contains("2001:db8:4::10, 2001:db8:4::11 — no_route"),
+        "{problems}"
+    );
+    // The container and the service sit under the host, inside its row.
+    let (host_row, after) = problems
+        .split_once(r#"<ul aria-label="failing behind pi" class="problems nested">"#)
+        .expect("a nested list");
+    assert!(host_row.contains(">pi</a>"), "{host_row}");
+    assert!(!host_row.contains("/containers/"), "{host_row}");
+    let nested = after.split("</ul>").next().unwrap();
+    assert!(
+        nested.contains(&format!(r#"href="/containers/{container}""#)),
+        "{nested}"
+    );
+    assert!(nested.contains("2001:db8:4::20 — no_route"), "{nested}");
+    // One row for the service with its check's outcome and its verdict.
+    let service_rows: Vec<&str> = problems
+        .split("<li")
+        .filter(|li| li.contains(&format!(r#"href="/services/{service}""#)))
+        .collect();
+    assert_eq!(service_rows.len(), 1, "{problems}");
+    let row = service_rows[0];
+    assert!(
+        row.contains("HTTP check fails over IPv6 — no_route"),
+        "{row}"
+    );
+    assert!(row.contains("IPv6-only verdict: broken — timeout"), "{row}");
+    assert!(
+        nested.contains(&format!(r#"href="/services/{service}""#)),
+        "{nested}"
+    );
+    // Four checks fail, in three rows.
+    assert_eq!(problems.matches("<li").count(), 3, "{problems}");
+}
+
+#[tokio::test]
+async fn the_tunnels_list_shows_the_status_of_the_hosts_behind_each_and_sorts_by_it() {
+    let app = serve(Wiring::default()).await;
+    app.set_up().await;
+    let (_, a) = app.host_with_address("a", "2001:db8:10::1").await;
+    let (_, b) = app.host_with_address("b", "2001:db8:10::2").await;
+    let (_, c) = app.host_with_address("c", "2001:db8:10::3").await;
+    sqlx::query(
+        "INSERT INTO tunnels (name, kind, remote_endpoint, routed_prefixes) VALUES
+            ('zz-he', '6in4', '198.51.100.1', '2001:db8:10::/64'),
+            ('aa-idle', 'wireguard', '203.0.113.9', 'fd10::/64')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mut batch = Vec::new();
+    for (check, address, run, ms) in [
+        (a, "2001:db8:10::1", "o", Some(2.0)),
+        (b, "2001:db8:10::2", "x", None),
+        (c, "2001:db8:10::3", "o", Some(4.0)),
+    ] {
+        let mut rows = results(check, address, run, Some(true));
+        rows[0].latency_ms = ms;
+        batch.extend(rows);
+    }
+    store::results::insert_batch(&app.pool, &batch)
+        .await
+        .unwrap();
+
+    let row_of = |page: &str, name: &str| {
+        page.split("<tr>")
+            .find(|r| r.contains(&format!(">{name}</a>")))
+            .unwrap_or_else(|| panic!("{name} not listed: {page}"))
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let page = app.page("/tunnels").await;
+    let he = row_of(&page, "zz-he");
+    assert!(he.contains(r#"data-label="Status""#), "{he}");
+    assert!(he.contains("works over IPv4 only"), "worst state: {he}");
+    assert!(he.contains("IPv6 ✗ · IPv4 ✓"), "{he}");
+    assert!(he.contains("best 2.0 ms · median 3.0 ms"), "{he}");
+    assert!(he.contains("3 hosts behind it"), "{he}");
+    assert!(he.contains("checked "), "{he}");
+    assert!(he.contains(r#"data-label="Routed prefixes""#), "{he}");
+    let idle = row_of(&page, "aa-idle");
+    assert!(idle.contains("no hosts behind it"), "{idle}");
+
+    // By status: the tunnel with something failing behind it first, the idle one last.
+    let page = app.page("/tunnels?sort=status&dir=asc").await;
+    let at = |name: &str| page.find(&format!(">{name}</a>")).unwrap();
+    assert!(at("zz-he") < at("aa-idle"), "{page}");
+    let page = app.page("/tunnels").await;
+    let at = |name: &str| page.find(&format!(">{name}</a>")).unwrap();
+    assert!(at("aa-idle") < at("zz-he"), "by name: {page}");
 }

@@ -19,6 +19,9 @@ pub struct CheckState {
     #[serde(default)]
     pub v6_latency_ms: Option<f64>,
     pub v4_ok: Option<bool>,
+    /// What is probed, readable: the address of an echo check, a URL, a name.
+    #[serde(default)]
+    pub target: String,
 }
 
 impl CheckState {

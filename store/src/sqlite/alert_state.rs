@@ -4,6 +4,7 @@
 
 use super::Result;
 use model::SubjectKind;
+use model::topology::{LinkRows, TunnelLink};
 use probes::ProbeSpec;
 use sqlx::SqlitePool;
 
@@ -71,15 +72,7 @@ pub struct InventoryLinks {
     pub checks: Vec<(i64, String, i64, std::result::Result<ProbeSpec, String>)>,
     /// check id, fail after, recover after.
     pub thresholds: Vec<(i64, i64, i64)>,
-    pub hosts: Vec<(i64, String)>,
-    /// id, name, host id.
-    pub containers: Vec<(i64, String, i64)>,
-    /// id, name, host id, container id.
-    pub services: Vec<(i64, String, Option<i64>, Option<i64>)>,
-    /// host id, address.
-    pub host_addresses: Vec<(i64, String)>,
-    /// id, name, remote IPv6 address, routed prefixes (one per line).
-    pub tunnels: Vec<(i64, String, Option<String>, String)>,
+    pub links: LinkRows,
 }
 
 pub async fn inventory_links(pool: &SqlitePool) -> Result<InventoryLinks> {
@@ -100,6 +93,20 @@ pub async fn inventory_links(pool: &SqlitePool) -> Result<InventoryLinks> {
         )
         .fetch_all(pool)
         .await?,
+        links: link_rows(pool).await?,
+    })
+}
+
+/// id, name, remote IPv6 address, routed prefixes (one per line), host id.
+type TunnelRow = (i64, String, Option<String>, String, Option<i64>);
+
+/// How the inventory hangs together: what the alert stage folds by and the overview nests by.
+pub async fn link_rows(pool: &SqlitePool) -> Result<LinkRows> {
+    let tunnels: Vec<TunnelRow> =
+        sqlx::query_as("SELECT id, name, remote_v6, routed_prefixes, host_id FROM tunnels")
+            .fetch_all(pool)
+            .await?;
+    Ok(LinkRows {
         hosts: sqlx::query_as("SELECT id, name FROM hosts")
             .fetch_all(pool)
             .await?,
@@ -114,9 +121,23 @@ pub async fn inventory_links(pool: &SqlitePool) -> Result<InventoryLinks> {
         )
         .fetch_all(pool)
         .await?,
-        tunnels: sqlx::query_as("SELECT id, name, remote_v6, routed_prefixes FROM tunnels")
-            .fetch_all(pool)
-            .await?,
+        container_addresses: sqlx::query_as(
+            "SELECT container_id, address FROM addresses WHERE container_id IS NOT NULL",
+        )
+        .fetch_all(pool)
+        .await?,
+        tunnels: tunnels
+            .into_iter()
+            .map(
+                |(id, name, remote_v6, routed_prefixes, host_id)| TunnelLink {
+                    id,
+                    name,
+                    remote_v6,
+                    routed_prefixes,
+                    host_id,
+                },
+            )
+            .collect(),
     })
 }
 

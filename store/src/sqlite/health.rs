@@ -18,7 +18,12 @@ pub async fn check_states(pool: &SqlitePool) -> Result<Vec<CheckState>> {
                     'subject_name', COALESCE(h.name, ct.name, s.name, ''),
                     'v6_ok', json(CASE WHEN l6.ok IS NULL THEN NULL WHEN l6.ok THEN 'true' ELSE 'false' END),
                     'v6_reason', l6.reason, 'v6_at', l6.at, 'v6_latency_ms', r6.latency_ms,
-                    'v4_ok', json(CASE WHEN l4.ok IS NULL THEN NULL WHEN l4.ok THEN 'true' ELSE 'false' END)))
+                    'v4_ok', json(CASE WHEN l4.ok IS NULL THEN NULL WHEN l4.ok THEN 'true' ELSE 'false' END),
+                    'target', COALESCE(CASE c.kind
+                        WHEN 'icmp' THEN json_extract(c.spec, '$.address')
+                        WHEN 'dns' THEN json_extract(c.spec, '$.name')
+                        WHEN 'tcp' THEN json_extract(c.spec, '$.host') || ' port ' || json_extract(c.spec, '$.port')
+                        WHEN 'http' THEN json_extract(c.spec, '$.url') END, '')))
            FROM checks c
            LEFT JOIN hosts h ON c.subject_kind = 'host' AND h.id = c.subject_id
            LEFT JOIN containers ct ON c.subject_kind = 'container' AND ct.id = c.subject_id
@@ -120,5 +125,7 @@ mod tests {
         let states = check_states(&pool).await.unwrap();
         assert_eq!(states.len(), 1);
         assert_eq!((states[0].check_id, states[0].v6_at), (b, Some(50)));
+        // An echo check names the address it pings.
+        assert_eq!(states[0].target, "2001:db8::2");
     }
 }
