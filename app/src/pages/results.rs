@@ -132,6 +132,9 @@ fn CheckCard(check: CheckPanel, back: String) -> impl IntoView {
                     {v4_possible.then(|| latest("IPv4", check.latest_v4.clone(), false))}
                 </tbody>
             </table>
+            {check.standing.as_ref().map(|s| view! {
+                <p class="alert-standing" role="note">{super::alerts::standing_note(s)}</p>
+            })}
             {chart}
             <details>
                 <summary>"Evidence of the last run"</summary>
