@@ -1,6 +1,9 @@
 //! Failing and recovering checks: N failed IPv6 runs in a row open an incident (down, or
 //! degraded when IPv4 still works), M passed runs resolve it, and too many of these
-//! transitions within the window fold into one "flapping" incident.
+//! transitions within the window fold into one "flapping" incident. A check that has never
+//! passed over IPv6 has nothing to regress from: past the same failure threshold it opens one
+//! "never worked" incident for its subject (the subject's other checks that never worked join
+//! it), resolved by its first IPv6 success.
 
 use super::describe;
 use super::detector::Detector;

@@ -269,3 +269,72 @@ pub async fn failing_checks(
     }
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+    /// Incidents are rebuilt to take the `never_worked` rule: on a database from before,
+    /// every incident survives with its fold, and the self-reference still holds.
+    #[tokio::test]
+    async fn the_never_worked_migration_keeps_incidents_and_their_folds() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("old.db"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let mut before = sqlx::migrate!("../migrations");
+        before.migrations = before
+            .migrations
+            .iter()
+            .filter(|m| m.version < 14)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before.run(&pool).await.unwrap();
+        for sql in [
+            "INSERT INTO incidents (id, rule, subject_kind, subject_id, subject_name, opened_at, title)
+                 VALUES (1, 'down', 'host', 1, 'nas', 1000, 'nas down')",
+            "INSERT INTO incidents (id, rule, subject_kind, subject_id, subject_name, opened_at, title, folded_into, acknowledged_by)
+                 VALUES (2, 'down', 'service', 3, 'wiki', 1000, 'wiki down', 1, 'admin')",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let refused = sqlx::query(
+            "INSERT INTO incidents (rule, subject_kind, subject_id, subject_name, opened_at, title)
+                 VALUES ('never_worked', 'host', 1, 'nas', 2000, 'x')",
+        )
+        .execute(&pool)
+        .await;
+        assert!(refused.is_err(), "the old table refuses the new rule");
+        sqlx::migrate!("../migrations").run(&pool).await.unwrap();
+        let kept: Vec<(i64, Option<i64>, Option<String>)> =
+            sqlx::query_as("SELECT id, folded_into, acknowledged_by FROM incidents ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(kept, [(1, None, None), (2, Some(1), Some("admin".into()))]);
+        sqlx::query(
+            "INSERT INTO incidents (rule, subject_kind, subject_id, subject_name, opened_at, title)
+                 VALUES ('never_worked', 'host', 1, 'nas', 2000, 'nas: never worked over IPv6')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let broken: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert!(broken.is_empty(), "{broken:?}");
+        let dangling = sqlx::query("UPDATE incidents SET folded_into = 99 WHERE id = 2")
+            .execute(&pool)
+            .await;
+        assert!(dangling.is_err(), "folded_into still refers to incidents");
+    }
+}
