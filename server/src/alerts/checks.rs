@@ -3,7 +3,8 @@
 //! transitions within the window fold into one "flapping" incident. A check that has never
 //! passed over IPv6 has nothing to regress from: past the same failure threshold it opens one
 //! "never worked" incident for its subject (the subject's other checks that never worked join
-//! it), resolved by its first IPv6 success.
+//! it, and so does a service's first verdict when it is broken), resolved by its first IPv6
+//! success.
 
 use super::describe;
 use super::detector::Detector;
@@ -92,12 +93,17 @@ impl Detector<'_> {
 
     /// One of the checks of a "never worked" incident passed: the incident resolves once
     /// none of its checks is still without a pass.
-    fn worked_at_last(&mut self, id: i64, at: i64) {
+    pub(super) fn worked_at_last(&mut self, id: i64, at: i64) {
         let others = self
             .state
             .checks
             .values()
-            .any(|c| c.never_worked == Some(id));
+            .any(|c| c.never_worked == Some(id))
+            || self
+                .state
+                .services
+                .values()
+                .any(|s| s.never_worked == Some(id));
         if !others {
             self.resolve(id, at);
         }

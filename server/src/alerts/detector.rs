@@ -244,6 +244,12 @@ impl Detector<'_> {
                 Some(_) if o.rule == Rule::NeverWorked => {
                     !self.state.checks.iter().any(|(check, c)| {
                         c.never_worked == Some(**id) && topology.checks.contains_key(check)
+                    }) && !self.state.services.iter().any(|(service, s)| {
+                        s.never_worked == Some(**id)
+                            && topology.names.contains_key(&Subject::new(
+                                super::subject::SubjectKind::Service,
+                                *service,
+                            ))
                     })
                 }
                 Some(check) => !topology.checks.contains_key(&check),
@@ -259,6 +265,14 @@ impl Detector<'_> {
         for check in self.state.checks.values_mut() {
             if check.never_worked.is_some_and(|id| !open.contains_key(&id)) {
                 check.never_worked = None;
+            }
+        }
+        for service in self.state.services.values_mut() {
+            if service
+                .never_worked
+                .is_some_and(|id| !open.contains_key(&id))
+            {
+                service.never_worked = None;
             }
         }
         self.state

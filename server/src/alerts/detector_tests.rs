@@ -430,8 +430,32 @@ fn verdict_events_open_one_incident_per_worsening_and_resolve_once() {
     let cases: Vec<(&str, Vec<VerdictObservation>, Vec<&str>)> = vec![
         (
             "a first verdict is no change",
-            vec![event(4, None, Broken, vec![])],
+            vec![event(4, None, Partial, vec![])],
             vec![],
+        ),
+        (
+            "broken from the first verdict: never worked, once, until it is not broken",
+            vec![
+                event(4, None, Broken, vec![]),
+                event(4, Some(Broken), Broken, vec![]),
+                event(
+                    4,
+                    Some(Broken),
+                    Partial,
+                    vec![verdict_change(Broken, Partial)],
+                ),
+                event(
+                    4,
+                    Some(Partial),
+                    Broken,
+                    vec![verdict_change(Partial, Broken)],
+                ),
+            ],
+            vec![
+                "opened service 4 never_worked",
+                "resolved service 4 never_worked",
+                "opened service 4 verdict",
+            ],
         ),
         (
             "worse, then back",
@@ -759,5 +783,43 @@ fn checks_that_never_worked_before_an_upgrade_get_one_incident_per_subject() {
         .into();
     h.script(&[(6, "xxx"), (7, "xxx")]);
     assert_eq!(h.notices, ["opened host 6 never_worked"]);
+    assert_eq!(opened_rules(&h.changes), ["never_worked"]);
+}
+
+#[test]
+fn a_service_whose_check_and_first_verdict_never_worked_is_one_incident() {
+    let mut h = Harness::new(rules());
+    h.script(&[(1, "oooo"), (4, "xx")]);
+    assert_eq!(h.notices, ["opened service 4 never_worked"]);
+    h.step(
+        &[],
+        &[VerdictObservation {
+            at: h.now,
+            ..event(4, None, Verdict::Broken, vec![])
+        }],
+    );
+    assert_eq!(h.notices.len(), 1, "{:?}", h.notices);
+    // The check passes, but the verdict is still broken: open until that changes too.
+    h.script(&[(4, "o")]);
+    assert_eq!(h.notices.len(), 1, "{:?}", h.notices);
+    h.step(
+        &[],
+        &[VerdictObservation {
+            at: h.now,
+            ..event(
+                4,
+                Some(Verdict::Broken),
+                Verdict::Ready,
+                vec![verdict_change(Verdict::Broken, Verdict::Ready)],
+            )
+        }],
+    );
+    assert_eq!(
+        h.notices,
+        [
+            "opened service 4 never_worked",
+            "resolved service 4 never_worked"
+        ]
+    );
     assert_eq!(opened_rules(&h.changes), ["never_worked"]);
 }

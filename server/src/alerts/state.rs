@@ -58,6 +58,9 @@ pub struct ServiceState {
     pub baseline: Option<verdict::Verdict>,
     /// Dependency hosts that broke during the open incident and have not recovered.
     pub broken_hosts: Vec<String>,
+    /// The open "never worked" incident of a service whose first verdict was broken (shared
+    /// with its checks that never passed).
+    pub never_worked: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
