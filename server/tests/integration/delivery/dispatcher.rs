@@ -268,4 +268,6 @@ async fn a_host_that_never_worked_is_delivered_once() {
         got[0].json()["title"],
         "Host printer: never worked over IPv6 (2001:db8:5::9)"
     );
+    assert_eq!(got[0].json()["kind"], "opened");
+    assert_eq!(got[0].json()["details"]["rule"], "never_worked");
 }
