@@ -3,7 +3,7 @@
 
 use super::loaded::{id_param, loaded};
 use crate::queries::alerts::{
-    IncidentRow, InventoryNotice, MuteRow, load_alerts, load_incident, unread_alerts,
+    CheckStanding, IncidentRow, InventoryNotice, MuteRow, load_alerts, load_incident, unread_alerts,
 };
 use crate::queries::flash::take_flash;
 use leptos::prelude::*;
@@ -40,6 +40,80 @@ fn state(i: &IncidentRow) -> String {
         words.push("acknowledged");
     }
     words.join(" · ")
+}
+
+/// Why a check whose newest IPv6 result failed has an incident open or none (yet), in
+/// plain words: one that never passed says "never worked over IPv6" and since when.
+pub(super) fn standing_note(s: &CheckStanding) -> String {
+    let what = if s.ever_passed {
+        match s.failing_since {
+            Some(at) => format!("IPv6 failing since {}", when(at)),
+            None => "IPv6 failing".to_string(),
+        }
+    } else {
+        match s.first_result_at {
+            Some(at) => format!("never worked over IPv6 since {}", when(at)),
+            None => "never worked over IPv6".to_string(),
+        }
+    };
+    let maintenance = s.muted_until.map(|until| {
+        format!(
+            "in maintenance until {}, so no message is sent",
+            when(until)
+        )
+    });
+    let why = match (s.incident_id, s.incident_rule.as_deref()) {
+        (Some(id), rule) => {
+            let mut why = format!("incident #{id} is open");
+            if rule == Some("never_worked") {
+                why.push_str(" (told once; not repeated while this lasts)");
+            }
+            if let Some(m) = maintenance {
+                why.push_str(&format!("; {m}"));
+            }
+            why
+        }
+        (None, _) if s.fails_in_row < s.fail_after => {
+            let mut why = format!(
+                "no incident yet: one opens after {} failed runs in a row ({} so far)",
+                s.fail_after, s.fails_in_row
+            );
+            if let Some(m) = maintenance {
+                why.push_str(&format!("; {m}"));
+            }
+            why
+        }
+        (None, _) => {
+            let mut why =
+                "no incident yet: the alert stage has not read the newest results".to_string();
+            if let Some(m) = maintenance {
+                why.push_str(&format!("; {m}"));
+            }
+            why
+        }
+    };
+    format!("{what} — {why}")
+}
+
+fn failing_list(failing: Vec<CheckStanding>) -> impl IntoView {
+    (!failing.is_empty()).then(|| {
+        view! {
+            <h2 id="failing-heading">"Failing checks"</h2>
+            <p>"Checks whose newest IPv6 result failed, and why an incident is open or not."</p>
+            <ul class="failing" id="failing" aria-labelledby="failing-heading">
+                {failing.into_iter().map(|s| {
+                    let note = standing_note(&s);
+                    view! {
+                        <li>
+                            <a href=s.subject_path()>{format!("{} {}", s.subject_kind, s.subject_name)}</a>
+                            " " <code>{s.target.clone()}</code>": "
+                            <span class="note">{note}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
 
 fn acknowledge_form(id: i64, back: String) -> impl IntoView {
@@ -192,6 +266,7 @@ pub fn AlertsPage() -> impl IntoView {
             view! {
                 <h2>"Open"</h2>
                 {if open.is_empty() { view! { <p class="empty">"No open incidents."</p> }.into_any() } else { table(open).into_any() }}
+                {failing_list(d.failing)}
                 {notices_list(d.notices)}
                 <h2>"Resolved"</h2>
                 {if resolved.is_empty() { view! { <p class="empty">"None yet."</p> }.into_any() } else { table(resolved).into_any() }}
@@ -285,5 +360,60 @@ pub fn AlertsNavLink() -> impl IntoView {
                 })}
             </Transition>
         </A>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CheckStanding, standing_note};
+    use model::SubjectKind;
+
+    fn standing() -> CheckStanding {
+        CheckStanding {
+            check_id: 1,
+            subject_kind: SubjectKind::Host,
+            subject_id: 2,
+            subject_name: "nas".into(),
+            target: "2001:db8::2".into(),
+            first_result_at: Some(0),
+            failing_since: Some(60_000),
+            fails_in_row: 1,
+            ever_passed: false,
+            fail_after: 2,
+            incident_id: None,
+            incident_rule: None,
+            muted_until: None,
+        }
+    }
+
+    #[test]
+    fn a_failing_check_says_why_it_has_an_incident_or_none() {
+        let s = standing();
+        assert_eq!(
+            standing_note(&s),
+            "never worked over IPv6 since 1970-01-01 00:00 UTC — no incident yet: one opens after 2 failed runs in a row (1 so far)"
+        );
+        let s = CheckStanding {
+            fails_in_row: 5,
+            incident_id: Some(7),
+            incident_rule: Some("never_worked".into()),
+            ..standing()
+        };
+        assert_eq!(
+            standing_note(&s),
+            "never worked over IPv6 since 1970-01-01 00:00 UTC — incident #7 is open (told once; not repeated while this lasts)"
+        );
+        let s = CheckStanding {
+            ever_passed: true,
+            fails_in_row: 3,
+            incident_id: Some(8),
+            incident_rule: Some("down".into()),
+            muted_until: Some(3_600_000),
+            ..standing()
+        };
+        assert_eq!(
+            standing_note(&s),
+            "IPv6 failing since 1970-01-01 00:01 UTC — incident #8 is open; in maintenance until 1970-01-01 01:00 UTC, so no message is sent"
+        );
     }
 }

@@ -155,6 +155,9 @@ fn CheckCard(check: CheckPanel, back: String, fresh: Fresh) -> impl IntoView {
                     <th scope="col">"Latency"</th><th scope="col">"Address used"</th><th scope="col">"When (UTC)"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
+            {check.standing.as_ref().map(|s| view! {
+                <p class="alert-standing" role="note">{super::alerts::standing_note(s)}</p>
+            })}
             {chart}
             <details>
                 <summary>"Evidence of the last run"</summary>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-pub use store::rows::{IncidentRow, InventoryNotice, MuteRow, SentRow};
+pub use store::rows::{CheckStanding, IncidentRow, InventoryNotice, MuteRow, SentRow};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlertsPageData {
@@ -14,6 +14,8 @@ pub struct AlertsPageData {
     pub subjects: Vec<(String, String)>,
     /// What live syncs told the channels (containers that appeared or moved), newest first.
     pub notices: Vec<InventoryNotice>,
+    /// Checks whose newest IPv6 result failed, with why an incident is open or not.
+    pub failing: Vec<CheckStanding>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,6 +56,9 @@ pub async fn load_alerts() -> Result<AlertsPageData, ServerFnError> {
             .await
             .map_err(store_error)?,
         notices: store::sync::notices(&pool, NOTICES_SHOWN)
+            .await
+            .map_err(store_error)?,
+        failing: incidents::failing_checks(&pool, None, now)
             .await
             .map_err(store_error)?,
     };

@@ -23,6 +23,8 @@ pub struct CheckPanel {
     pub recover_after: i64,
     /// The self-test failed: a failed IPv6 result may be this machine's, not the target's.
     pub monitor_suspect: bool,
+    /// Its newest IPv6 result failed: where it stands with the alerts.
+    pub standing: Option<store::rows::CheckStanding>,
 }
 
 /// Alert thresholds of a check without its own (the alert stage's defaults).
@@ -47,6 +49,9 @@ pub async fn load_checks(
         "host" | "container" | "service" => subject,
         _ => return Err(ServerFnError::new("not found")),
     };
+    let mut standings = store::incidents::failing_checks(&pool, Some((&subject, id)), now)
+        .await
+        .map_err(store_error)?;
     let mut panels = Vec::new();
     for check in checks::of_subject(&pool, &subject, id)
         .await
@@ -77,6 +82,10 @@ pub async fn load_checks(
             fail_after,
             recover_after,
             monitor_suspect: super::status::monitor_suspect(),
+            standing: standings
+                .iter()
+                .position(|s| s.check_id == check.id)
+                .map(|at| standings.swap_remove(at)),
         });
     }
     Ok(panels)

@@ -1,10 +1,16 @@
 //! Failing and recovering checks: N failed IPv6 runs in a row open an incident (down, or
 //! degraded when IPv4 still works), M passed runs resolve it, and too many of these
-//! transitions within the window fold into one "flapping" incident.
+//! transitions within the window fold into one "flapping" incident. A check that has never
+//! passed over IPv6 has nothing to regress from: past the same failure threshold it opens one
+//! "never worked" incident for its subject (the subject's other checks that never worked join
+//! it, and so does a service's first verdict when it is broken), resolved by its first IPv6
+//! success.
 
 use super::describe;
 use super::detector::Detector;
+use super::incident::Rule;
 use super::observation::Run;
+use super::subject::CheckInfo;
 
 impl Detector<'_> {
     pub(super) fn observe_run(&mut self, run: &Run) {
@@ -15,11 +21,17 @@ impl Detector<'_> {
             return;
         };
         let thresholds = info.thresholds.unwrap_or(self.rules().thresholds);
+        let passed_before = self.input.passed_before.contains(&run.check_id);
         let check = self.state.checks.entry(run.check_id).or_default();
+        if !check.history_read {
+            check.history_read = true;
+            check.seen_ok |= passed_before;
+        }
         if let Some(v4) = &run.v4 {
             check.v4_ok = Some(v4.ok);
         }
         let mut transition = None;
+        let mut never_worked = false;
         if v6.ok {
             check.passes = check.passes.saturating_add(1);
             check.fails = 0;
@@ -28,6 +40,9 @@ impl Detector<'_> {
                 check.failing = false;
                 transition = Some(false);
             }
+            if let Some(id) = check.never_worked.take() {
+                self.worked_at_last(id, run.at);
+            }
         } else {
             check.fails = check.fails.saturating_add(1);
             check.passes = 0;
@@ -35,9 +50,62 @@ impl Detector<'_> {
                 check.failing = true;
                 transition = Some(true);
             }
+            never_worked = !check.seen_ok
+                && check.never_worked.is_none()
+                && check.fails >= thresholds.fail_after;
         }
         if let Some(opening) = transition {
             self.transition(run, &info, opening);
+        }
+        if never_worked {
+            self.never_worked(run, &info);
+        }
+    }
+
+    /// A check that has not passed once crossed its failure threshold: it joins the open
+    /// "never worked" incident of its subject, or opens it (one per subject, so a host
+    /// whose addresses all fail is one message).
+    fn never_worked(&mut self, run: &Run, info: &CheckInfo) {
+        let joined = self
+            .state
+            .open
+            .iter()
+            .find(|(_, o)| o.rule == Rule::NeverWorked && o.subject == info.subject)
+            .map(|(id, _)| *id);
+        let id = match joined {
+            Some(id) => id,
+            None => {
+                let label = self.topology().label(info.subject);
+                let fails = self.state.checks.get(&run.check_id).map_or(0, |c| c.fails);
+                let about = describe::About {
+                    label: &label,
+                    subject: info.subject,
+                    check_id: run.check_id,
+                    target: &info.target,
+                };
+                self.open(describe::never_worked(about, run, fails))
+            }
+        };
+        if let Some(check) = self.state.checks.get_mut(&run.check_id) {
+            check.never_worked = Some(id);
+        }
+    }
+
+    /// One of the checks of a "never worked" incident passed: the incident resolves once
+    /// none of its checks is still without a pass.
+    pub(super) fn worked_at_last(&mut self, id: i64, at: i64) {
+        let others = self
+            .state
+            .checks
+            .values()
+            .any(|c| c.never_worked == Some(id))
+            || self
+                .state
+                .services
+                .values()
+                .any(|s| s.never_worked == Some(id));
+        if !others {
+            self.resolve(id, at);
         }
     }
 

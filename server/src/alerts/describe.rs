@@ -85,6 +85,34 @@ pub fn check_failing(
     }
 }
 
+/// A check that has failed over IPv6 since it was added (`fails` runs so far), never once
+/// passing: not a regression, but the user should hear of it once.
+pub fn never_worked(about: About, run: &Run, fails: u32) -> Draft {
+    let About {
+        label,
+        subject,
+        check_id,
+        target,
+    } = about;
+    let reason = run.v6.as_ref().map_or("failed", |s| s.reason.as_str());
+    let mut evidence = vec![format!(
+        "{fails} failed runs over IPv6 and not one passed since the check was added"
+    )];
+    evidence.extend(run.v6.as_ref().map(|s| sample_line("IPv6", s)));
+    evidence.extend(run.v4.as_ref().map(|s| sample_line("IPv4", s)));
+    Draft {
+        rule: Rule::NeverWorked,
+        severity: Severity::Warning,
+        subject,
+        check_id: Some(check_id),
+        at: run.at,
+        title: format!("{label}: never worked over IPv6 ({target})"),
+        before: "no IPv6 success yet".into(),
+        after: format!("IPv6 {reason}"),
+        evidence,
+    }
+}
+
 /// The check an incident is about.
 #[derive(Clone, Copy, Debug)]
 pub struct About<'a> {

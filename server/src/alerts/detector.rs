@@ -14,6 +14,7 @@ use super::observation::{Mute, Run, VerdictObservation};
 use super::rules::Rules;
 use super::state::{OpenIncident, State};
 use super::subject::{Subject, Topology};
+use std::collections::HashSet;
 
 pub struct Input<'a> {
     /// Unix ms.
@@ -23,6 +24,9 @@ pub struct Input<'a> {
     pub topology: &'a Topology,
     pub rules: &'a Rules,
     pub mutes: &'a [Mute],
+    /// Checks of `runs` that passed over IPv6 before these runs, as far as the store knows
+    /// (asked once per check, for those whose streak has not read its history yet).
+    pub passed_before: &'a HashSet<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -235,7 +239,19 @@ impl Detector<'_> {
             .state
             .open
             .iter()
-            .filter(|(_, o)| match o.check_id {
+            .filter(|(id, o)| match o.check_id {
+                // Shared by the subject's checks that never worked: gone with the last.
+                Some(_) if o.rule == Rule::NeverWorked => {
+                    !self.state.checks.iter().any(|(check, c)| {
+                        c.never_worked == Some(**id) && topology.checks.contains_key(check)
+                    }) && !self.state.services.iter().any(|(service, s)| {
+                        s.never_worked == Some(**id)
+                            && topology.names.contains_key(&Subject::new(
+                                super::subject::SubjectKind::Service,
+                                *service,
+                            ))
+                    })
+                }
                 Some(check) => !topology.checks.contains_key(&check),
                 None => !topology.names.contains_key(&o.subject),
             })
@@ -243,6 +259,21 @@ impl Detector<'_> {
             .collect();
         for id in gone {
             self.resolve(id, now);
+        }
+        // What pointed at a resolved "never worked" incident no longer does.
+        let open = &self.state.open;
+        for check in self.state.checks.values_mut() {
+            if check.never_worked.is_some_and(|id| !open.contains_key(&id)) {
+                check.never_worked = None;
+            }
+        }
+        for service in self.state.services.values_mut() {
+            if service
+                .never_worked
+                .is_some_and(|id| !open.contains_key(&id))
+            {
+                service.never_worked = None;
+            }
         }
         self.state
             .checks

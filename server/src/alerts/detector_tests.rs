@@ -8,6 +8,7 @@ use super::observation::{Mute, Run, Sample, VerdictObservation};
 use super::rules::{Rules, Thresholds};
 use super::state::State;
 use super::subject::{InventoryRows, LinkRows, Subject, SubjectKind, Topology, TunnelLink};
+use std::collections::HashSet;
 use verdict::{DepVerdict, Verdict, VerdictChange as VChange};
 
 const MINUTE: i64 = 60_000;
@@ -124,6 +125,7 @@ struct Harness {
     topology: Topology,
     rules: Rules,
     mutes: Vec<Mute>,
+    passed_before: HashSet<i64>,
     stored: String,
     now: i64,
     notices: Vec<String>,
@@ -136,6 +138,7 @@ impl Harness {
             topology: topology(),
             rules,
             mutes: Vec::new(),
+            passed_before: HashSet::new(),
             stored: serde_json::to_string(&State::default()).unwrap(),
             now: 0,
             notices: Vec::new(),
@@ -154,6 +157,7 @@ impl Harness {
                 topology: &self.topology,
                 rules: &self.rules,
                 mutes: &self.mutes,
+                passed_before: &self.passed_before,
             },
         );
         self.stored = serde_json::to_string(&output.state).unwrap();
@@ -209,7 +213,21 @@ fn check_sequences_open_and_resolve_at_their_thresholds() {
             vec![(6, "oxxoxoo")],
             vec!["opened host 6 down", "resolved host 6 down"],
         ),
-        ("never passed: no regression", vec![(6, "xxxx")], vec![]),
+        (
+            "never passed: never worked, once",
+            vec![(6, "xxxx")],
+            vec!["opened host 6 never_worked"],
+        ),
+        (
+            "never passed, then passes: resolved",
+            vec![(6, "xxxo")],
+            vec!["opened host 6 never_worked", "resolved host 6 never_worked"],
+        ),
+        (
+            "fails once, then passes: nothing",
+            vec![(6, "xooo")],
+            vec![],
+        ),
         (
             "IPv6 fails, IPv4 works: degraded",
             vec![(6, "oddoo")],
@@ -417,8 +435,32 @@ fn verdict_events_open_one_incident_per_worsening_and_resolve_once() {
     let cases: Vec<(&str, Vec<VerdictObservation>, Vec<&str>)> = vec![
         (
             "a first verdict is no change",
-            vec![event(4, None, Broken, vec![])],
+            vec![event(4, None, Partial, vec![])],
             vec![],
+        ),
+        (
+            "broken from the first verdict: never worked, once, until it is not broken",
+            vec![
+                event(4, None, Broken, vec![]),
+                event(4, Some(Broken), Broken, vec![]),
+                event(
+                    4,
+                    Some(Broken),
+                    Partial,
+                    vec![verdict_change(Broken, Partial)],
+                ),
+                event(
+                    4,
+                    Some(Partial),
+                    Broken,
+                    vec![verdict_change(Partial, Broken)],
+                ),
+            ],
+            vec![
+                "opened service 4 never_worked",
+                "resolved service 4 never_worked",
+                "opened service 4 verdict",
+            ],
         ),
         (
             "worse, then back",
@@ -659,4 +701,130 @@ fn a_service_that_stops_answering_is_one_incident_not_also_a_verdict_one() {
     );
     h.idle(3 * MINUTE);
     assert_eq!(h.notices[2..], ["opened service 4 verdict"]);
+}
+
+fn opened_rules(changes: &[IncidentChange]) -> Vec<&'static str> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            IncidentChange::Opened(i) => Some(i.rule.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_check_that_never_passed_opens_one_never_worked_incident() {
+    let mut h = Harness::new(rules());
+    // One failed run is inside the confirmation window (two in a row, as for a regression).
+    h.script(&[(6, "x")]);
+    assert!(h.notices.is_empty() && h.changes.is_empty());
+    h.script(&[(6, "x")]);
+    assert_eq!(h.notices, ["opened host 6 never_worked"]);
+    let opened = h.changes.iter().find_map(|c| match c {
+        IncidentChange::Opened(i) => Some(i.clone()),
+        _ => None,
+    });
+    let opened = opened.unwrap();
+    assert_eq!(
+        opened.title,
+        "Host lone: never worked over IPv6 (2001:db8:99::1)"
+    );
+    assert_eq!(opened.before, "no IPv6 success yet");
+    assert_eq!(opened.after, "IPv6 timeout");
+    // Further failed rounds, and restarts from the persisted state: nothing more.
+    h.script(&[(6, "xxxxx")]);
+    for _ in 0..3 {
+        let out = h.step(&[], &[]);
+        assert!(out.notices.is_empty() && out.changes.is_empty());
+    }
+    // The host's second address never worked either (its own threshold: three runs): it
+    // joins the host's incident instead of sending another message.
+    h.script(&[(6, "xxx"), (7, "xxx")]);
+    assert_eq!(h.notices.len(), 1, "{:?}", h.notices);
+    assert_eq!(opened_rules(&h.changes), ["never_worked"]);
+    // One address works now; the other still never has: the incident stays open.
+    h.script(&[(6, "o"), (7, "x")]);
+    assert_eq!(h.notices.len(), 1, "{:?}", h.notices);
+    h.script(&[(7, "o")]);
+    assert_eq!(
+        h.notices,
+        ["opened host 6 never_worked", "resolved host 6 never_worked"]
+    );
+    // From then on the ordinary regression rules apply.
+    h.script(&[(6, "oxx")]);
+    assert_eq!(h.notices[2..], ["opened host 6 down"]);
+    assert_eq!(opened_rules(&h.changes), ["never_worked", "down"]);
+}
+
+#[test]
+fn never_worked_folds_behind_a_host_that_never_worked() {
+    for scripts in [[(1, "xxx"), (4, "xxx")], [(4, "xxx"), (1, "xxx")]] {
+        let mut h = Harness::new(rules());
+        h.script(&scripts);
+        assert_eq!(h.notices, ["opened host 1 never_worked"], "{scripts:?}");
+        assert_eq!(opened_rules(&h.changes), ["never_worked", "never_worked"]);
+    }
+}
+
+#[test]
+fn a_check_that_passed_before_the_detector_read_it_regresses_instead() {
+    let mut h = Harness::new(rules());
+    // The store holds an IPv6 success from before the detector's first read.
+    h.passed_before.insert(6);
+    h.script(&[(6, "xx")]);
+    assert_eq!(h.notices, ["opened host 6 down"]);
+}
+
+#[test]
+fn checks_that_never_worked_before_an_upgrade_get_one_incident_per_subject() {
+    let mut h = Harness::new(rules());
+    // State as stored before "never worked" existed: long failing streaks, never a pass.
+    h.stored = r#"{"next_incident":4,"checks":{
+        "6":{"fails":500,"passes":0,"seen_ok":false,"failing":false},
+        "7":{"fails":500,"passes":0,"seen_ok":false,"failing":false},
+        "1":{"fails":9,"passes":0,"seen_ok":true,"failing":true,"incident":3}},
+        "open":{}}"#
+        .into();
+    h.script(&[(6, "xxx"), (7, "xxx")]);
+    assert_eq!(h.notices, ["opened host 6 never_worked"]);
+    assert_eq!(opened_rules(&h.changes), ["never_worked"]);
+}
+
+#[test]
+fn a_service_whose_check_and_first_verdict_never_worked_is_one_incident() {
+    let mut h = Harness::new(rules());
+    h.script(&[(1, "oooo"), (4, "xx")]);
+    assert_eq!(h.notices, ["opened service 4 never_worked"]);
+    h.step(
+        &[],
+        &[VerdictObservation {
+            at: h.now,
+            ..event(4, None, Verdict::Broken, vec![])
+        }],
+    );
+    assert_eq!(h.notices.len(), 1, "{:?}", h.notices);
+    // The check passes, but the verdict is still broken: open until that changes too.
+    h.script(&[(4, "o")]);
+    assert_eq!(h.notices.len(), 1, "{:?}", h.notices);
+    h.step(
+        &[],
+        &[VerdictObservation {
+            at: h.now,
+            ..event(
+                4,
+                Some(Verdict::Broken),
+                Verdict::Ready,
+                vec![verdict_change(Verdict::Broken, Verdict::Ready)],
+            )
+        }],
+    );
+    assert_eq!(
+        h.notices,
+        [
+            "opened service 4 never_worked",
+            "resolved service 4 never_worked"
+        ]
+    );
+    assert_eq!(opened_rules(&h.changes), ["never_worked"]);
 }

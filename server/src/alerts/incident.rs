@@ -16,6 +16,10 @@ pub enum Rule {
     Verdict,
     /// The recent median latency is well above its baseline.
     Latency,
+    /// Failed over IPv6 from its first result on: nothing to regress from, but a problem
+    /// all the same. Opened once per subject; resolves on the first IPv6 success.
+    #[serde(rename = "never_worked")]
+    NeverWorked,
 }
 
 impl Rule {
@@ -26,12 +30,16 @@ impl Rule {
             Rule::Flapping => "flapping",
             Rule::Verdict => "verdict",
             Rule::Latency => "latency",
+            Rule::NeverWorked => "never_worked",
         }
     }
 
     /// Whether it says the subject is unreachable, so what sits behind it folds into it.
     pub fn is_root_cause(self) -> bool {
-        matches!(self, Rule::Down | Rule::Degraded | Rule::Flapping)
+        matches!(
+            self,
+            Rule::Down | Rule::Degraded | Rule::Flapping | Rule::NeverWorked
+        )
     }
 }
 

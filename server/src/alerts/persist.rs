@@ -11,6 +11,7 @@ use super::subject::{InventoryRows, Subject, Topology};
 use anyhow::Context;
 use probes::ProbeSpec;
 use sqlx::SqlitePool;
+use std::collections::HashSet;
 use store::alert_state::{self, AlertCursor, IncidentWrite, NewIncident, NewNotification};
 use store::checks::spec_target;
 
@@ -47,6 +48,22 @@ pub async fn load_state(pool: &SqlitePool) -> anyhow::Result<Persisted> {
 /// The newest result and verdict event ids from before `at` (Unix ms).
 pub async fn ids_before(pool: &SqlitePool, at: i64) -> anyhow::Result<(i64, i64)> {
     Ok(alert_state::ids_before(pool, at).await?)
+}
+
+/// Which of `checks` passed over IPv6 in a result up to id `through` (kept results or
+/// their hourly rollups), that is before the detector read on.
+pub async fn passed_before(
+    pool: &SqlitePool,
+    checks: &[i64],
+    through: i64,
+) -> anyhow::Result<HashSet<i64>> {
+    if checks.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(alert_state::passed_over_ipv6(pool, checks, through)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Up to `limit` results after id `after`, in id order, with the id of the last one.

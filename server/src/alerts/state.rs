@@ -21,8 +21,15 @@ pub struct State {
 pub struct CheckStreak {
     pub fails: u32,
     pub passes: u32,
-    /// Only a check that has passed can regress.
+    /// Only a check that has passed can regress; one that never has gets one "never worked"
+    /// incident instead.
     pub seen_ok: bool,
+    /// The store was asked whether the check passed over IPv6 before the detector saw it
+    /// (results older than the detector's first read, or from before an upgrade).
+    pub history_read: bool,
+    /// The open "never worked" incident this check is part of (one per subject: the other
+    /// checks of the subject that never worked join it).
+    pub never_worked: Option<i64>,
     /// Past the failure threshold and not yet recovered.
     pub failing: bool,
     /// Whether IPv4 worked on the newest run.
@@ -51,6 +58,9 @@ pub struct ServiceState {
     pub baseline: Option<verdict::Verdict>,
     /// Dependency hosts that broke during the open incident and have not recovered.
     pub broken_hosts: Vec<String>,
+    /// The open "never worked" incident of a service whose first verdict was broken (shared
+    /// with its checks that never passed).
+    pub never_worked: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -14,9 +14,22 @@ impl Detector<'_> {
     pub(super) fn observe_verdict(&mut self, event: &VerdictObservation) {
         let subject = Subject::new(SubjectKind::Service, event.service_id);
         let Some(before) = event.before else {
-            // A first verdict is where the service starts, not a change.
+            // A first verdict is where the service starts, not a change; broken from the
+            // start, the service never worked over IPv6.
+            if event.after == Verdict::Broken {
+                self.never_worked_verdict(subject, event);
+            }
             return;
         };
+        if rank(event.after) < rank(Verdict::Broken)
+            && let Some(id) = self
+                .state
+                .services
+                .get_mut(&event.service_id)
+                .and_then(|s| s.never_worked.take())
+        {
+            self.worked_at_last(id, event.at);
+        }
         let broke: Vec<&String> = event
             .changes
             .iter()
@@ -68,6 +81,46 @@ impl Detector<'_> {
             service.baseline = None;
             self.resolve(id, event.at);
         }
+    }
+}
+
+impl Detector<'_> {
+    /// A service whose first verdict is broken joins its open "never worked" incident (from
+    /// a check of it that never passed), or opens it.
+    fn never_worked_verdict(&mut self, subject: Subject, event: &VerdictObservation) {
+        let joined = self
+            .state
+            .open
+            .iter()
+            .find(|(_, o)| o.rule == Rule::NeverWorked && o.subject == subject)
+            .map(|(id, _)| *id);
+        let id = match joined {
+            Some(id) => id,
+            None => {
+                let label = self.topology().label(subject);
+                let mut evidence = vec!["the first IPv6-only verdict is broken".to_string()];
+                evidence.extend(event.changes.iter().map(describe::verdict_change));
+                if !event.addresses.is_empty() {
+                    evidence.push(format!("addresses: {}", event.addresses.join(", ")));
+                }
+                self.open(Draft {
+                    rule: Rule::NeverWorked,
+                    severity: Severity::Warning,
+                    subject,
+                    check_id: None,
+                    at: event.at,
+                    title: format!("{label}: never worked over IPv6 (IPv6-only verdict broken)"),
+                    before: "no IPv6-only verdict yet".into(),
+                    after: event.after.as_str().into(),
+                    evidence,
+                })
+            }
+        };
+        self.state
+            .services
+            .entry(event.service_id)
+            .or_default()
+            .never_worked = Some(id);
     }
 }
 

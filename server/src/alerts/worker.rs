@@ -63,6 +63,19 @@ pub async fn step(
         || last_event.is_some_and(|_| events.len() as i64 >= settings.batch);
     let results = rows.len();
     let runs = group_runs(rows);
+    // Whether a check passed before the detector saw it is asked once per check.
+    let unread: Vec<i64> = runs
+        .iter()
+        .map(|r| r.check_id)
+        .filter(|id| {
+            persisted
+                .state
+                .checks
+                .get(id)
+                .is_none_or(|c| !c.history_read && !c.seen_ok)
+        })
+        .collect();
+    let passed_before = persist::passed_before(pool, &unread, persisted.results_after).await?;
     let topology = persist::topology(pool).await?;
     let mutes = persist::mutes(pool, now).await?;
     let output = detect(
@@ -74,6 +87,7 @@ pub async fn step(
             topology: &topology,
             rules: &settings.rules,
             mutes: &mutes,
+            passed_before: &passed_before,
         },
     );
     let changed = !output.changes.is_empty()

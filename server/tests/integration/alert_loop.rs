@@ -233,3 +233,89 @@ async fn a_tunnel_far_end_down_folds_the_hosts_routed_through_it() {
         "{folded:?}"
     );
 }
+
+/// A host added with two IPv6 addresses that fail from the start: one "never worked"
+/// message, not one per address nor one per round, none again after a restart; the first
+/// IPv6 success resolves it once.
+#[tokio::test]
+async fn a_host_that_never_worked_is_one_message_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = open(&dir).await;
+    let first = host_with_check(&pool).await;
+    sqlx::query(
+        "INSERT INTO addresses (host_id, address, kind) VALUES (1, '2001:db8:99::2', 'global')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    store::checks::sync_from_inventory(&pool).await.unwrap();
+    let second: i64 = sqlx::query_scalar("SELECT id FROM checks WHERE id != ?")
+        .bind(first)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let settings = WorkerSettings::default();
+    let mut at = 1_000_000;
+
+    // One failed run each: still inside the confirmation window.
+    results(&pool, first, &mut at, "x").await;
+    results(&pool, second, &mut at, "x").await;
+    step(&pool, &settings, at).await.unwrap();
+    assert!(outbox(&pool).await.is_empty());
+    for _ in 0..3 {
+        results(&pool, first, &mut at, "x").await;
+        results(&pool, second, &mut at, "x").await;
+        step(&pool, &settings, at).await.unwrap();
+    }
+    let opened = outbox(&pool).await;
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert_eq!(opened[0].0, "opened");
+    let (title, rule): (String, String) =
+        sqlx::query_as("SELECT title, rule FROM incidents WHERE resolved_at IS NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(rule, "never_worked");
+    assert_eq!(title, "Host nas: never worked over IPv6 (2001:db8:99::1)");
+
+    // A restart, more failed rounds: nothing more.
+    pool.close().await;
+    let pool = open(&dir).await;
+    results(&pool, first, &mut at, "xx").await;
+    results(&pool, second, &mut at, "xx").await;
+    step(&pool, &settings, at).await.unwrap();
+    step(&pool, &settings, at).await.unwrap();
+    assert_eq!(outbox(&pool).await.len(), 1);
+    let incidents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(incidents, 1);
+
+    // Both addresses work at last: resolved, once.
+    results(&pool, first, &mut at, "o").await;
+    results(&pool, second, &mut at, "o").await;
+    step(&pool, &settings, at).await.unwrap();
+    step(&pool, &settings, at).await.unwrap();
+    let kinds: Vec<String> = outbox(&pool).await.into_iter().map(|r| r.0).collect();
+    assert_eq!(kinds, ["opened", "resolved"]);
+}
+
+/// On the detector's first run a check whose IPv6 success lies before the lookback is not
+/// taken for one that never worked: its failure is an ordinary regression.
+#[tokio::test]
+async fn a_check_that_worked_long_before_the_first_run_regresses_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = open(&dir).await;
+    let check = host_with_check(&pool).await;
+    let mut at = 1_000_000;
+    results(&pool, check, &mut at, "o").await;
+    at += 3_600_000;
+    results(&pool, check, &mut at, "xxx").await;
+    step(&pool, &WorkerSettings::default(), at).await.unwrap();
+    let rules: Vec<String> = sqlx::query_scalar("SELECT rule FROM incidents")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rules, ["down"]);
+}

@@ -55,6 +55,74 @@ impl TestApp {
     }
 }
 
+/// A host added with an address that fails over IPv6 from its first result: `/alerts` and
+/// the host's check say why no incident is open yet, then show the one "never worked"
+/// incident.
+#[tokio::test]
+async fn a_host_failing_from_the_start_is_shown_as_never_worked() {
+    let app = serve(Wiring::default()).await;
+    app.set_up().await;
+    let r = app
+        .post(
+            "/actions/hosts",
+            &[("name", "lab"), ("addresses", "2001:db8:77::1")],
+        )
+        .await;
+    let host = location(&r);
+    store::checks::sync_from_inventory(&app.pool).await.unwrap();
+    let check: i64 = sqlx::query_scalar("SELECT id FROM checks")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let failed = |at: i64| NewResult {
+        check_id: check,
+        at,
+        family: "v6",
+        address: Some("2001:db8:77::1".into()),
+        reason: "timeout".into(),
+        ok: false,
+        latency_ms: None,
+        lateness_ms: None,
+        detail: "[]".into(),
+    };
+    insert_batch(&app.pool, &[failed(1_000_000)]).await.unwrap();
+    step(&app.pool, &WorkerSettings::default(), 1_000_000)
+        .await
+        .unwrap();
+
+    let waiting = "never worked over IPv6 since 1970-01-01 00:16 UTC — no incident yet: one opens after 2 failed runs in a row (1 so far)";
+    let page = app.page("/alerts").await;
+    assert!(page.contains("No open incidents."), "{page}");
+    assert!(page.contains(waiting), "{page}");
+    let page = app.page(&host).await;
+    assert!(page.contains(waiting), "{page}");
+
+    insert_batch(&app.pool, &[failed(1_060_000)]).await.unwrap();
+    step(&app.pool, &WorkerSettings::default(), 1_060_000)
+        .await
+        .unwrap();
+    let page = app.page("/alerts").await;
+    assert!(
+        page.contains("Host lab: never worked over IPv6 (2001:db8:77::1)"),
+        "{page}"
+    );
+    assert!(page.contains("no IPv6 success yet"), "{page}");
+    let open = "never worked over IPv6 since 1970-01-01 00:16 UTC — incident #1 is open (told once; not repeated while this lasts)";
+    assert!(page.contains(open), "{page}");
+    assert!(app.page(&host).await.contains(open));
+    let detail = app.page("/alerts/1").await;
+    assert!(detail.contains("never_worked"), "{detail}");
+    assert!(
+        detail.contains("2 failed runs over IPv6 and not one passed since the check was added"),
+        "{detail}"
+    );
+    let sent: Vec<String> = sqlx::query_scalar("SELECT kind FROM alert_notifications")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sent, ["opened"]);
+}
+
 #[tokio::test]
 async fn the_alerts_page_lists_an_incident_escaped_with_its_evidence_and_counts_unread() {
     let app = serve(Wiring::default()).await;

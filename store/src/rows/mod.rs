@@ -11,6 +11,6 @@ mod sync;
 pub use addresses::PlacedAddress;
 pub use api_tokens::ApiToken;
 pub use checks::CheckState;
-pub use incidents::{IncidentRow, MuteRow, SentRow};
+pub use incidents::{CheckStanding, IncidentRow, MuteRow, SentRow};
 pub use results::{Evidence, HourRollup, Sample, StoredResult};
 pub use sync::{InventoryNotice, SyncRun};

@@ -37,6 +37,30 @@ pub async fn ids_before(pool: &SqlitePool, at: i64) -> Result<(i64, i64)> {
     .await?)
 }
 
+/// Which of `checks` passed over IPv6 in a result with id up to `through` (the detector's
+/// read cursor), or in an hourly rollup of an hour that ended before the first result after
+/// it (the raw results of older hours may be pruned).
+pub async fn passed_over_ipv6(pool: &SqlitePool, checks: &[i64], through: i64) -> Result<Vec<i64>> {
+    let ids = serde_json::to_string(checks).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT c.id FROM checks c
+          WHERE c.id IN (SELECT value FROM json_each(?1))
+            AND (EXISTS (SELECT 1 FROM results r
+                          WHERE r.check_id = c.id AND r.family = 'v6' AND r.ok = 1 AND r.id <= ?2)
+                 OR EXISTS (SELECT 1 FROM result_rollups u
+                             WHERE u.check_id = c.id AND u.family = 'v6' AND u.ok_count > 0
+                               AND (u.hour + 3600) * 1000 <= COALESCE(
+                                   (SELECT MIN(n.at) FROM results n
+                                     WHERE n.check_id = c.id AND n.id > ?2),
+                                   9223372036854775807)))",
+    )
+    .bind(ids)
+    .bind(through)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// One verdict event the detector has not seen, as stored (verdicts and changes as JSON).
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct NewVerdictEvent {

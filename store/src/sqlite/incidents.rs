@@ -2,7 +2,7 @@
 //! pages only acknowledge), maintenance windows, per-check thresholds and read markers.
 
 use super::{Result, StoreError};
-use crate::rows::{IncidentRow, MuteRow, SentRow};
+use crate::rows::{CheckStanding, IncidentRow, MuteRow, SentRow};
 use model::domain::alerts::MuteInput;
 use sqlx::SqlitePool;
 
@@ -206,4 +206,135 @@ pub async fn set_thresholds(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// The enabled checks whose newest IPv6 result failed, with what the alerts make of them;
+/// of one subject (`host`, `container`, `service` and its id), or of all.
+pub async fn failing_checks(
+    pool: &SqlitePool,
+    subject: Option<(&str, i64)>,
+    now: i64,
+) -> Result<Vec<CheckStanding>> {
+    let (kind, id) = subject.map_or((None, 0), |(k, i)| (Some(k), i));
+    let mut rows: Vec<CheckStanding> = sqlx::query_as(
+        "WITH failing AS (
+             SELECT c.id, c.subject_kind, c.subject_id, c.spec,
+                    (SELECT MAX(r.at) FROM results r
+                      WHERE r.check_id = c.id AND r.family = 'v6' AND r.ok = 1) AS last_ok_at
+               FROM checks c
+               JOIN latest_results l ON l.check_id = c.id AND l.family = 'v6' AND l.ok = 0
+              WHERE c.enabled = 1 AND (?1 IS NULL OR (c.subject_kind = ?1 AND c.subject_id = ?2)))
+         SELECT f.id AS check_id, f.subject_kind, f.subject_id,
+                COALESCE(CASE f.subject_kind WHEN 'host' THEN h.name
+                                             WHEN 'container' THEN ct.name
+                                             ELSE s.name END, '') AS subject_name,
+                f.spec,
+                (SELECT MIN(r.at) FROM results r
+                  WHERE r.check_id = f.id AND r.family = 'v6') AS first_result_at,
+                (SELECT MIN(r.at) FROM results r
+                  WHERE r.check_id = f.id AND r.family = 'v6'
+                    AND r.at > COALESCE(f.last_ok_at, -1)) AS failing_since,
+                (SELECT COUNT(*) FROM results r
+                  WHERE r.check_id = f.id AND r.family = 'v6'
+                    AND r.at > COALESCE(f.last_ok_at, -1)) AS fails_in_row,
+                (f.last_ok_at IS NOT NULL OR EXISTS (
+                    SELECT 1 FROM result_rollups u
+                     WHERE u.check_id = f.id AND u.family = 'v6' AND u.ok_count > 0)) AS ever_passed,
+                COALESCE(t.fail_after, 2) AS fail_after,
+                i.id AS incident_id, i.rule AS incident_rule,
+                (SELECT MAX(m.until) FROM alert_mutes m
+                  WHERE m.until > ?3 AND m.subject_kind = f.subject_kind
+                    AND m.subject_id = f.subject_id) AS muted_until
+           FROM failing f
+           LEFT JOIN hosts h ON f.subject_kind = 'host' AND h.id = f.subject_id
+           LEFT JOIN containers ct ON f.subject_kind = 'container' AND ct.id = f.subject_id
+           LEFT JOIN services s ON f.subject_kind = 'service' AND s.id = f.subject_id
+           LEFT JOIN check_alert_thresholds t ON t.check_id = f.id
+           LEFT JOIN incidents i ON i.id = (
+                SELECT o.id FROM incidents o
+                 WHERE o.resolved_at IS NULL
+                   AND (o.check_id = f.id
+                        OR (o.rule = 'never_worked' AND o.subject_kind = f.subject_kind
+                            AND o.subject_id = f.subject_id))
+                 ORDER BY o.id DESC LIMIT 1)
+          ORDER BY subject_name COLLATE NOCASE, f.id",
+    )
+    .bind(kind)
+    .bind(id)
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    for row in &mut rows {
+        row.target = super::checks::target_text(&row.target);
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+    /// Incidents are rebuilt to take the `never_worked` rule: on a database from before,
+    /// every incident survives with its fold, and the self-reference still holds.
+    #[tokio::test]
+    async fn the_never_worked_migration_keeps_incidents_and_their_folds() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("old.db"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let mut before = sqlx::migrate!("../migrations");
+        before.migrations = before
+            .migrations
+            .iter()
+            .filter(|m| m.version < 14)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before.run(&pool).await.unwrap();
+        for sql in [
+            "INSERT INTO incidents (id, rule, subject_kind, subject_id, subject_name, opened_at, title)
+                 VALUES (1, 'down', 'host', 1, 'nas', 1000, 'nas down')",
+            "INSERT INTO incidents (id, rule, subject_kind, subject_id, subject_name, opened_at, title, folded_into, acknowledged_by)
+                 VALUES (2, 'down', 'service', 3, 'wiki', 1000, 'wiki down', 1, 'admin')",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let refused = sqlx::query(
+            "INSERT INTO incidents (rule, subject_kind, subject_id, subject_name, opened_at, title)
+                 VALUES ('never_worked', 'host', 1, 'nas', 2000, 'x')",
+        )
+        .execute(&pool)
+        .await;
+        assert!(refused.is_err(), "the old table refuses the new rule");
+        sqlx::migrate!("../migrations").run(&pool).await.unwrap();
+        let kept: Vec<(i64, Option<i64>, Option<String>)> =
+            sqlx::query_as("SELECT id, folded_into, acknowledged_by FROM incidents ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(kept, [(1, None, None), (2, Some(1), Some("admin".into()))]);
+        sqlx::query(
+            "INSERT INTO incidents (rule, subject_kind, subject_id, subject_name, opened_at, title)
+                 VALUES ('never_worked', 'host', 1, 'nas', 2000, 'nas: never worked over IPv6')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let broken: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert!(broken.is_empty(), "{broken:?}");
+        let dangling = sqlx::query("UPDATE incidents SET folded_into = 99 WHERE id = 2")
+            .execute(&pool)
+            .await;
+        assert!(dangling.is_err(), "folded_into still refers to incidents");
+    }
 }

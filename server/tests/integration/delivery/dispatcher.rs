@@ -211,3 +211,63 @@ async fn only_enabled_channels_get_alerts_and_older_alerts_are_not_replayed() {
         "nothing for {early} or the disabled channel"
     );
 }
+
+/// A host added that fails over IPv6 from the start reaches the channel as one message,
+/// however many rounds fail.
+#[tokio::test]
+async fn a_host_that_never_worked_is_delivered_once() {
+    use store::results::{NewResult, insert_batch};
+    use v6watch::alerts::worker::{WorkerSettings, step};
+    let db = database().await;
+    let receiver = Receiver::start().await;
+    let channel = webhook_channel(&db.pool, "hook", &receiver.url).await;
+    sqlx::query("INSERT INTO hosts (id, name) VALUES (1, 'printer')")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO addresses (host_id, address, kind) VALUES (1, '2001:db8:5::9', 'global')",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    store::checks::sync_from_inventory(&db.pool).await.unwrap();
+    let check: i64 = sqlx::query_scalar("SELECT id FROM checks")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let running = start(&db.pool, quick());
+    let mut at = 1_000_000;
+    for _ in 0..6 {
+        at += 60_000;
+        let failed = NewResult {
+            check_id: check,
+            at,
+            family: "v6",
+            address: Some("2001:db8:5::9".into()),
+            reason: "timeout".into(),
+            ok: false,
+            latency_ms: None,
+            lateness_ms: None,
+            detail: "[]".into(),
+        };
+        insert_batch(&db.pool, &[failed]).await.unwrap();
+        step(&db.pool, &WorkerSettings::default(), at)
+            .await
+            .unwrap();
+    }
+    let alert: i64 = sqlx::query_scalar("SELECT id FROM alert_notifications")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    settled(&db.pool, alert, channel).await;
+    running.stop().await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].json()["title"],
+        "Host printer: never worked over IPv6 (2001:db8:5::9)"
+    );
+    assert_eq!(got[0].json()["kind"], "opened");
+    assert_eq!(got[0].json()["details"]["rule"], "never_worked");
+}
