@@ -52,7 +52,6 @@ fn site_files(site_root: Option<&Path>) -> anyhow::Result<(String, Option<Arc<Bu
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     raise_open_file_limit();
-    let (site_root, assets) = site_files(args.site_root.as_deref())?;
     // Before the database is opened (and migrated): a second serve stops here.
     let lock = crate::db_lock::lock(&args.database)?;
     let pool = store::open(&args.database)
@@ -80,6 +79,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let public_url = args.public_url()?;
     let sync_targets = args.sync.targets()?;
+    let (site_root, assets) = site_files(args.site_root.as_deref())?;
     let wiring = Wiring {
         assets,
         site: Site::new(

@@ -47,3 +47,28 @@ fn a_second_serve_on_the_same_database_stops_with_a_message_and_the_first_keeps_
     let answer = healthz(address).expect("the first server stopped answering");
     assert_eq!(answer.status, 200, "{answer:?}");
 }
+
+/// A binary built without its site (plain `cargo build`, as the tests' own) cannot serve
+/// pages that work: it says how to get one instead of serving pages without scripts.
+#[test]
+fn a_binary_without_its_site_asks_for_a_site_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_v6watch"))
+        .args([
+            "serve",
+            "--no-scheduler",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+        ])
+        .arg(dir.path().join("v6watch.db"))
+        .env_remove("V6WATCH_SITE_ROOT")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("built without its site") && stderr.contains("--site-root"),
+        "{stderr}"
+    );
+}

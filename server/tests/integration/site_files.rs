@@ -25,7 +25,11 @@ fn linked(page: &str, stem: &str, extension: &str) -> String {
         })
         .find(|path| path.ends_with(extension))
         .unwrap_or_else(|| panic!("no link to {stem}.*{extension} in the page"));
-    assert_ne!(path, format!("/pkg/{stem}{extension}"), "the name carries a hash");
+    assert_ne!(
+        path,
+        format!("/pkg/{stem}{extension}"),
+        "the name carries a hash"
+    );
     path.to_string()
 }
 

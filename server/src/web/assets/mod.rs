@@ -167,10 +167,10 @@ pub async fn serve_files(
     next: Next,
 ) -> Response {
     let method = request.method().clone();
-    if method == Method::GET || method == Method::HEAD {
-        if let Some(served) = bundle.files.get(request.uri().path()) {
-            return bundle.answer(served, &method, request.headers());
-        }
+    if (method == Method::GET || method == Method::HEAD)
+        && let Some(served) = bundle.files.get(request.uri().path())
+    {
+        return bundle.answer(served, &method, request.headers());
     }
     next.run(request).await
 }
