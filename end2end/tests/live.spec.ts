@@ -98,7 +98,7 @@ test('the hosts list filters by prefix and text, explains a bad prefix, and sort
 });
 
 test('the alerts page shows a new incident without a reload', async ({ page, context }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const web = await listen();
   await signIn(page);
   const service = `alert-live-${Date.now()}`;
