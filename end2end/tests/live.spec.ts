@@ -128,7 +128,8 @@ test('the alerts page shows a new incident without a reload', async ({ page, con
   expect((await ran).status()).toBe(303);
   await other.close();
 
-  await expect(incident).toHaveCount(1, { timeout: 60_000 });
+  // Polled by count: the page re-renders on every live change, and one count per poll reads it whole.
+  await expect.poll(() => incident.count(), { timeout: 60_000, intervals: [1_000] }).toBe(1);
   expect(await page.evaluate(() => (window as any).__same_document)).toBe(true);
   await page.screenshot({ path: '../docs/screenshot-alerts-live.png', fullPage: true });
 });
