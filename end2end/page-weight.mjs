@@ -1,9 +1,9 @@
 // The overview's page weight in Chromium: bytes on the wire (after compression) and
 // requests, with a cold cache and then a warm one, as BENCHMARKS.md records them.
 //   node end2end/page-weight.mjs http://127.0.0.1:3000 [user] [password]
-// On a fresh database it creates the account first. Over plain HTTP Chromium asks for gzip,
-// not brotli (brotli is offered over HTTPS only): the brotli size of the site's files is
-// printed besides.
+// On a fresh database it creates the account first. Chromium offers brotli to secure origins
+// only (HTTPS, localhost); the brotli size of the site's files is printed besides, for a
+// dashboard reached over plain HTTP by another name (which gets gzip).
 import { chromium } from '@playwright/test';
 
 const [base = 'http://127.0.0.1:3000', user = 'admin', password = 'correct horse battery'] =
