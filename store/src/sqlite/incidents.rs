@@ -272,31 +272,13 @@ pub async fn failing_checks(
 
 #[cfg(test)]
 mod tests {
-    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
     /// Incidents are rebuilt to take the `never_worked` rule: on a database from before,
     /// every incident survives with its fold, and the self-reference still holds.
     #[tokio::test]
     async fn the_never_worked_migration_keeps_incidents_and_their_folds() {
         let dir = tempfile::tempdir().unwrap();
-        let options = SqliteConnectOptions::new()
-            .filename(dir.path().join("old.db"))
-            .create_if_missing(true)
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .unwrap();
-        let mut before = sqlx::migrate!("../migrations");
-        before.migrations = before
-            .migrations
-            .iter()
-            .filter(|m| m.version < 14)
-            .cloned()
-            .collect::<Vec<_>>()
-            .into();
-        before.run(&pool).await.unwrap();
+        let pool = crate::sqlite::migrated_before(&dir.path().join("old.db"), 14).await;
         for sql in [
             "INSERT INTO incidents (id, rule, subject_kind, subject_id, subject_name, opened_at, title)
                  VALUES (1, 'down', 'host', 1, 'nas', 1000, 'nas down')",

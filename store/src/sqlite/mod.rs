@@ -208,6 +208,32 @@ pub async fn write_check(pool: &SqlitePool) -> Result<()> {
     }
 }
 
+/// Tests of a migration: a database at the schema from before `version`, to fill with rows
+/// of that time and then migrate the rest of the way.
+#[cfg(test)]
+pub(crate) async fn migrated_before(path: &std::path::Path, version: i64) -> sqlx::SqlitePool {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    let mut before = sqlx::migrate!("../migrations");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&pool).await.unwrap();
+    pool
+}
+
 #[cfg(test)]
 mod write_check_tests {
     use super::*;

@@ -100,31 +100,13 @@ pub async fn runs(pool: &SqlitePool) -> Result<Vec<SyncRun>> {
 
 #[cfg(test)]
 mod tests {
-    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
     /// The outbox is rebuilt to take `inventory` messages: on a database from before,
     /// every message, delivery and fan-out marker survives, and the foreign keys still hold.
     #[tokio::test]
     async fn the_live_sync_migration_keeps_the_outbox_and_its_deliveries() {
         let dir = tempfile::tempdir().unwrap();
-        let options = SqliteConnectOptions::new()
-            .filename(dir.path().join("old.db"))
-            .create_if_missing(true)
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .unwrap();
-        let mut before = sqlx::migrate!("../migrations");
-        before.migrations = before
-            .migrations
-            .iter()
-            .filter(|m| m.version < 12)
-            .cloned()
-            .collect::<Vec<_>>()
-            .into();
-        before.run(&pool).await.unwrap();
+        let pool = crate::sqlite::migrated_before(&dir.path().join("old.db"), 12).await;
         for sql in [
             "INSERT INTO channels (id, name, kind, url) VALUES (1, 'hook', 'webhook', 'http://[::1]:9/')",
             "INSERT INTO alert_notifications (id, incident_id, at, kind, subject_kind, subject_id, title, body, path)
