@@ -116,9 +116,10 @@ fn CheckCard(check: CheckPanel, back: String, fresh: Fresh) -> impl IntoView {
     let heading = format!("{} {}", check.kind.to_uppercase(), check.target);
     let label = heading.clone();
     // Results, charts and evidence follow live updates; the heading and the forms hold
-    // still, so what is typed into them stays.
+    // still, so what is typed into them stays. Worked out once per change, and only a card
+    // whose check changed draws again.
     let initial = check.clone();
-    let current = Signal::derive(move || {
+    let current = Memo::new(move |_| {
         fresh
             .get()
             .and_then(|r| r.ok().flatten())
