@@ -14,7 +14,9 @@ set -euo pipefail
 # The address table: the one place where lab addresses are written down.
 # ---------------------------------------------------------------------------------------
 LAB_DOMAIN=lab.test
-LAB_PREFIX=v6w                                 # every namespace is named v6w-*
+# Every namespace is named v6w-*. Another prefix (V6WATCH_LAB_PREFIX=v6x) builds a second,
+# independent lab beside it: one per checkout, each writing its own lab.env.
+LAB_PREFIX=${V6WATCH_LAB_PREFIX:-v6w}
 
 LAB_NET_CLIENTS6=2001:db8:1::/64               # client LAN (bridge br-cl in v6w-core)
 LAB_NET_CLIENTS4=192.0.2.0/24
@@ -74,7 +76,7 @@ LAB_TLS_NAMES="DNS:v6only.$LAB_DOMAIN,IP:$LAB_WEB6"
 
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LAB_ENV="$LAB_DIR/lab.env"
-LAB_RUN="${V6WATCH_LAB_RUN:-/tmp/v6watch-lab}"   # docroots, logs; removed by `down`
+LAB_RUN="${V6WATCH_LAB_RUN:-/tmp/v6watch-lab${V6WATCH_LAB_PREFIX:+-$V6WATCH_LAB_PREFIX}}"   # docroots, logs; removed by `down`
 
 NS_CORE=$LAB_PREFIX-core
 NS_C6=$LAB_PREFIX-c6
