@@ -133,3 +133,36 @@ test('the alerts page shows a new incident without a reload', async ({ page, con
   expect(await page.evaluate(() => (window as any).__same_document)).toBe(true);
   await page.screenshot({ path: '../docs/screenshot-alerts-live.png', fullPage: true });
 });
+
+test('the service page shows a new verdict without a reload', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const web = await listen();
+  await signIn(page);
+  const stamp = Date.now();
+  const service = `verdict-live-${stamp}`;
+  const servicePage = await addWebService(page, `verdict-host-${stamp}`, service, `http://[::1]:${web.port}/`);
+  const panel = page.locator('section.verdict-panel');
+  // Judged soon after it is added: the page answers over IPv6, so it is ready.
+  await expect(async () => {
+    await page.goto(servicePage);
+    await expect(panel.locator('.verdict-head')).toContainText('ready', { timeout: 1000 });
+  }).toPass({ timeout: 90_000 });
+  await hydrated(page);
+  await page.evaluate(() => { (window as any).__same_document = true; });
+
+  // The page stops answering; "Run now" (from another tab: its form reloads the page it is
+  // on) judges the service again.
+  await close(web.server);
+  const other = await context.newPage();
+  await other.goto(servicePage);
+  const ran = other.waitForResponse(
+    (r) => /\/actions\/checks\/\d+\/run$/.test(r.url()) && r.request().method() === 'POST',
+  );
+  await other.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
+  expect((await ran).status()).toBe(303);
+  await other.close();
+
+  await expect(panel.locator('.verdict-head')).toContainText('broken', { timeout: 60_000 });
+  await expect(panel.locator('.verdict-head')).not.toContainText('ready');
+  expect(await page.evaluate(() => (window as any).__same_document)).toBe(true);
+});

@@ -4,6 +4,7 @@
 //! reason and the URLs that pulled it in, then the verdict history.
 
 use super::charts::{Range, VerdictTimeline};
+use super::live::use_live;
 use super::loaded::loaded;
 use crate::queries::history::load_verdict_timeline;
 use crate::queries::verdicts::{DependencyRow, HistoryRow, VerdictDetail, load_service_verdicts};
@@ -198,10 +199,12 @@ fn history_view(history: Vec<HistoryRow>) -> impl IntoView {
 /// for kinds that get no verdict.
 #[component]
 pub fn VerdictPanel(id: i64, judged: bool, range: Memo<Range>) -> impl IntoView {
-    let data = Resource::new(move || id, load_service_verdicts);
+    // Nothing here is typed into, so the whole panel reads again on every live update.
+    let live = use_live();
+    let data = Resource::new(move || (id, live()), |(id, _)| load_service_verdicts(id));
     let timeline = Resource::new(
-        move || (id, range.get()),
-        |(id, range)| load_verdict_timeline(id, range.code().to_string()),
+        move || (id, range.get(), live()),
+        |(id, range, _)| load_verdict_timeline(id, range.code().to_string()),
     );
     view! {
         <section class="verdict-panel" aria-labelledby="verdict-title">
