@@ -36,6 +36,7 @@ mod report;
 pub mod selftest;
 mod spec;
 mod tcp;
+mod v6path;
 
 pub use config::ProbeConfig;
 pub use dns::DnsAnswer;
@@ -49,3 +50,4 @@ pub use prober::Prober;
 pub use reason::Reason;
 pub use report::ProbeReport;
 pub use spec::ProbeSpec;
+pub use v6path::{Attempt, PathRecord};

@@ -70,6 +70,7 @@ LAB_RECORDS=(
   "font4|$LAB_WEB4|"                          # IPv4 only: fonts pulled in by a stylesheet
   "cdn6||$LAB_WEB6"                           # IPv6 only
   "nat64web||$LAB_NAT64_LAB_V4ONLY"           # web4 reached through tayga (working NAT64)
+  "v6dead|$LAB_WEB46_4|2001:db8:dead::46"      # A works, AAAA black-holed: never `ok` over IPv6
 )
 # Names the web6 certificate is valid for.
 LAB_TLS_NAMES="DNS:v6only.$LAB_DOMAIN,IP:$LAB_WEB6"

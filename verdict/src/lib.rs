@@ -29,6 +29,7 @@
     )
 )]
 
+pub mod browser;
 pub mod check;
 mod diff;
 pub mod extract;

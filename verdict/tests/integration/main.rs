@@ -7,4 +7,6 @@ mod corpus;
 #[path = "../../../probes/tests/integration/lab.rs"]
 mod lab;
 mod lab_check;
+mod lab_proxy;
 mod lab_verdicts;
+mod proxy;
