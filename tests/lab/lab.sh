@@ -317,6 +317,37 @@ HTML
 }
 
 # A lab CA and a certificate for web6, signed by it. Tests trust $LAB_RUN/tls/ca.pem only.
+# Pages whose IPv4-only dependency only a browser finds: it is asked for by a script (fetch,
+# an inserted <script>, a module import, a WebSocket) or by the page inside an iframe.
+# http://dual.lab.test/pages/js/<name>.html
+write_script_pages() {
+  local d="$LAB_DOMAIN" web46="$LAB_RUN/www/web46/pages/js" web6="$LAB_RUN/www/web6/pages/js"
+  local web4="$LAB_RUN/www/web4/pages"
+  mkdir -p "$web46" "$web6"
+  printf 'export const lab = 1;\n' >"$web4/mod.js"
+  # Would load cdn6 if it ever ran: a cascade the IPv6-only browser never reaches.
+  printf 'fetch("http://cdn6.%s/pages/app.js");\n' "$d" >"$web4/loader.js"
+  page() { printf '<!doctype html>\n<title>%s</title>\n%s\n' "$2" "$3" >"$1"; }
+  page "$web46/fetch.html" "fetch" \
+    "<script>fetch('http://v4only.$d/pages/app.js').catch(() => {});</script>"
+  page "$web46/inserted.html" "inserted script" \
+    "<script>const s = document.createElement('script'); s.src = 'http://v4only.$d/pages/loader.js'; document.head.append(s);</script>"
+  page "$web46/module.html" "module import" \
+    "<script type=module>import 'http://v4only.$d/pages/mod.js';</script>"
+  page "$web46/websocket.html" "websocket" \
+    "<script>try { new WebSocket('ws://v4only.$d/socket'); } catch (e) {}</script>"
+  page "$web46/iframe.html" "iframe" "<iframe src=\"http://v6only.$d/pages/js/inner.html\"></iframe>"
+  page "$web6/inner.html" "inside the frame" \
+    "<script>fetch('http://font4.$d/pages/f.woff2').catch(() => {});</script>"
+  page "$web46/v6script.html" "script from an IPv6-only host" \
+    "<script>const s = document.createElement('script'); s.src = 'http://cdn6.$d/pages/app.js'; document.head.append(s);</script>"
+  # IPv4 works, IPv6 is black-holed: broken (timeout) from the dual-stack client too.
+  page "$web46/v6dead.html" "IPv6 black-holed" \
+    "<script>fetch('http://v6dead.$d/pages/app.js').catch(() => {});</script>"
+  page "$web46/nat64script.html" "script through NAT64" \
+    "<script>const s = document.createElement('script'); s.src = 'http://nat64web.$d/pages/app.js'; document.head.append(s);</script>"
+}
+
 write_tls() {
   local dir="$LAB_RUN/tls"
   mkdir -p "$dir"
@@ -425,6 +456,7 @@ lab_up() {
   setup_servers
   write_docroots
   write_pages
+  write_script_pages
   write_tls
   start_web
   start_dns

@@ -77,6 +77,8 @@ mod tests {
             kinds: Vec::new(),
             checked: None,
             detail: String::new(),
+            found_by: Vec::new(),
+            requests: Vec::new(),
         }
     }
 
@@ -92,6 +94,8 @@ mod tests {
             truncated: false,
             checked_at: None,
             detail: String::new(),
+            judged_by: Vec::new(),
+            browser_note: None,
         }
     }
 

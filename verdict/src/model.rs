@@ -74,6 +74,35 @@ pub struct DependencyVerdict {
     /// A readable explanation of the result.
     #[serde(default)]
     pub detail: String,
+    /// Which judges found it: `static` (the page's HTML and CSS, declared dependencies),
+    /// `browser` (a real browser's requests), or both. Empty in verdicts stored before there
+    /// was a browser judge: static.
+    #[serde(default)]
+    pub found_by: Vec<String>,
+    /// The requests a real browser made to it, in order (capped), with what asked for them.
+    #[serde(default)]
+    pub requests: Vec<SeenRequest>,
+}
+
+/// One request a browser made while loading the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeenRequest {
+    pub url: String,
+    /// Lowercase host name or IP address without brackets; empty for `data:` and the like.
+    pub host: String,
+    /// The browser's resource type: `document`, `subframe` (a frame's document),
+    /// `stylesheet`, `script`, `font`, `image`, `xhr`, `fetch`, `websocket`, `media`, ...
+    pub kind: String,
+    /// What asked for it: `parser`, `script`, `preload`, `css` (a stylesheet's `url()`),
+    /// `other`.
+    pub initiator: String,
+    /// `ok`, `failed` or `pending` (still loading when the visit ended).
+    pub outcome: String,
+    /// The browser's error (`net::ERR_TUNNEL_CONNECTION_FAILED`, ...) when failed.
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub status: Option<u16>,
 }
 
 /// The verdict on one service for an IPv6-only client.
@@ -102,6 +131,13 @@ pub struct ServiceVerdict {
     /// A readable explanation of the service's own result.
     #[serde(default)]
     pub detail: String,
+    /// The judges that made this verdict: `static`, and `browser` when a real browser loaded
+    /// the page. Empty in verdicts stored before there was a browser judge: static.
+    #[serde(default)]
+    pub judged_by: Vec<String>,
+    /// Why the browser judge was not used (Chromium not installed, turned off, failed).
+    #[serde(default)]
+    pub browser_note: Option<String>,
 }
 
 /// The dependency verdict from the result of reaching it over IPv6: `Ok(synthesized)` when it

@@ -16,7 +16,12 @@ use thiserror::Error;
 pub use target::{Target, TargetError};
 
 use crate::extract::Limits;
-use crate::{DependencyVerdict, ServiceVerdict, Verdict, judge_url};
+use std::sync::Arc;
+
+use crate::browser::{
+    BrowserJudge, Chromium, NOT_INSTALLED, VisitLimits, find_chromium, judge_with_browser,
+};
+use crate::{DependencyVerdict, ServiceVerdict, Verdict};
 
 /// Why a check could not even start. A target that is down is a report, not an error.
 #[derive(Debug, Error)]
@@ -25,6 +30,10 @@ pub enum CheckError {
     InvalidTarget { target: String, why: String },
     #[error("cannot set up the probes: {0}")]
     Setup(#[from] SetupError),
+    #[error(
+        "--browser was given, but Chromium is not installed (install Debian's chromium, or set V6WATCH_CHROMIUM)"
+    )]
+    NoBrowser,
 }
 
 /// The result of one check; its JSON form is the contract documented in `verdict/README.md`.
@@ -50,6 +59,13 @@ pub struct CheckReport {
     pub results: Vec<Outcome>,
     /// Works over IPv4 but not over IPv6.
     pub degraded: bool,
+    /// URL targets: the judges behind the verdict, `static` and (when a real browser loaded
+    /// the page) `browser`.
+    #[serde(default)]
+    pub judged_by: Vec<String>,
+    /// URL targets: why the browser judge was not used, when it was not.
+    #[serde(default)]
+    pub browser_note: Option<String>,
 }
 
 impl CheckReport {
@@ -72,23 +88,55 @@ impl CheckReport {
             truncated: self.truncated,
             checked_at: Some(self.checked_at),
             detail: String::new(),
+            judged_by: self.judged_by.clone(),
+            browser_note: self.browser_note.clone(),
         }
     }
 }
 
+/// Whether a URL check loads the page in a real browser too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BrowserChoice {
+    /// When Chromium is installed.
+    #[default]
+    Auto,
+    /// Always; a missing Chromium is an error (`--browser`).
+    Required,
+    /// Never (`--no-browser`).
+    Off,
+}
+
 /// Check one target with a fresh prober and default limits.
-pub async fn run_check(target: &str, config: ProbeConfig) -> Result<CheckReport, CheckError> {
+pub async fn run_check(
+    target: &str,
+    config: ProbeConfig,
+    browser: BrowserChoice,
+) -> Result<CheckReport, CheckError> {
     let parsed = Target::parse(target).map_err(|e| CheckError::InvalidTarget {
         target: target.to_string(),
         why: e.0,
     })?;
-    let prober = Prober::new(config)?;
-    Ok(check_with(&prober, target, &parsed, &[], &Limits::default()).await)
+    let prober = Arc::new(Prober::new(config)?);
+    let found = find_chromium();
+    let chromium = match (browser, found) {
+        (BrowserChoice::Off, _) => None,
+        (BrowserChoice::Required, None) => return Err(CheckError::NoBrowser),
+        (_, found) => found.map(|path| Chromium::new(path, 1)),
+    };
+    let judge = match (&chromium, browser) {
+        (Some(chromium), _) => BrowserJudge::On(chromium, VisitLimits::default()),
+        (None, BrowserChoice::Off) => {
+            BrowserJudge::Off("The browser judge was turned off (--no-browser).".into())
+        }
+        (None, _) => BrowserJudge::Off(NOT_INSTALLED.into()),
+    };
+    Ok(check_with(&prober, judge, target, &parsed, &[], &Limits::default()).await)
 }
 
 /// Check a parsed target with an existing prober; `declared` dependencies apply to URLs.
 pub async fn check_with(
-    prober: &Prober,
+    prober: &Arc<Prober>,
+    browser: BrowserJudge<'_>,
     given: &str,
     target: &Target,
     declared: &[String],
@@ -100,7 +148,7 @@ pub async fn check_with(
     };
     let (results, service) = tokio::join!(
         probe::probe(prober, target),
-        judge_url(prober, url, declared, limits)
+        judge_with_browser(prober.clone(), browser, url, declared, limits)
     );
     let mut addresses = service.addresses.clone();
     for address in probe::addresses(&results).iter().map(IpAddr::to_string) {
@@ -124,5 +172,7 @@ pub async fn check_with(
         checked_at: service.checked_at.unwrap_or_else(Utc::now),
         degraded: v4_ok && service.verdict == Verdict::Broken,
         results,
+        judged_by: service.judged_by,
+        browser_note: service.browser_note,
     }
 }

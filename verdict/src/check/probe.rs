@@ -119,6 +119,8 @@ impl CheckReport {
             checked_at: Utc::now(),
             degraded: v4_ok && !ready,
             results,
+            judged_by: Vec::new(),
+            browser_note: None,
         }
     }
 }

@@ -134,6 +134,8 @@ mod tests {
             kinds: vec!["script".into()],
             checked: Some(format!("http://{host}/app.js\u{1b}[2J")),
             detail: String::new(),
+            found_by: Vec::new(),
+            requests: Vec::new(),
         }
     }
 
@@ -154,6 +156,8 @@ mod tests {
             checked_at: Utc::now(),
             results: Vec::new(),
             degraded: false,
+            judged_by: Vec::new(),
+            browser_note: None,
         }
     }
 

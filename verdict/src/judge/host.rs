@@ -120,6 +120,8 @@ pub(crate) async fn check_host(prober: &Prober, plan: HostPlan) -> DependencyVer
         kinds: plan.kinds,
         checked: shown.map(|r| r.checked.clone()),
         detail: shown.map(|r| r.detail.clone()).unwrap_or_default(),
+        found_by: vec!["static".into()],
+        requests: Vec::new(),
     }
 }
 

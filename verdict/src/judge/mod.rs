@@ -77,6 +77,8 @@ pub async fn judge_url(
         truncated: false,
         checked_at: Some(chrono::Utc::now()),
         detail: fetch.outcome.detail.clone(),
+        judged_by: vec!["static".into()],
+        browser_note: None,
     };
     if service.is_err() {
         (verdict.verdict, verdict.reason) = service_verdict(service, &[]);
@@ -180,6 +182,8 @@ fn out_of_time(plan: HostPlan, timeout: Duration) -> DependencyVerdict {
         checked: urls.first().cloned(),
         urls,
         kinds: plan.kinds,
+        found_by: vec!["static".into()],
+        requests: Vec::new(),
     }
 }
 
@@ -194,6 +198,8 @@ fn invalid_declared(text: &str, why: String) -> DependencyVerdict {
         kinds: vec![DECLARED.to_string()],
         checked: None,
         detail: format!("not a usable declared dependency: {why}"),
+        found_by: vec!["static".into()],
+        requests: Vec::new(),
     }
 }
 

@@ -70,7 +70,9 @@ fn check_reports_ready_and_broken() {
         let config = lab.config();
         let given = target.clone();
         let report = run_in(&client.namespace(&lab), move || async move {
-            verdict::check::run_check(&given, config).await.unwrap()
+            verdict::check::run_check(&given, config, verdict::check::BrowserChoice::Off)
+                .await
+                .unwrap()
         });
         println!("{}", report.render_text(false));
         assert_eq!(report.is_ready(), ready, "{target} from {client:?}");

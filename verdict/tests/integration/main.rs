@@ -6,6 +6,7 @@ mod corpus;
 // The lab helper is the probe stage's (one source for both crates).
 #[path = "../../../probes/tests/integration/lab.rs"]
 mod lab;
+mod lab_browser;
 mod lab_check;
 mod lab_proxy;
 mod lab_verdicts;

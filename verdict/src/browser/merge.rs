@@ -1,0 +1,245 @@
+//! The browser's findings folded into the static verdict. Pure code.
+//!
+//! A host the browser asked for is judged by the proxy's record (how connecting to it over
+//! IPv6 went), and by the browser's own error when the connection worked but TLS or the
+//! exchange failed. Hosts only the static judge found (`srcset` alternatives, declared
+//! dependencies) keep its verdict. The service verdict is then made again from all of them.
+
+use std::collections::BTreeMap;
+
+use probes::Reason;
+
+use super::ledger::Ledger;
+use super::visit::Visit;
+use crate::model::{DepVerdict, DependencyVerdict, SeenRequest, ServiceVerdict};
+use crate::service_verdict;
+
+/// Requests listed per host, at most.
+const MAX_REQUESTS_PER_HOST: usize = 20;
+/// URLs listed per host, at most (as the static judge).
+const MAX_URLS: usize = 5;
+
+pub const STATIC: &str = "static";
+pub const BROWSER: &str = "browser";
+
+/// The dependency kind of a browser request, in the static judge's words where they have one.
+fn kind_of(request: &SeenRequest) -> String {
+    match request.kind.as_str() {
+        "subframe" => "frame".into(),
+        "eventsource" => "fetch".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A browser error that means the host failed over IPv6 although the proxy connected: TLS or
+/// the exchange itself. CORS refusals, aborted requests and the like are not the network's.
+fn exchange_failure(error: &str) -> Option<Reason> {
+    if error.contains("ERR_CERT") || error.contains("ERR_SSL") || error.contains("ERR_BAD_SSL") {
+        Some(Reason::TlsError)
+    } else if error.contains("ERR_CONNECTION_RESET") || error.contains("ERR_CONNECTION_CLOSED") {
+        Some(Reason::Reset)
+    } else if error.contains("ERR_EMPTY_RESPONSE") || error.contains("ERR_INVALID_HTTP_RESPONSE") {
+        Some(Reason::HttpError)
+    } else if error.contains("ERR_TIMED_OUT") {
+        Some(Reason::Timeout)
+    } else {
+        None
+    }
+}
+
+/// How the proxy fared with `host` (any port): the first failure, else whether a NAT64
+/// address carried it; None when the proxy never saw it.
+fn proxy_result(
+    ledger: &Ledger,
+    host: &str,
+) -> Option<(Result<bool, Reason>, String, Vec<String>)> {
+    let entries: Vec<_> = ledger
+        .hosts()
+        .filter(|e| unbracket(&e.record.host) == host)
+        .collect();
+    if entries.is_empty() {
+        return None;
+    }
+    let addresses = entries
+        .iter()
+        .flat_map(|e| e.record.attempts.iter().map(|a| a.address.to_string()))
+        .fold(Vec::new(), |mut list, a| {
+            if !list.contains(&a) {
+                list.push(a);
+            }
+            list
+        });
+    if let Some(failed) = entries.iter().find(|e| !e.record.reason.is_ok()) {
+        let detail = failed.record.detail.clone();
+        return Some((Err(failed.record.reason), detail, addresses));
+    }
+    let synthesized = entries.iter().any(|e| e.record.synthesized());
+    let detail = entries
+        .first()
+        .map(|e| e.record.detail.clone())
+        .unwrap_or_default();
+    Some((Ok(synthesized), detail, addresses))
+}
+
+fn unbracket(host: &str) -> String {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase()
+}
+
+fn host_of_url(url: Option<&str>) -> Option<String> {
+    let url = url::Url::parse(url?).ok()?;
+    Some(match url.host()? {
+        url::Host::Ipv6(ip) => ip.to_string(),
+        host => host.to_string().to_ascii_lowercase(),
+    })
+}
+
+/// Requests that are the page itself, not something it loads: the main document (and its
+/// redirects) and the icon a browser asks for by itself.
+fn is_the_page(request: &SeenRequest, page_host: Option<&str>) -> bool {
+    if request.host.is_empty() {
+        return true;
+    }
+    let on_page_host = page_host == Some(request.host.as_str());
+    request.kind == "document"
+        || (on_page_host
+            && request.kind == "other"
+            && url::Url::parse(&request.url).is_ok_and(|u| u.path() == "/favicon.ico"))
+}
+
+/// `judged` (the static verdict) with what the browser's `visit` saw.
+pub fn merge(mut judged: ServiceVerdict, visit: &Visit) -> ServiceVerdict {
+    if !judged.judged_by.iter().any(|j| j == BROWSER) {
+        judged.judged_by.push(BROWSER.into());
+    }
+    let page_host = host_of_url(judged.final_url.as_deref());
+    let mut by_host: BTreeMap<String, Vec<&SeenRequest>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for request in &visit.requests {
+        if is_the_page(request, page_host.as_deref()) {
+            continue;
+        }
+        if !by_host.contains_key(&request.host) {
+            order.push(request.host.clone());
+        }
+        by_host
+            .entry(request.host.clone())
+            .or_default()
+            .push(request);
+    }
+    for host in order {
+        let requests = by_host.remove(&host).unwrap_or_default();
+        let found = judge_host(&host, &requests, &visit.ledger);
+        match judged.dependencies.iter_mut().find(|d| d.host == host) {
+            Some(known) => fold_into(known, found),
+            None => judged.dependencies.push(found),
+        }
+    }
+    for dep in &mut judged.dependencies {
+        if dep.found_by.is_empty() {
+            dep.found_by.push(STATIC.into());
+        }
+    }
+    judged.truncated |= visit.truncated || visit.timed_out;
+    let service = match judged.reason {
+        Some(reason) => Err(reason),
+        None => Ok(()),
+    };
+    let verdicts: Vec<DepVerdict> = judged.dependencies.iter().map(|d| d.verdict).collect();
+    (judged.verdict, judged.reason) = service_verdict(service, &verdicts);
+    judged
+}
+
+/// The browser's verdict on one host from its requests and the proxy's record.
+fn judge_host(host: &str, requests: &[&SeenRequest], ledger: &Ledger) -> DependencyVerdict {
+    let mut kinds: Vec<String> = Vec::new();
+    for request in requests {
+        let kind = kind_of(request);
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    let urls: Vec<String> =
+        requests
+            .iter()
+            .map(|r| r.url.clone())
+            .fold(Vec::new(), |mut list, url| {
+                if !list.contains(&url) && list.len() < MAX_URLS {
+                    list.push(url);
+                }
+                list
+            });
+    let exchange = requests
+        .iter()
+        .filter(|r| r.outcome == "failed")
+        .find_map(|r| {
+            r.error
+                .as_deref()
+                .and_then(exchange_failure)
+                .map(|why| (why, *r))
+        });
+    let any_ok = requests.iter().any(|r| r.outcome == "ok");
+    let (result, detail, addresses) = match (proxy_result(ledger, host), exchange) {
+        (Some((Err(reason), detail, addresses)), _) => (Err(reason), detail, addresses),
+        (Some((Ok(_), _, addresses)), Some((reason, request))) if !any_ok => {
+            let detail = format!(
+                "connected over IPv6, but the browser's request for {} failed: {}",
+                request.url,
+                request.error.clone().unwrap_or_default()
+            );
+            (Err(reason), detail, addresses)
+        }
+        (Some((Ok(synthesized), detail, addresses)), _) => (Ok(synthesized), detail, addresses),
+        // Requested but never through the proxy (the browser answered it from memory, or a
+        // data: URL): nothing to judge, so it counts as working.
+        (None, _) => (
+            Ok(false),
+            "not fetched over the network".to_string(),
+            Vec::new(),
+        ),
+    };
+    let (verdict, reason) = crate::dependency_verdict(result);
+    DependencyVerdict {
+        host: host.to_string(),
+        verdict,
+        reason,
+        addresses,
+        checked: urls.first().cloned(),
+        urls,
+        kinds,
+        detail,
+        found_by: vec![BROWSER.into()],
+        requests: requests
+            .iter()
+            .take(MAX_REQUESTS_PER_HOST)
+            .map(|r| (*r).clone())
+            .collect(),
+    }
+}
+
+/// A host both judges found: the browser's verdict wins (it is what an IPv6-only browser
+/// met), the static judge's URLs and kinds stay.
+fn fold_into(known: &mut DependencyVerdict, found: DependencyVerdict) {
+    if known.found_by.is_empty() {
+        known.found_by.push(STATIC.into());
+    }
+    known.found_by.push(BROWSER.into());
+    for kind in found.kinds {
+        if !known.kinds.contains(&kind) {
+            known.kinds.push(kind);
+        }
+    }
+    for url in found.urls {
+        if !known.urls.contains(&url) && known.urls.len() < MAX_URLS {
+            known.urls.push(url);
+        }
+    }
+    known.requests = found.requests;
+    known.verdict = found.verdict;
+    known.reason = found.reason;
+    known.detail = found.detail;
+    if !found.addresses.is_empty() && known.addresses.is_empty() {
+        known.addresses = found.addresses;
+    }
+}
