@@ -253,6 +253,24 @@ pub struct CheckArgs {
     /// Print one JSON object instead of a readable report.
     #[arg(long)]
     pub json: bool,
+    /// URL targets: also load the page in Chromium through an IPv6-only proxy, and fail
+    /// when Chromium is not installed. Without either flag the browser is used when found.
+    #[arg(long, conflicts_with = "no_browser")]
+    pub browser: bool,
+    /// URL targets: judge the page from its HTML and CSS only.
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+impl CheckArgs {
+    pub fn browser_choice(&self) -> verdict::check::BrowserChoice {
+        use verdict::check::BrowserChoice;
+        match (self.browser, self.no_browser) {
+            (true, _) => BrowserChoice::Required,
+            (_, true) => BrowserChoice::Off,
+            _ => BrowserChoice::Auto,
+        }
+    }
 }
 
 /// The probe flags `serve` and `check` share.

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 /// Exit 0 only when the target is `ready` over IPv6; `partial` and `broken` exit 1.
 pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let config = args.probe.probe_config(args.timeout);
-    let report = verdict::check::run_check(&args.target, config).await?;
+    let report = verdict::check::run_check(&args.target, config, args.browser_choice()).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -243,3 +243,244 @@ fn fold_into(known: &mut DependencyVerdict, found: DependencyVerdict) {
         known.addresses = found.addresses;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Verdict;
+    use probes::{Attempt, PathRecord};
+
+    fn record(host: &str, reason: Reason, synthesized: bool) -> PathRecord {
+        PathRecord {
+            host: host.into(),
+            port: 80,
+            reason,
+            detail: format!("{host}: {}", reason.as_str()),
+            attempts: if reason == Reason::NoAaaa {
+                Vec::new()
+            } else {
+                vec![Attempt {
+                    address: "2001:db8::1".parse().unwrap(),
+                    synthesized,
+                    reason,
+                    detail: String::new(),
+                    latency_ms: None,
+                }]
+            },
+        }
+    }
+
+    fn request(url: &str, kind: &str, outcome: &str, error: Option<&str>) -> SeenRequest {
+        SeenRequest {
+            url: url.into(),
+            host: url::Url::parse(url).unwrap().host_str().unwrap().into(),
+            kind: kind.into(),
+            initiator: "script".into(),
+            outcome: outcome.into(),
+            error: error.map(str::to_string),
+            status: None,
+        }
+    }
+
+    fn page(deps: Vec<DependencyVerdict>) -> ServiceVerdict {
+        ServiceVerdict {
+            target: "http://page.test/".into(),
+            verdict: Verdict::Ready,
+            reason: None,
+            addresses: vec![],
+            final_url: Some("http://page.test/".into()),
+            nat64: false,
+            dependencies: deps,
+            truncated: false,
+            checked_at: None,
+            detail: String::new(),
+            judged_by: vec![STATIC.into()],
+            browser_note: None,
+        }
+    }
+
+    fn static_dep(host: &str, verdict: DepVerdict, kind: &str) -> DependencyVerdict {
+        DependencyVerdict {
+            host: host.into(),
+            verdict,
+            reason: (verdict == DepVerdict::Broken).then_some(Reason::NoAaaa),
+            addresses: vec![],
+            urls: vec![format!("http://{host}/static")],
+            kinds: vec![kind.into()],
+            checked: None,
+            detail: String::new(),
+            found_by: vec![STATIC.into()],
+            requests: vec![],
+        }
+    }
+
+    fn visit(records: Vec<PathRecord>, requests: Vec<SeenRequest>) -> Visit {
+        let mut ledger = Ledger::default();
+        for r in records {
+            ledger.record(r);
+        }
+        Visit {
+            requests,
+            ledger,
+            ..Visit::default()
+        }
+    }
+
+    #[test]
+    fn the_browsers_hosts_are_judged_by_the_proxy_and_the_browser() {
+        // (proxy record, request outcome and error, dependency verdict and reason)
+        type Case = (
+            Reason,
+            bool,
+            &'static str,
+            Option<&'static str>,
+            DepVerdict,
+            Option<Reason>,
+        );
+        let cases: &[Case] = &[
+            (Reason::Ok, false, "ok", None, DepVerdict::Ready, None),
+            (Reason::Ok, true, "ok", None, DepVerdict::Nat64, None),
+            (
+                Reason::NoAaaa,
+                false,
+                "failed",
+                Some("net::ERR_TUNNEL_CONNECTION_FAILED"),
+                DepVerdict::Broken,
+                Some(Reason::NoAaaa),
+            ),
+            (
+                Reason::Timeout,
+                false,
+                "failed",
+                Some("net::ERR_TUNNEL_CONNECTION_FAILED"),
+                DepVerdict::Broken,
+                Some(Reason::Timeout),
+            ),
+            // Connected over IPv6, but TLS failed in the browser.
+            (
+                Reason::Ok,
+                false,
+                "failed",
+                Some("net::ERR_CERT_COMMON_NAME_INVALID"),
+                DepVerdict::Broken,
+                Some(Reason::TlsError),
+            ),
+            // A CORS refusal is the page's business, not the network's.
+            (
+                Reason::Ok,
+                false,
+                "failed",
+                Some("net::ERR_FAILED"),
+                DepVerdict::Ready,
+                None,
+            ),
+            (Reason::Ok, false, "pending", None, DepVerdict::Ready, None),
+        ];
+        for (proxy, synthesized, outcome, error, verdict, reason) in cases {
+            let seen = visit(
+                vec![record("api.test", *proxy, *synthesized)],
+                vec![request("http://api.test/data", "fetch", outcome, *error)],
+            );
+            let merged = merge(page(vec![]), &seen);
+            let dep = &merged.dependencies[0];
+            assert_eq!(
+                (dep.verdict, dep.reason),
+                (*verdict, *reason),
+                "{proxy:?} {outcome} {error:?}"
+            );
+            assert_eq!(dep.found_by, vec![BROWSER.to_string()]);
+            assert_eq!(dep.kinds, vec!["fetch".to_string()]);
+            let want = if verdict.works() {
+                Verdict::Ready
+            } else {
+                Verdict::Partial
+            };
+            assert_eq!(merged.verdict, want);
+            assert_eq!(
+                merged.judged_by,
+                vec![STATIC.to_string(), BROWSER.to_string()]
+            );
+        }
+    }
+
+    #[test]
+    fn a_host_both_judges_found_takes_the_browsers_verdict_and_keeps_the_static_kinds() {
+        let judged = page(vec![
+            static_dep("cdn.test", DepVerdict::Ready, "script"),
+            static_dep("alt.test", DepVerdict::Broken, "image"),
+        ]);
+        let seen = visit(
+            vec![record("cdn.test", Reason::Refused, false)],
+            vec![request(
+                "http://cdn.test/app.js",
+                "script",
+                "failed",
+                Some("net::ERR_TUNNEL_CONNECTION_FAILED"),
+            )],
+        );
+        let merged = merge(judged, &seen);
+        assert_eq!(merged.verdict, Verdict::Partial);
+        let cdn = merged
+            .dependencies
+            .iter()
+            .find(|d| d.host == "cdn.test")
+            .unwrap();
+        assert_eq!(
+            (cdn.verdict, cdn.reason),
+            (DepVerdict::Broken, Some(Reason::Refused))
+        );
+        assert_eq!(cdn.found_by, vec![STATIC.to_string(), BROWSER.to_string()]);
+        assert_eq!(
+            cdn.urls,
+            vec![
+                "http://cdn.test/static".to_string(),
+                "http://cdn.test/app.js".to_string()
+            ]
+        );
+        // Only the static judge saw the srcset alternative: its verdict stands.
+        let alt = merged
+            .dependencies
+            .iter()
+            .find(|d| d.host == "alt.test")
+            .unwrap();
+        assert_eq!(
+            (alt.verdict, alt.found_by.clone()),
+            (DepVerdict::Broken, vec![STATIC.to_string()])
+        );
+    }
+
+    #[test]
+    fn the_page_itself_is_no_dependency() {
+        let seen = visit(
+            vec![record("page.test", Reason::Ok, false)],
+            vec![
+                request("http://page.test/", "document", "ok", None),
+                request(
+                    "http://page.test/favicon.ico",
+                    "other",
+                    "failed",
+                    Some("net::ERR_FAILED"),
+                ),
+                request("http://page.test/app.js", "script", "ok", None),
+            ],
+        );
+        let merged = merge(page(vec![]), &seen);
+        let hosts: Vec<_> = merged
+            .dependencies
+            .iter()
+            .map(|d| (d.host.as_str(), d.requests.len()))
+            .collect();
+        assert_eq!(
+            hosts,
+            vec![("page.test", 1)],
+            "only the script on the page's own host"
+        );
+    }
+
+    #[test]
+    fn a_visit_that_ran_out_of_time_marks_the_verdict_truncated() {
+        let mut seen = visit(vec![], vec![]);
+        seen.timed_out = true;
+        assert!(merge(page(vec![]), &seen).truncated);
+    }
+}

@@ -63,6 +63,15 @@ impl CheckReport {
         if self.truncated {
             let _ = writeln!(out, "truncated: some dependencies were not checked (caps)");
         }
+        if self.judged_by.iter().any(|j| j == "browser") {
+            let _ = writeln!(
+                out,
+                "judged by: the page's HTML and CSS, and Chromium through an IPv6-only proxy"
+            );
+        }
+        if let Some(note) = &self.browser_note {
+            let _ = writeln!(out, "static only: {}", one_line(note));
+        }
         if !self.dependencies.is_empty() {
             let _ = writeln!(out, "dependencies:");
         }
@@ -81,12 +90,18 @@ impl CheckReport {
             } else {
                 String::new()
             };
+            // Only the browser found it: a script or a frame asked for it.
+            let by = if dep.found_by.iter().all(|j| j == "browser") && !dep.found_by.is_empty() {
+                " (browser)"
+            } else {
+                ""
+            };
             let line = format!(
                 "  {} {:<32} {:<22} {:<24} {}",
                 paint(mark, ansi, colour),
                 one_line(&dep.host),
                 status,
-                dep.kinds.join(","),
+                format!("{}{by}", dep.kinds.join(",")),
                 one_line(&example),
             );
             let _ = writeln!(out, "{}", line.trim_end());
@@ -194,5 +209,35 @@ mod tests {
         assert!(text.contains("\u{1b}[31m4 \u{1b}[0m"), "{text}");
         // Only the markers are coloured: nothing from the network reaches the terminal raw.
         assert!(!text.contains("\u{1b}[2J"), "{text}");
+    }
+
+    #[test]
+    fn the_report_says_which_judges_looked() {
+        let mut seen = report();
+        seen.judged_by = vec!["static".into(), "browser".into()];
+        seen.dependencies[2].found_by = vec!["browser".into()];
+        let text = seen.render_text(false);
+        assert!(
+            text.contains("Chromium through an IPv6-only proxy"),
+            "{text}"
+        );
+        let line = text.lines().find(|l| l.contains("v4only")).unwrap();
+        assert!(line.contains("(browser)"), "{line}");
+        assert!(
+            !text
+                .lines()
+                .find(|l| l.contains("cdn6"))
+                .unwrap()
+                .contains("(browser)")
+        );
+
+        let mut alone = report();
+        alone.browser_note = Some("Chromium is not installed".into());
+        let text = alone.render_text(false);
+        assert!(
+            text.contains("static only: Chromium is not installed"),
+            "{text}"
+        );
+        assert!(!text.contains("IPv6-only proxy"), "{text}");
     }
 }
