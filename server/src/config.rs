@@ -161,6 +161,10 @@ pub struct ServeArgs {
     #[arg(long, env = "V6WATCH_VERDICT_INTERVAL", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(10..=86_400))]
     pub verdict_interval: u64,
+    /// The browser judge for scheduled verdicts: `auto` uses Chromium when it is installed,
+    /// `on` refuses to start without it, `off` judges pages from their HTML and CSS only.
+    #[arg(long, env = "V6WATCH_BROWSER_JUDGE", value_enum, default_value_t = BrowserJudgeMode::Auto)]
+    pub browser_judge: BrowserJudgeMode,
     /// Serve the pages without probing, judging or sending alerts (for tests).
     #[arg(long, env = "V6WATCH_NO_SCHEDULER")]
     pub no_scheduler: bool,
@@ -238,6 +242,14 @@ impl SyncFlags {
     pub fn interval(&self) -> Duration {
         Duration::from_secs(self.sync_interval)
     }
+}
+
+/// `--browser-judge`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BrowserJudgeMode {
+    Auto,
+    On,
+    Off,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -2,7 +2,7 @@
 //! alert detector, delivery, housekeeping) and the web layer, and stops them all on Ctrl-C
 //! or SIGTERM.
 
-use crate::config::ServeArgs;
+use crate::config::{BrowserJudgeMode, ServeArgs};
 use crate::delivery::{self, Courier};
 use crate::scheduler::live_prober::LiveProber;
 use crate::scheduler::{self, SchedulerSettings, housekeeping, sqlite::SqliteChecks};
@@ -21,6 +21,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::SqliteStore;
+use verdict::browser::{Chromium, NOT_INSTALLED, find_chromium};
 
 /// Where the site's files come from: the directory `--site-root` names, else the ones built
 /// into the binary. A binary built without them (plain `cargo build`) needs the flag.
@@ -141,8 +142,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Arc::new(Notify::new()),
             cancel.clone(),
         ));
-        let judge = Arc::new(ProberJudge::new(prober.clone()));
-        let verdict_settings = args.verdict_settings();
+        let browser = browser_judge(args.browser_judge)?;
+        let mut verdict_settings = args.verdict_settings();
+        if browser.is_ok() {
+            // A browser visit takes up to its wall clock (30 s) and the time to open and
+            // close its page, beside the static judge.
+            verdict_settings.judge_timeout =
+                verdict_settings.judge_timeout.max(Duration::from_secs(60));
+            verdict_settings.concurrency = verdict_settings.concurrency.min(BROWSER_PAGES_AT_ONCE);
+        }
+        let judge = Arc::new(ProberJudge::new(prober.clone(), browser));
         jobs.spawn(verdicts::run(
             judge,
             Arc::new(SqliteVerdicts::new(pool.clone()).publishing(bus.clone())),
@@ -199,6 +208,32 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 /// Up to the hard limit: a thousand probes in flight hold two thousand sockets, more than
 /// the usual soft limit of 1,024 open files.
+/// Pages the browser loads at once (each holds a renderer: about 100 MB).
+const BROWSER_PAGES_AT_ONCE: usize = 2;
+
+/// The shared Chromium for scheduled verdicts, or why there is none.
+fn browser_judge(mode: BrowserJudgeMode) -> anyhow::Result<Result<Arc<Chromium>, String>> {
+    let found = find_chromium();
+    Ok(match (mode, found) {
+        (BrowserJudgeMode::Off, _) => {
+            tracing::info!("browser judge turned off: verdicts read pages' HTML and CSS only");
+            Err("The browser judge is turned off (--browser-judge off).".to_string())
+        }
+        (BrowserJudgeMode::On, None) => anyhow::bail!(
+            "--browser-judge on: Chromium is not installed (install Debian's chromium, or set \
+             V6WATCH_CHROMIUM)"
+        ),
+        (BrowserJudgeMode::Auto, None) => {
+            tracing::warn!("Chromium not found: verdicts read pages' HTML and CSS only");
+            Err(NOT_INSTALLED.to_string())
+        }
+        (_, Some(path)) => {
+            tracing::info!(chromium = %path.display(), "browser judge on");
+            Ok(Arc::new(Chromium::new(path, BROWSER_PAGES_AT_ONCE)))
+        }
+    })
+}
+
 fn raise_open_file_limit() {
     match rlimit::increase_nofile_limit(65_536) {
         Ok(limit) if limit < 4096 => tracing::warn!(

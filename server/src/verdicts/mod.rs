@@ -22,6 +22,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 use verdict::ServiceVerdict;
+use verdict::browser::{BrowserJudge, Chromium, VisitLimits, judge_with_browser};
 use verdict::extract::Limits;
 
 pub use store::verdicts::ToJudge;
@@ -32,17 +33,21 @@ pub trait Judge: Send + Sync + 'static {
 }
 
 /// The real judge: [`verdict::judge_url`] with the scheduler's prober (same resolver,
-/// timeouts and NAT64 prefixes as the probes).
+/// timeouts and NAT64 prefixes as the probes), and the browser judge beside it when there is
+/// a Chromium to drive.
 pub struct ProberJudge {
     prober: Arc<LiveProber>,
     limits: Limits,
+    browser: Result<Arc<Chromium>, String>,
 }
 
 impl ProberJudge {
-    pub fn new(prober: Arc<LiveProber>) -> Self {
+    /// `browser`: the shared Chromium, or why there is none (shown with each verdict).
+    pub fn new(prober: Arc<LiveProber>, browser: Result<Arc<Chromium>, String>) -> Self {
         ProberJudge {
             prober,
             limits: Limits::default(),
+            browser,
         }
     }
 }
@@ -50,7 +55,13 @@ impl ProberJudge {
 impl Judge for ProberJudge {
     fn judge(&self, url: &Url, declared: &[String]) -> impl Future<Output = ServiceVerdict> + Send {
         let prober = self.prober.get();
-        async move { verdict::judge_url(&prober, url, declared, &self.limits).await }
+        async move {
+            let browser = match &self.browser {
+                Ok(chromium) => BrowserJudge::On(chromium, VisitLimits::default()),
+                Err(why) => BrowserJudge::Off(why.clone()),
+            };
+            judge_with_browser(prober, browser, url, declared, &self.limits).await
+        }
     }
 }
 

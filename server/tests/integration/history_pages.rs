@@ -332,6 +332,8 @@ fn report(verdict: Verdict) -> ServiceVerdict {
         truncated: false,
         checked_at: None,
         detail: String::new(),
+        judged_by: Vec::new(),
+        browser_note: None,
     }
 }
 

@@ -111,6 +111,8 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
             truncated: false,
             checked_at: None,
             detail: String::new(),
+            judged_by: Vec::new(),
+            browser_note: None,
         };
         store::verdicts::save(&pool, partial, 1, &earlier)
             .await
@@ -125,7 +127,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
         };
         let cancel = CancellationToken::new();
         let job = tokio::spawn(verdicts::run(
-            Arc::new(ProberJudge::new(prober)),
+            Arc::new(ProberJudge::new(prober, Err("static only".into()))),
             Arc::new(SqliteVerdicts::new(pool.clone())),
             settings,
             cancel.clone(),

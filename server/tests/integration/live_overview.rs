@@ -300,6 +300,8 @@ async fn the_verdict_store_and_the_alert_loop_announce_what_they_stored() {
                 truncated: false,
                 checked_at: None,
                 detail: "answered 200 over IPv6".into(),
+                judged_by: Vec::new(),
+                browser_note: None,
             },
         )
         .await
@@ -358,6 +360,8 @@ fn judged(verdict: verdict::Verdict) -> verdict::ServiceVerdict {
         truncated: false,
         checked_at: None,
         detail: String::new(),
+        judged_by: Vec::new(),
+        browser_note: None,
     }
 }
 

@@ -54,6 +54,8 @@ impl Judge for FakeJudge {
             truncated: false,
             checked_at: None,
             detail: String::new(),
+            judged_by: Vec::new(),
+            browser_note: None,
         }
     }
 }

@@ -49,6 +49,8 @@ fn dep(host: &str, verdict: DepVerdict, addresses: &[&str], urls: &[&str]) -> De
         kinds: vec!["script".into(), "image".into()],
         checked: urls.first().map(|u| u.to_string()),
         detail: format!("{host} detail"),
+        found_by: Vec::new(),
+        requests: Vec::new(),
     }
 }
 
@@ -64,6 +66,8 @@ fn report(verdict: Verdict, dependencies: Vec<DependencyVerdict>) -> ServiceVerd
         truncated: false,
         checked_at: None,
         detail: "answered 200 over IPv6".into(),
+        judged_by: Vec::new(),
+        browser_note: None,
     }
 }
 

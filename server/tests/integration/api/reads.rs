@@ -111,6 +111,8 @@ fn report(verdict: Verdict) -> ServiceVerdict {
         truncated: false,
         checked_at: None,
         detail: "answered 200 over IPv6".into(),
+        judged_by: Vec::new(),
+        browser_note: None,
     }
 }
 

@@ -35,6 +35,8 @@ fn dep(host: &str, verdict: DepVerdict) -> DependencyVerdict {
         kinds: vec!["script".into()],
         checked: None,
         detail: String::new(),
+        found_by: Vec::new(),
+        requests: Vec::new(),
     }
 }
 
@@ -50,6 +52,8 @@ fn report(verdict: Verdict, deps: &[(&str, DepVerdict)]) -> ServiceVerdict {
         truncated: false,
         checked_at: None,
         detail: String::new(),
+        judged_by: Vec::new(),
+        browser_note: None,
     }
 }
 
