@@ -50,6 +50,13 @@ pub struct CheckReport {
     pub results: Vec<Outcome>,
     /// Works over IPv4 but not over IPv6.
     pub degraded: bool,
+    /// Host and address targets: the path MTU to the first IPv6 address that answered echo
+    /// (bytes), `null` when not measured.
+    #[serde(default)]
+    pub path_mtu: Option<u16>,
+    /// Large packets to that address vanish without a Packet Too Big while small ones pass.
+    #[serde(default)]
+    pub pmtu_blackhole: bool,
 }
 
 impl CheckReport {
@@ -124,5 +131,7 @@ pub async fn check_with(
         checked_at: service.checked_at.unwrap_or_else(Utc::now),
         degraded: v4_ok && service.verdict == Verdict::Broken,
         results,
+        path_mtu: None,
+        pmtu_blackhole: false,
     }
 }
