@@ -5,3 +5,4 @@ mod hostile_dns;
 mod hostile_http;
 mod lab;
 mod lab_probes;
+mod lab_pmtu;
