@@ -80,6 +80,9 @@ LAB_RECORDS=(
   "font4|$LAB_WEB4|"                          # IPv4 only: fonts pulled in by a stylesheet
   "cdn6||$LAB_WEB6"                           # IPv6 only
   "nat64web||$LAB_NAT64_LAB_V4ONLY"           # web4 reached through tayga (working NAT64)
+  # Path MTU hosts (LAB_MTU_LINKS):
+  "mtuptb||$LAB_MTU_PTB6"                     # behind a 1480 link, Packet Too Big works
+  "mtuhole||$LAB_MTU_HOLE6"                   # behind a 1420 link, Packet Too Big dropped
 )
 # Names the web6 certificate is valid for.
 LAB_TLS_NAMES="DNS:v6only.$LAB_DOMAIN,IP:$LAB_WEB6"
