@@ -25,7 +25,10 @@ fn a_link_with_working_packet_too_big_gives_its_mtu() {
     assert_eq!(outcome.probe, ProbeKind::Pmtu);
     assert_eq!(outcome.reason, Reason::Ok, "{outcome:?}");
     assert_eq!(outcome.path_mtu, Some(1480), "{outcome:?}");
-    assert!(outcome.detail.contains("Packet Too Big announced 1480"), "{outcome:?}");
+    assert!(
+        outcome.detail.contains("Packet Too Big announced 1480"),
+        "{outcome:?}"
+    );
 }
 
 #[test]
@@ -42,5 +45,9 @@ fn a_link_whose_packet_too_big_is_dropped_is_a_black_hole() {
 fn a_plain_lan_host_has_the_ethernet_mtu() {
     let lab = Lab::get();
     let outcome = path_mtu(&lab, "LAB_WEB6");
-    assert_eq!((outcome.reason, outcome.path_mtu), (Reason::Ok, Some(1500)), "{outcome:?}");
+    assert_eq!(
+        (outcome.reason, outcome.path_mtu),
+        (Reason::Ok, Some(1500)),
+        "{outcome:?}"
+    );
 }

@@ -4,5 +4,5 @@
 mod hostile_dns;
 mod hostile_http;
 mod lab;
-mod lab_probes;
 mod lab_pmtu;
+mod lab_probes;

@@ -412,7 +412,11 @@ fn host_and_address_checks_report_the_path_mtu_and_black_holes() {
     for (target, mtu, hole) in cases {
         let (code, report) = check_json(&lab, c6, &target);
         // Small packets pass: the host is ready; the black hole is reported beside it.
-        assert_eq!((code, &report["verdict"]), (0, &Value::from("ready")), "{target}: {report}");
+        assert_eq!(
+            (code, &report["verdict"]),
+            (0, &Value::from("ready")),
+            "{target}: {report}"
+        );
         assert_eq!(report["path_mtu"], mtu, "{target}: {report}");
         assert_eq!(report["pmtu_blackhole"], hole, "{target}: {report}");
         let pmtu = report["results"]

@@ -221,7 +221,10 @@ mod tests {
             let report = CheckReport::from_probes("h.lab.test", ProbeKind::Icmp, results);
             assert_eq!(report.path_mtu, want_mtu, "{pmtu:?}");
             assert_eq!(report.pmtu_blackhole, want_hole, "{pmtu:?}");
-            assert!(report.is_ready(), "a black hole is reported, not a broken host");
+            assert!(
+                report.is_ready(),
+                "a black hole is reported, not a broken host"
+            );
             let json = serde_json::to_value(&report).unwrap();
             assert_eq!(json["pmtu_blackhole"], want_hole);
             assert_eq!(json["path_mtu"], serde_json::json!(want_mtu));
