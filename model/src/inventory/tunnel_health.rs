@@ -138,7 +138,8 @@ mod tests {
 
     #[test]
     fn addresses_as_brokers_show_them() {
-        let table: [(&str, Result<(&str, Option<u8>), &str>); 8] = [
+        type Want = Result<(&'static str, Option<u8>), &'static str>;
+        let table: [(&str, Want); 8] = [
             ("2001:db8:1f0a::2/64", Ok(("2001:db8:1f0a::2", Some(64)))),
             (" 2001:db8:1f0a::1 ", Ok(("2001:db8:1f0a::1", None))),
             ("2001:db8::2/128", Ok(("2001:db8::2", Some(128)))),

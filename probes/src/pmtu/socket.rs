@@ -82,10 +82,10 @@ impl EchoSender for RawEcho {
 /// Send one echo of `size` bytes (whole IPv6 packet) and wait for what answers it.
 fn exchange(socket: &Socket, target: Ipv6Addr, id: u16, seq: u16, size: u16) -> Attempt {
     let payload = usize::from(size).saturating_sub(IPV6_HEADER + ICMP_HEADER);
-    let mut packet = vec![0u8; ICMP_HEADER + payload];
-    packet[0] = ECHO_REQUEST;
-    packet[4..6].copy_from_slice(&id.to_be_bytes());
-    packet[6..8].copy_from_slice(&seq.to_be_bytes());
+    let mut packet = vec![ECHO_REQUEST, 0, 0, 0];
+    packet.extend_from_slice(&id.to_be_bytes());
+    packet.extend_from_slice(&seq.to_be_bytes());
+    packet.resize(ICMP_HEADER + payload, 0);
     // The kernel fills in the ICMPv6 checksum on raw ICMPv6 sockets.
     let to = SockAddr::from(SocketAddrV6::new(target, 0, 0, 0));
     let started = Instant::now();
