@@ -30,6 +30,7 @@ mod http;
 mod icmp;
 pub mod nat64;
 mod outcome;
+mod pmtu;
 mod prober;
 mod reason;
 mod report;
@@ -46,8 +47,11 @@ pub use http::FetchResult;
 /// The nameserver parser is the model's, so the settings page, the flags and the probes agree.
 pub use model::domain::{NameserverError, parse_nameserver};
 pub use outcome::{Outcome, ProbeKind, RedirectHop};
+pub use pmtu::{
+    Attempt, EchoSender, SIZES as PMTU_SIZES, Search as PmtuSearch, search as pmtu_search,
+};
 pub use prober::Prober;
 pub use reason::Reason;
 pub use report::ProbeReport;
 pub use spec::ProbeSpec;
-pub use v6path::{Attempt, PathRecord};
+pub use v6path::{ConnectAttempt, PathRecord};

@@ -15,6 +15,7 @@ pub enum ProbeKind {
     Icmp,
     Tcp,
     Http,
+    Pmtu,
 }
 
 impl ProbeKind {
@@ -24,6 +25,7 @@ impl ProbeKind {
             ProbeKind::Icmp => "icmp",
             ProbeKind::Tcp => "tcp",
             ProbeKind::Http => "http",
+            ProbeKind::Pmtu => "pmtu",
         }
     }
 }
@@ -84,6 +86,9 @@ pub struct Outcome {
     /// HTTP: the redirects followed, in order.
     #[serde(default)]
     pub redirects: Vec<RedirectHop>,
+    /// PMTU: the largest IPv6 packet (bytes, headers included) that reached the target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_mtu: Option<u16>,
 }
 
 impl Outcome {
@@ -110,6 +115,7 @@ impl Outcome {
             rtt_max_ms: None,
             status: None,
             redirects: Vec::new(),
+            path_mtu: None,
         }
     }
 

@@ -20,6 +20,7 @@
 //! | `redirect_to_ipv4_only` | a redirect hop leads to a host with no working IPv6 |
 //! | `socket_error` | a local socket could not be opened or used (e.g. no ICMP socket permitted) |
 //! | `denied` | the address is inside a `--deny-target` range: nothing was sent to it |
+//! | `pmtu_blackhole` | large IPv6 packets vanish without a Packet Too Big while small ones pass |
 
 use std::fmt;
 use std::io;
@@ -49,6 +50,7 @@ use serde::{Deserialize, Serialize};
 /// | `redirect_to_ipv4_only` | a redirect hop whose host has no working IPv6 |
 /// | `socket_error` | a local socket could not be opened or used |
 /// | `denied` | the address is inside a `--deny-target` range; nothing was sent |
+/// | `pmtu_blackhole` | large packets vanish without a Packet Too Big while small ones pass |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
@@ -71,11 +73,12 @@ pub enum Reason {
     RedirectToIpv4Only,
     SocketError,
     Denied,
+    PmtuBlackhole,
 }
 
 impl Reason {
     /// Every code, in documentation order.
-    pub const ALL: [Reason; 19] = [
+    pub const ALL: [Reason; 20] = [
         Reason::Ok,
         Reason::Nxdomain,
         Reason::NoAaaa,
@@ -95,6 +98,7 @@ impl Reason {
         Reason::RedirectToIpv4Only,
         Reason::SocketError,
         Reason::Denied,
+        Reason::PmtuBlackhole,
     ];
 
     /// The stable code, as serialized.
@@ -119,6 +123,7 @@ impl Reason {
             Reason::RedirectToIpv4Only => "redirect_to_ipv4_only",
             Reason::SocketError => "socket_error",
             Reason::Denied => "denied",
+            Reason::PmtuBlackhole => "pmtu_blackhole",
         }
     }
 

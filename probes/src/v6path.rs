@@ -18,7 +18,7 @@ const MAX_ATTEMPTS: usize = 8;
 
 /// One address tried.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Attempt {
+pub struct ConnectAttempt {
     pub address: IpAddr,
     /// Inside a NAT64 prefix: reached through a translator.
     pub synthesized: bool,
@@ -37,7 +37,7 @@ pub struct PathRecord {
     pub reason: Reason,
     pub detail: String,
     /// Every address tried, in order; empty when the name gave none.
-    pub attempts: Vec<Attempt>,
+    pub attempts: Vec<ConnectAttempt>,
 }
 
 impl PathRecord {
@@ -103,7 +103,7 @@ impl Prober {
                 };
             record.reason = reason;
             record.detail = detail.clone();
-            record.attempts.push(Attempt {
+            record.attempts.push(ConnectAttempt {
                 address: address.ip,
                 synthesized: address.synthesized,
                 reason,

@@ -53,6 +53,16 @@ LAB_DNS_CLOSED_PORT=5353                       # nothing listens there on v6w-dn
 LAB_BIG_BYTES=4194304                          # size of /big.bin on web46
 LAB_TLS_PORT=443                               # web6: HTTPS (openssl s_server) with a lab CA
 
+# Path MTU: a router on the server LAN with two narrower links behind it. Each row:
+# short name|link MTU|prefix|router side|host|Packet Too Big delivered (1) or dropped (0).
+LAB_MTU_ROUTER6=2001:db8:2::77                 # v6w-mtur on the server LAN
+LAB_MTU_PTB6=2001:db8:77::10                   # v6w-mtuptb: behind a 1480 link, PTB works
+LAB_MTU_HOLE6=2001:db8:78::10                  # v6w-mtuhole: behind a 1420 link, PTB dropped
+LAB_MTU_LINKS=(
+  "mtuptb|1480|2001:db8:77::/64|2001:db8:77::1|$LAB_MTU_PTB6|1"
+  "mtuhole|1420|2001:db8:78::/64|2001:db8:78::1|$LAB_MTU_HOLE6|0"
+)
+
 # DNS records: name|IPv4|IPv6 (empty = no such record). Names are under LAB_DOMAIN.
 LAB_RECORDS=(
   "dual|$LAB_WEB46_4|$LAB_WEB46_6"
@@ -71,6 +81,9 @@ LAB_RECORDS=(
   "cdn6||$LAB_WEB6"                           # IPv6 only
   "nat64web||$LAB_NAT64_LAB_V4ONLY"           # web4 reached through tayga (working NAT64)
   "v6dead|$LAB_WEB46_4|2001:db8:dead::46"      # A works, AAAA black-holed: never `ok` over IPv6
+  # Path MTU hosts (LAB_MTU_LINKS):
+  "mtuptb||$LAB_MTU_PTB6"                     # behind a 1480 link, Packet Too Big works
+  "mtuhole||$LAB_MTU_HOLE6"                   # behind a 1420 link, Packet Too Big dropped
 )
 # Names the web6 certificate is valid for.
 LAB_TLS_NAMES="DNS:v6only.$LAB_DOMAIN,IP:$LAB_WEB6"
@@ -86,7 +99,11 @@ NS_WEB46=$LAB_PREFIX-web46
 NS_WEB6=$LAB_PREFIX-web6
 NS_WEB4=$LAB_PREFIX-web4
 NS_DNS=$LAB_PREFIX-dns
-ALL_NS=("$NS_C6" "$NS_C46" "$NS_WEB46" "$NS_WEB6" "$NS_WEB4" "$NS_DNS" "$NS_CORE")
+NS_MTUR=$LAB_PREFIX-mtur
+NS_MTUPTB=$LAB_PREFIX-mtuptb
+NS_MTUHOLE=$LAB_PREFIX-mtuhole
+ALL_NS=("$NS_C6" "$NS_C46" "$NS_WEB46" "$NS_WEB6" "$NS_WEB4" "$NS_DNS" "$NS_MTUPTB" "$NS_MTUHOLE"
+  "$NS_MTUR" "$NS_CORE")
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 ns_exists() { ip netns list | awk '{print $1}' | grep -qx -- "$1"; }
@@ -107,6 +124,7 @@ ensure_packages() {
   command -v dnsmasq >/dev/null || missing+=(dnsmasq-base)
   command -v busybox >/dev/null || missing+=(busybox)
   command -v openssl >/dev/null || missing+=(openssl)
+  command -v nft >/dev/null || missing+=(nftables)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq
@@ -245,6 +263,39 @@ setup_servers() {
   addr4 "$NS_DNS" "$LAB_DNS4"
   ip -n "$NS_DNS" -6 route add default via "$LAB_GW_SERVERS6"
   ip -n "$NS_DNS" route add default via "$LAB_GW_SERVERS4"
+}
+
+# Path MTU links (LAB_MTU_LINKS): the router v6w-mtur on the server LAN, one host namespace
+# per row behind a veth of the row's MTU. Where PTB is dropped, nft in the router discards the
+# Packet Too Big messages quoting a packet for that prefix (the quoted IPv6 destination starts
+# 32 bytes into the ICMPv6 message): large packets then vanish, a PMTU black hole.
+setup_mtu() {
+  make_ns "$NS_MTUR"
+  in_ns "$NS_MTUR" sysctl -qw net.ipv6.conf.all.forwarding=1
+  plug "$NS_MTUR" mtur br-srv
+  addr6 "$NS_MTUR" "$LAB_MTU_ROUTER6"
+  ip -n "$NS_MTUR" -6 route add default via "$LAB_GW_SERVERS6"
+  in_ns "$NS_MTUR" nft add table ip6 v6watch_lab
+  in_ns "$NS_MTUR" nft add chain ip6 v6watch_lab out '{ type filter hook output priority 0; }'
+  local row name mtu prefix gw host ptb net
+  for row in "${LAB_MTU_LINKS[@]}"; do
+    IFS='|' read -r name mtu prefix gw host ptb <<<"$row"
+    local ns=$LAB_PREFIX-$name
+    make_ns "$ns"
+    ip link add eth0 netns "$ns" mtu "$mtu" type veth peer name "$name" netns "$NS_MTUR" mtu "$mtu"
+    ip -n "$ns" link set eth0 up
+    ip -n "$NS_MTUR" link set "$name" up
+    ip -n "$NS_MTUR" -6 addr add "$gw/64" dev "$name" nodad
+    addr6 "$ns" "$host"
+    ip -n "$ns" -6 route add default via "$gw"
+    ip -n "$NS_CORE" -6 route add "$prefix" via "$LAB_MTU_ROUTER6"
+    if [ "$ptb" = 0 ]; then
+      local a b c d
+      IFS=: read -r a b c d <<<"${prefix%%::/64}"
+      net=$(printf '0x%04x%04x%04x%04x' "0x$a" "0x${b:-0}" "0x${c:-0}" "0x${d:-0}")
+      in_ns "$NS_MTUR" nft add rule ip6 v6watch_lab out icmpv6 type packet-too-big @th,256,64 "$net" drop
+    fi
+  done
 }
 
 # A CGI script for busybox httpd that answers a redirect.
@@ -433,7 +484,8 @@ write_env() {
       LAB_C6 LAB_C46_6 LAB_C46_4 LAB_WEB46_6 LAB_WEB46_4 LAB_WEB6 LAB_WEB4 LAB_DNS6 LAB_DNS4 \
       LAB_UNUSED6 LAB_BLACKHOLE_NET6 LAB_BLACKHOLE6 LAB_NAT64_NET6 LAB_NAT64_V4ONLY \
       LAB_NAT64_LAB_NET6 LAB_NAT64_LAB_V4ONLY LAB_NAT64_POOL4 LAB_NAT64_TAYGA4 \
-      LAB_V4ONLY_PORT LAB_DNS_CLOSED_PORT LAB_BIG_BYTES LAB_TLS_PORT LAB_RUN; do
+      LAB_V4ONLY_PORT LAB_DNS_CLOSED_PORT LAB_BIG_BYTES LAB_TLS_PORT LAB_RUN \
+      LAB_MTU_ROUTER6 LAB_MTU_PTB6 LAB_MTU_HOLE6; do
       echo "$var=${!var}"
     done
     echo "LAB_TLS_CA=$LAB_RUN/tls/ca.pem"
@@ -444,6 +496,7 @@ write_env() {
     echo "LAB_NS_WEB6=$NS_WEB6"
     echo "LAB_NS_WEB4=$NS_WEB4"
     echo "LAB_NS_DNS=$NS_DNS"
+    echo "LAB_NS_MTUR=$NS_MTUR"
   } >"$LAB_ENV"
 }
 
@@ -461,6 +514,7 @@ lab_up() {
   start_web
   start_dns
   setup_nat64
+  setup_mtu
   prime
   wait_ready
   write_env

@@ -7,6 +7,7 @@ pub mod host;
 pub mod prefix;
 pub mod service;
 pub mod tunnel;
+pub mod tunnel_health;
 
 pub use change::InventoryChange;
 pub use container::{Container, ContainerInput, ContainerRuntime, NetworkMode};

@@ -120,8 +120,10 @@ pub struct TunnelInput {
     pub host_id: Option<i64>,
 }
 
+/// The inner addresses, as brokers show them (`2001:db8:1f0a::2/64`): the address is kept;
+/// the on-link length is checked but not stored yet.
 fn parse_v6(text: &str) -> Result<IpAddr, String> {
-    match parse_address(text)? {
+    match super::tunnel_health::parse_address_with_length(text)?.0 {
         a @ IpAddr::V6(_) => Ok(a),
         IpAddr::V4(_) => Err(format!(
             "'{text}' is IPv4; the tunnel's inner address is IPv6"

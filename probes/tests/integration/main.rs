@@ -4,4 +4,5 @@
 mod hostile_dns;
 mod hostile_http;
 mod lab;
+mod lab_pmtu;
 mod lab_probes;

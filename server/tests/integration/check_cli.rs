@@ -395,3 +395,38 @@ fn deny_target_ranges_are_honoured_and_checked() {
         "{stderr}"
     );
 }
+
+#[test]
+#[ignore = "needs the network-namespace lab (as root: bash tests/lab/lab.sh up); scripts/test.sh runs it"]
+fn host_and_address_checks_report_the_path_mtu_and_black_holes() {
+    let lab = Lab::get();
+    let c6 = lab.var("LAB_NS_C6");
+    // target, path_mtu, pmtu_blackhole
+    let cases = [
+        (lab.name("mtuptb"), 1480, false),
+        (lab.var("LAB_MTU_PTB6").to_string(), 1480, false),
+        (lab.name("mtuhole"), 1420, true),
+        (lab.var("LAB_MTU_HOLE6").to_string(), 1420, true),
+        (lab.name("v6only"), 1500, false),
+    ];
+    for (target, mtu, hole) in cases {
+        let (code, report) = check_json(&lab, c6, &target);
+        // Small packets pass: the host is ready; the black hole is reported beside it.
+        assert_eq!(
+            (code, &report["verdict"]),
+            (0, &Value::from("ready")),
+            "{target}: {report}"
+        );
+        assert_eq!(report["path_mtu"], mtu, "{target}: {report}");
+        assert_eq!(report["pmtu_blackhole"], hole, "{target}: {report}");
+        let pmtu = report["results"]
+            .as_array()
+            .and_then(|r| r.iter().find(|o| o["probe"] == "pmtu"))
+            .unwrap_or_else(|| panic!("{target}: no pmtu outcome: {report}"));
+        let reason = if hole { "pmtu_blackhole" } else { "ok" };
+        assert_eq!(pmtu["reason"], reason, "{target}: {report}");
+    }
+    let unreachable = check_json(&lab, c6, lab.var("LAB_BLACKHOLE6")).1;
+    assert!(unreachable["path_mtu"].is_null(), "{unreachable}");
+    assert_eq!(unreachable["pmtu_blackhole"], false, "{unreachable}");
+}

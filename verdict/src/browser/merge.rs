@@ -248,7 +248,7 @@ fn fold_into(known: &mut DependencyVerdict, found: DependencyVerdict) {
 mod tests {
     use super::*;
     use crate::Verdict;
-    use probes::{Attempt, PathRecord};
+    use probes::{ConnectAttempt, PathRecord};
 
     fn record(host: &str, reason: Reason, synthesized: bool) -> PathRecord {
         PathRecord {
@@ -259,7 +259,7 @@ mod tests {
             attempts: if reason == Reason::NoAaaa {
                 Vec::new()
             } else {
-                vec![Attempt {
+                vec![ConnectAttempt {
                     address: "2001:db8::1".parse().unwrap(),
                     synthesized,
                     reason,

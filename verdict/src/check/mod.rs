@@ -66,6 +66,13 @@ pub struct CheckReport {
     /// URL targets: why the browser judge was not used, when it was not.
     #[serde(default)]
     pub browser_note: Option<String>,
+    /// Host and address targets: the path MTU to the first IPv6 address that answered echo
+    /// (bytes), `null` when not measured.
+    #[serde(default)]
+    pub path_mtu: Option<u16>,
+    /// Large packets to that address vanish without a Packet Too Big while small ones pass.
+    #[serde(default)]
+    pub pmtu_blackhole: bool,
 }
 
 impl CheckReport {
@@ -174,5 +181,7 @@ pub async fn check_with(
         results,
         judged_by: service.judged_by,
         browser_note: service.browser_note,
+        path_mtu: None,
+        pmtu_blackhole: false,
     }
 }

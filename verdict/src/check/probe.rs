@@ -37,6 +37,7 @@ pub(super) async fn probe(prober: &Prober, target: &Target) -> Vec<Outcome> {
             for report in futures::future::join_all(pings).await {
                 results.extend(report.outcomes);
             }
+            results.extend(path_mtu(prober, &results).await);
             results
         }
         Target::Ip(address) => {
@@ -52,9 +53,23 @@ pub(super) async fn probe(prober: &Prober, target: &Target) -> Vec<Outcome> {
             }
             let report = prober.run(&ProbeSpec::Icmp { address: *address }).await;
             results.extend(report.outcomes);
+            results.extend(path_mtu(prober, &results).await);
             results
         }
     }
+}
+
+/// The path MTU probe to the first IPv6 address that answered echo: a black hole needs small
+/// packets to pass, so an address that does not answer at all is not measured.
+async fn path_mtu(prober: &Prober, results: &[Outcome]) -> Option<Outcome> {
+    let address = results
+        .iter()
+        .filter(|o| o.probe == ProbeKind::Icmp && o.is_ok())
+        .find_map(|o| match o.address {
+            Some(IpAddr::V6(v6)) => Some(v6),
+            _ => None,
+        })?;
+    Some(prober.path_mtu(address).await)
 }
 
 /// Every address found or probed, IPv6 first, each once.
@@ -87,6 +102,7 @@ impl CheckReport {
         let v4_ok = results
             .iter()
             .any(|o| o.family == Family::V4 && o.probe == decisive && o.is_ok());
+        let pmtu = results.iter().find(|o| o.probe == ProbeKind::Pmtu);
         let reason = if ready {
             None
         } else {
@@ -118,6 +134,8 @@ impl CheckReport {
             nat64: false,
             checked_at: Utc::now(),
             degraded: v4_ok && !ready,
+            path_mtu: pmtu.and_then(|o| o.path_mtu),
+            pmtu_blackhole: pmtu.is_some_and(|o| o.reason == Reason::PmtuBlackhole),
             results,
             judged_by: Vec::new(),
             browser_note: None,
@@ -183,6 +201,36 @@ mod tests {
         );
         assert!(ready.is_ready());
         assert_eq!(ready.reason, None);
+    }
+
+    #[test]
+    fn path_mtu_and_black_hole_come_from_the_pmtu_outcome() {
+        let echo = outcome(ProbeKind::Icmp, Family::V6, "2001:db8:77::10", Reason::Ok);
+        // (pmtu outcome, path_mtu, pmtu_blackhole)
+        let table = [
+            (None, None, false),
+            (Some((Reason::Ok, Some(1480))), Some(1480), false),
+            (Some((Reason::PmtuBlackhole, Some(1280))), Some(1280), true),
+            (Some((Reason::SocketError, None)), None, false),
+        ];
+        for (pmtu, want_mtu, want_hole) in table {
+            let mut results = vec![echo.clone()];
+            if let Some((reason, mtu)) = pmtu {
+                let mut o = outcome(ProbeKind::Pmtu, Family::V6, "2001:db8:77::10", reason);
+                o.path_mtu = mtu;
+                results.push(o);
+            }
+            let report = CheckReport::from_probes("h.lab.test", ProbeKind::Icmp, results);
+            assert_eq!(report.path_mtu, want_mtu, "{pmtu:?}");
+            assert_eq!(report.pmtu_blackhole, want_hole, "{pmtu:?}");
+            assert!(
+                report.is_ready(),
+                "a black hole is reported, not a broken host"
+            );
+            let json = serde_json::to_value(&report).unwrap();
+            assert_eq!(json["pmtu_blackhole"], want_hole);
+            assert_eq!(json["path_mtu"], serde_json::json!(want_mtu));
+        }
     }
 
     #[test]

@@ -60,6 +60,14 @@ impl CheckReport {
         if self.degraded {
             let _ = writeln!(out, "degraded: works over IPv4 but not over IPv6");
         }
+        if let Some(mtu) = self.path_mtu {
+            let hole = if self.pmtu_blackhole {
+                " (pmtu_blackhole: larger packets vanish without a Packet Too Big)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "path MTU: {mtu}{hole}");
+        }
         if self.truncated {
             let _ = writeln!(out, "truncated: some dependencies were not checked (caps)");
         }
@@ -173,6 +181,8 @@ mod tests {
             degraded: false,
             judged_by: Vec::new(),
             browser_note: None,
+            path_mtu: None,
+            pmtu_blackhole: false,
         }
     }
 
