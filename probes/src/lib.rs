@@ -30,6 +30,7 @@ mod http;
 mod icmp;
 pub mod nat64;
 mod outcome;
+pub mod portscan;
 mod prober;
 mod reason;
 mod report;
