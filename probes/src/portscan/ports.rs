@@ -33,6 +33,20 @@ pub fn port_list(base: &[u16], named: &[u16]) -> Vec<u16> {
     chosen.into_iter().collect()
 }
 
+/// The host-side TCP port of one published-port line (`8080:80`, `127.0.0.1:8080:80/tcp`,
+/// `[::]:8443:443`, `80`); none for UDP, ranges or anything unreadable.
+pub fn published_host_port(line: &str) -> Option<u16> {
+    let line = line.trim();
+    let (ports, proto) = line.split_once('/').unwrap_or((line, "tcp"));
+    if !proto.eq_ignore_ascii_case("tcp") {
+        return None;
+    }
+    let mut parts = ports.rsplit(':');
+    let container = parts.next()?;
+    let host = parts.next().unwrap_or(container);
+    host.parse().ok().filter(|p| *p != 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +56,24 @@ mod tests {
         assert!(TOP_PORTS.windows(2).all(|w| w[0] < w[1]));
         assert!(!TOP_PORTS.contains(&0));
         assert!(TOP_PORTS.contains(&22) && TOP_PORTS.contains(&443));
+    }
+
+    #[test]
+    fn published_lines_give_their_host_port() {
+        let cases: &[(&str, Option<u16>)] = &[
+            ("80", Some(80)),
+            ("8080:80", Some(8080)),
+            ("127.0.0.1:8081:80/tcp", Some(8081)),
+            ("[::]:8443:443", Some(8443)),
+            ("53:53/udp", None),
+            ("8000-8010:8000-8010", None),
+            ("", None),
+            ("0:80", None),
+            ("web", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(published_host_port(line), *want, "{line}");
+        }
     }
 
     #[test]
