@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -62,6 +61,8 @@ pub struct ScanOutcome {
     pub complete: bool,
     /// Inventory addresses left out because `--deny-target` holds them.
     pub denied: Vec<String>,
+    /// The IPv6 addresses that answered, by port (for the alert's message).
+    pub answered6: std::collections::BTreeMap<u16, Vec<IpAddr>>,
 }
 
 impl ScanOutcome {
@@ -84,16 +85,22 @@ impl ScanOutcome {
     }
 }
 
-/// Scan `target` with real TCP connects (IPv6 sockets are IPv6-only).
-pub async fn scan(
-    target: &ScanTarget,
+/// Scan `target` with real TCP connects (IPv6 sockets are IPv6-only). Boxed, so the future is
+/// plainly `Send` for the scheduler's `spawn` (the connect closure's borrows otherwise trip
+/// the compiler's higher-ranked `Send` check).
+pub fn scan<'a>(
+    target: &'a ScanTarget,
     limits: ScanLimits,
-    deny: &[IpNet],
-) -> Result<ScanOutcome, ScanError> {
-    scan_with(target, limits, deny, |address, timeout| async move {
-        crate::tcp::connect(address, timeout, &[]).await.is_ok()
-    })
-    .await
+    deny: &'a [IpNet],
+) -> futures::future::BoxFuture<'a, Result<ScanOutcome, ScanError>> {
+    Box::pin(scan_with(target, limits, deny, connect_tcp))
+}
+
+fn connect_tcp(
+    address: SocketAddr,
+    timeout: Duration,
+) -> futures::future::BoxFuture<'static, bool> {
+    Box::pin(async move { crate::tcp::connect(address, timeout, &[]).await.is_ok() })
 }
 
 /// [`scan`], with the connect step given: `connect(address, timeout)` says whether the port
@@ -127,28 +134,34 @@ where
         return Err(ScanError::NoPorts);
     }
     let attempts = AtomicU64::new(0);
-    let finished: Mutex<Vec<(SocketAddr, bool)>> = Mutex::new(Vec::new());
-    let work = futures::stream::iter(
-        ports
-            .iter()
-            .flat_map(|&port| addresses.iter().map(move |&ip| SocketAddr::new(ip, port))),
-    )
-    .for_each_concurrent(limits.concurrency.max(1), |address| {
-        let (attempts, finished, connect) = (&attempts, &finished, &connect);
-        async move {
-            attempts.fetch_add(1, Ordering::Relaxed);
-            let open = connect(address, limits.connect_timeout).await;
-            lock(finished).push((address, open));
+    let mut finished: Vec<(SocketAddr, bool)> = Vec::new();
+    let (counter, connect) = (&attempts, &connect);
+    let timeout = limits.connect_timeout;
+    // buffer_unordered creates each attempt only when a slot is free, so the counter counts
+    // attempts started and at most `concurrency` are in flight.
+    let mut every = Vec::with_capacity(ports.len() * addresses.len());
+    for &port in &ports {
+        every.extend(addresses.iter().map(|&ip| SocketAddr::new(ip, port)));
+    }
+    let mut results = futures::stream::iter(every)
+        .map(move |address| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            let attempt = connect(address, timeout);
+            async move { (address, attempt.await) }
+        })
+        .buffer_unordered(limits.concurrency.max(1));
+    let collect = async {
+        while let Some(result) = results.next().await {
+            finished.push(result);
         }
-    });
-    let complete = tokio::time::timeout(limits.deadline, work).await.is_ok();
+    };
+    let complete = tokio::time::timeout(limits.deadline, collect).await.is_ok();
     let mut outcome = ScanOutcome {
         attempts: attempts.load(Ordering::Relaxed),
         complete,
         denied,
         ..ScanOutcome::default()
     };
-    let finished = std::mem::take(&mut *lock(&finished));
     for &port in &ports {
         for ipv6 in [true, false] {
             let family: Vec<&(SocketAddr, bool)> = finished
@@ -164,6 +177,16 @@ where
             if family.iter().any(|(_, up)| *up) {
                 open.insert(port);
             }
+            if ipv6 {
+                let answered: Vec<IpAddr> = family
+                    .iter()
+                    .filter(|(_, up)| *up)
+                    .map(|(a, _)| a.ip())
+                    .collect();
+                if !answered.is_empty() {
+                    outcome.answered6.insert(port, answered);
+                }
+            }
             if family.len() == expected {
                 tested.insert(port);
             }
@@ -172,14 +195,11 @@ where
     Ok(outcome)
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::Arc;
+    use std::sync::Mutex;
     use std::sync::atomic::AtomicUsize;
 
     fn target(addresses: &[&str], ports: &[u16]) -> ScanTarget {
@@ -200,8 +220,14 @@ mod tests {
                 _ => false,
             }
         };
-        let got = scan_with(&t, ScanLimits::default(), &[], open).await.unwrap();
+        let got = scan_with(&t, ScanLimits::default(), &[], open)
+            .await
+            .unwrap();
         assert_eq!(got.exposed(), vec![8086]);
+        assert_eq!(
+            got.answered6[&8086],
+            vec!["2001:db8::1".parse::<IpAddr>().unwrap()]
+        );
         assert_eq!(got.attempts, 8);
         assert!(got.complete);
     }
@@ -209,7 +235,12 @@ mod tests {
     #[tokio::test]
     async fn only_inventory_addresses_outside_deny_are_connected() {
         let t = target(
-            &["2001:db8::1", "192.0.2.1", "198.51.100.9", "::ffff:192.0.2.1"],
+            &[
+                "2001:db8::1",
+                "192.0.2.1",
+                "198.51.100.9",
+                "::ffff:192.0.2.1",
+            ],
             &[80],
         );
         let deny: Vec<IpNet> = vec!["198.51.100.0/24".parse().unwrap()];
@@ -243,9 +274,17 @@ mod tests {
         ];
         for (addresses, deny) in cases {
             let deny: Vec<IpNet> = deny.iter().map(|d| d.parse().unwrap()).collect();
-            let got = scan_with(&target(addresses, &[80]), ScanLimits::default(), &deny, connect)
-                .await;
-            assert!(matches!(got, Err(ScanError::NotDualStack { .. })), "{addresses:?}");
+            let got = scan_with(
+                &target(addresses, &[80]),
+                ScanLimits::default(),
+                &deny,
+                connect,
+            )
+            .await;
+            assert!(
+                matches!(got, Err(ScanError::NotDualStack { .. })),
+                "{addresses:?}"
+            );
         }
         let none = scan_with(
             &target(&["2001:db8::1", "192.0.2.1"], &[]),

@@ -24,17 +24,27 @@ fn a_port_open_over_ipv6_only_is_in_the_exposure_diff_once() {
     };
     let namespace = lab.var("LAB_NS_C46").to_string();
     let (first, second) = run_in(&namespace, move || async move {
-        let first = scan(&target, limits, &[]).await.expect("web46 is dual stack");
-        let second = scan(&target, limits, &[]).await.expect("web46 is dual stack");
+        let first = scan(&target, limits, &[])
+            .await
+            .expect("web46 is dual stack");
+        let second = scan(&target, limits, &[])
+            .await
+            .expect("web46 is dual stack");
         (first, second)
     });
     assert!(first.complete, "{first:?}");
     assert_eq!(first.exposed(), vec![v6only], "{first:?}");
-    assert!(first.open4.contains(&80) && first.open6.contains(&80), "{first:?}");
+    assert!(
+        first.open4.contains(&80) && first.open6.contains(&80),
+        "{first:?}"
+    );
     let diff = update_diff(&[], &first, 1_000);
     assert_eq!(diff.opened, vec![v6only]);
     let again = update_diff(&diff.current, &second, 2_000);
-    assert!(again.opened.is_empty(), "a second scan opens nothing new: {again:?}");
+    assert!(
+        again.opened.is_empty(),
+        "a second scan opens nothing new: {again:?}"
+    );
     assert_eq!(again.current.len(), 1);
     assert_eq!(again.current[0].first_seen, 1_000);
     assert_eq!(again.current[0].last_seen, 2_000);

@@ -65,13 +65,12 @@ pub async fn set_opt_in(
 
 /// Whether `subject` is opted in.
 pub async fn opted_in(pool: &SqlitePool, kind: SubjectKind, id: i64) -> Result<bool> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT 1 FROM exposure_subjects WHERE subject_kind = ? AND subject_id = ?",
-    )
-    .bind(kind.as_str())
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM exposure_subjects WHERE subject_kind = ? AND subject_id = ?")
+            .bind(kind.as_str())
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
     Ok(row.is_some())
 }
 
@@ -107,11 +106,12 @@ pub async fn scan_inputs(
         _ => "host_id",
     };
     // `column` is one of two constants above.
-    let addresses: Vec<(String,)> =
-        sqlx::query_as(&format!("SELECT address FROM addresses WHERE {column} = ? ORDER BY id"))
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+    let addresses: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT address FROM addresses WHERE {column} = ? ORDER BY id"
+    ))
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
     let addresses = addresses
         .iter()
         .filter_map(|(a,)| a.split('/').next().and_then(|a| a.trim().parse().ok()))
@@ -161,13 +161,24 @@ pub async fn diff(pool: &SqlitePool, kind: SubjectKind, id: i64) -> Result<Vec<E
         .collect())
 }
 
-/// Record one scan of `subject` at `now`: the new diff when it ran, or why it did not.
+/// A port new to the exposure diff, to alert on once: through the delivery stage's outbox
+/// (rule `ipv6_only_port`), in the same transaction as the diff that holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExposureAlert {
+    pub title: String,
+    pub body: String,
+    pub details: String,
+}
+
+/// Record one scan of `subject` at `now` (Unix seconds): the new diff and its alerts when it
+/// ran, or why it did not.
 pub async fn record_scan(
     pool: &SqlitePool,
     kind: SubjectKind,
     id: i64,
     now: i64,
     result: std::result::Result<(&DiffUpdate, bool), &str>,
+    alerts: &[ExposureAlert],
 ) -> Result<()> {
     let mut tx = write_tx(pool).await?;
     let (complete, error) = match result {
@@ -204,6 +215,21 @@ pub async fn record_scan(
             .execute(&mut *tx)
             .await?;
         }
+    }
+    for a in alerts {
+        sqlx::query(
+            "INSERT INTO alert_notifications (incident_id, at, kind, severity, subject_kind,
+                subject_id, title, body, path, details)
+             VALUES (NULL, ?, 'opened', 'warning', ?, ?, ?, ?, '/exposure', ?)",
+        )
+        .bind(now.saturating_mul(1000))
+        .bind(kind.as_str())
+        .bind(id)
+        .bind(&a.title)
+        .bind(&a.body)
+        .bind(&a.details)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -243,11 +269,17 @@ mod tests {
         set_opt_in(&pool, kind, web, true, 10).await.unwrap();
         let due_now = due(&pool, 20, 3600).await.unwrap();
         assert_eq!(due_now.len(), 1, "only the opted-in host is due");
-        assert_eq!((due_now[0].subject_id, due_now[0].name.as_str()), (web, "web"));
+        assert_eq!(
+            (due_now[0].subject_id, due_now[0].name.as_str()),
+            (web, "web")
+        );
 
         let (addresses, _) = scan_inputs(&pool, kind, web).await.unwrap();
         let want: Vec<IpAddr> = vec!["2001:db8::1".parse().unwrap(), "192.0.2.1".parse().unwrap()];
-        assert_eq!(addresses, want, "the host's own addresses, nothing of {other}");
+        assert_eq!(
+            addresses, want,
+            "the host's own addresses, nothing of {other}"
+        );
 
         let update = DiffUpdate {
             current: vec![ExposedPort {
@@ -258,15 +290,26 @@ mod tests {
             opened: vec![8086],
             closed: vec![],
         };
-        record_scan(&pool, kind, web, 20, Ok((&update, true))).await.unwrap();
+        record_scan(&pool, kind, web, 20, Ok((&update, true)), &[])
+            .await
+            .unwrap();
         assert_eq!(diff(&pool, kind, web).await.unwrap(), update.current);
         assert!(due(&pool, 30, 3600).await.unwrap().is_empty());
         let s = &subjects(&pool).await.unwrap()[0];
         assert_eq!((s.last_scan_at, s.last_complete), (Some(20), true));
 
-        record_scan(&pool, kind, web, 40, Err("not both families")).await.unwrap();
-        assert_eq!(diff(&pool, kind, web).await.unwrap(), update.current, "kept");
-        assert_eq!(subjects(&pool).await.unwrap()[0].last_error, "not both families");
+        record_scan(&pool, kind, web, 40, Err("not both families"), &[])
+            .await
+            .unwrap();
+        assert_eq!(
+            diff(&pool, kind, web).await.unwrap(),
+            update.current,
+            "kept"
+        );
+        assert_eq!(
+            subjects(&pool).await.unwrap()[0].last_error,
+            "not both families"
+        );
 
         set_opt_in(&pool, kind, web, false, 50).await.unwrap();
         assert!(diff(&pool, kind, web).await.unwrap().is_empty());
