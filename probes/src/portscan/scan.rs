@@ -213,12 +213,10 @@ mod tests {
     async fn exposed_ports_are_open_over_ipv6_and_closed_over_ipv4() {
         let t = target(&["2001:db8::1", "192.0.2.1"], &[22, 80, 8080, 8086]);
         let open = |a: SocketAddr, _| async move {
-            match (a.port(), a.is_ipv6()) {
-                (80, _) => true,
-                (8086, true) => true,
-                (8080, false) => true,
-                _ => false,
-            }
+            matches!(
+                (a.port(), a.is_ipv6()),
+                (80, _) | (8086, true) | (8080, false)
+            )
         };
         let got = scan_with(&t, ScanLimits::default(), &[], open)
             .await
