@@ -31,6 +31,7 @@ mod icmp;
 pub mod nat64;
 mod outcome;
 mod pmtu;
+pub mod portscan;
 mod prober;
 mod reason;
 mod report;

@@ -131,6 +131,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         selftest::step(&prober.get(), &board).await;
         jobs.spawn(selftest::run(prober.clone(), board.clone(), cancel.clone()));
         jobs.spawn(housekeeping::run(pool.clone(), cancel.clone()));
+        jobs.spawn(crate::scheduler::exposure::run(
+            pool.clone(),
+            crate::scheduler::exposure::ExposureSettings {
+                deny: args.probe.deny.clone(),
+                ..Default::default()
+            },
+            cancel.clone(),
+        ));
         let settings = SchedulerSettings {
             probe_timeout: probe_timeout + Duration::from_secs(1),
             lateness: wiring.lateness.clone(),

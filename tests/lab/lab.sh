@@ -52,6 +52,7 @@ LAB_V4ONLY_PORT=8080                           # web46 listens on 0.0.0.0:8080 o
 LAB_DNS_CLOSED_PORT=5353                       # nothing listens there on v6w-dns
 LAB_BIG_BYTES=4194304                          # size of /big.bin on web46
 LAB_TLS_PORT=443                               # web6: HTTPS (openssl s_server) with a lab CA
+LAB_V6ONLY_PORT=8086                           # web46 listens on [::]:8086 with IPV6_V6ONLY (exposure)
 
 # Path MTU: a router on the server LAN with two narrower links behind it. Each row:
 # short name|link MTU|prefix|router side|host|Packet Too Big delivered (1) or dropped (0).
@@ -125,6 +126,7 @@ ensure_packages() {
   command -v busybox >/dev/null || missing+=(busybox)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v nft >/dev/null || missing+=(nftables)
+  command -v python3 >/dev/null || missing+=(python3-minimal)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq
@@ -429,6 +431,21 @@ start_web() {
     -accept "[::]:$LAB_TLS_PORT" -cert "$LAB_RUN/tls/web6.pem" -key "$LAB_RUN/tls/web6.key")
 }
 
+# Exposure scan: a port that answers over IPv6 only (like Docker < 27 publishing over IPv6
+# with no ip6tables rules). busybox httpd cannot set IPV6_V6ONLY, so a tiny python listener.
+start_v6only_listener() {
+  daemon "$NS_WEB46" web46-v6only python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s.bind(("::", int(sys.argv[1])))
+s.listen(64)
+while True:
+    s.accept()[0].close()
+' "$LAB_V6ONLY_PORT"
+}
+
 start_dns() {
   local args=(-k --conf-file=/dev/null --no-resolv --no-hosts --bind-interfaces
     --listen-address="$LAB_DNS6" --listen-address="$LAB_DNS4" --except-interface=lo
@@ -485,7 +502,7 @@ write_env() {
       LAB_UNUSED6 LAB_BLACKHOLE_NET6 LAB_BLACKHOLE6 LAB_NAT64_NET6 LAB_NAT64_V4ONLY \
       LAB_NAT64_LAB_NET6 LAB_NAT64_LAB_V4ONLY LAB_NAT64_POOL4 LAB_NAT64_TAYGA4 \
       LAB_V4ONLY_PORT LAB_DNS_CLOSED_PORT LAB_BIG_BYTES LAB_TLS_PORT LAB_RUN \
-      LAB_MTU_ROUTER6 LAB_MTU_PTB6 LAB_MTU_HOLE6; do
+      LAB_MTU_ROUTER6 LAB_MTU_PTB6 LAB_MTU_HOLE6 LAB_V6ONLY_PORT; do
       echo "$var=${!var}"
     done
     echo "LAB_TLS_CA=$LAB_RUN/tls/ca.pem"
@@ -512,6 +529,7 @@ lab_up() {
   write_script_pages
   write_tls
   start_web
+  start_v6only_listener
   start_dns
   setup_nat64
   setup_mtu

@@ -5,4 +5,5 @@ mod hostile_dns;
 mod hostile_http;
 mod lab;
 mod lab_pmtu;
+mod lab_exposure;
 mod lab_probes;

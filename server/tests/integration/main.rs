@@ -12,6 +12,7 @@ mod database_health;
 mod delivery;
 mod disk_faults;
 mod escaping;
+mod exposure_lab;
 mod history_pages;
 mod host_names;
 mod import_cli;

@@ -8,6 +8,7 @@ pub mod channels;
 pub mod checks;
 pub mod containers;
 pub mod deliveries;
+pub mod exposure;
 pub mod health;
 pub mod hosts;
 pub mod import;
