@@ -1,0 +1,55 @@
+//! The address plan's findings over HTTP: /plan lists each finding with its code and links
+//! to the objects concerned, escaped.
+
+use reqwest::StatusCode;
+
+use crate::support::spawn;
+
+/// The `<li>` of the finding with `code` on the plan page, or "" when absent.
+fn finding<'a>(page: &'a str, code: &str) -> &'a str {
+    let marker = format!("data-code=\"{code}\"");
+    page.split_once(&marker)
+        .map(|(_, rest)| rest.split("</li>").next().unwrap_or(""))
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn the_plan_lists_findings_with_links_to_the_objects() {
+    let app = spawn().await;
+    for (name, addresses) in [
+        ("alpha<b>", "2001:db8:1::5"),
+        ("beta", "2001:db8:1::5"),
+        ("gamma", "2002:c000:201::1"),
+    ] {
+        let r = app
+            .post(
+                "/actions/hosts",
+                &[("name", name), ("addresses", addresses)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+    }
+    let r = app
+        .post("/actions/prefixes", &[("cidr", "2001:db8:1::/48")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let page = app.page("/plan").await;
+    let dup = finding(&page, "duplicate_address");
+    assert!(dup.contains("2001:db8:1::5"), "{page}");
+    assert!(dup.contains("href=\"/hosts/"), "links the hosts: {dup}");
+    assert!(dup.contains("host alpha&lt;b&gt;"), "escaped: {dup}");
+    assert!(!page.contains("alpha<b>"), "never raw");
+    assert!(
+        finding(&page, "deprecated_range").contains("2002:c000:201::1"),
+        "{page}"
+    );
+    assert!(
+        page.contains("data-code=\"outside_prefixes\""),
+        "the outside list has its code"
+    );
+    assert!(
+        finding(&page, "overlapping_prefixes").is_empty(),
+        "no false finding"
+    );
+}
