@@ -94,6 +94,12 @@ impl Finding {
     }
 }
 
+/// Where a form's warnings for `field` travel among its field errors (the saved-form flash):
+/// a separate key, so a warning never marks the field invalid.
+pub fn warning_key(field: &str) -> String {
+    format!("warn:{field}")
+}
+
 /// What the rules read: the whole inventory.
 #[derive(Clone, Debug, Default)]
 pub struct Inventory<'a> {
