@@ -96,6 +96,10 @@ async fn a_save_with_a_warning_is_stored_and_shows_it_next_to_the_field() {
     );
 
     let r = app
+        .post("/actions/prefixes", &[("cidr", "2001:db8:5::/48")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
         .post(
             "/actions/hosts",
             &[("name", "fine"), ("addresses", "2001:db8:5::1")],
