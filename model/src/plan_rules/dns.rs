@@ -114,7 +114,8 @@ mod tests {
 
     #[test]
     fn dns_rules_fail_and_pass() {
-        let cases: [(&str, &[&str], Option<DnsAnswer>, &[&str]); 7] = [
+        type Case<'a> = (&'a str, &'a [&'a str], Option<DnsAnswer>, &'a [&'a str]);
+        let cases: [Case; 7] = [
             (
                 "matching",
                 &["2001:db8::1"],
