@@ -19,7 +19,12 @@ pub async fn for_object(pool: &SqlitePool, kind: &str, id: i64) -> FieldErrors {
             return warnings;
         }
     };
-    for f in findings.iter().filter(|f| f.concerns(kind, id)) {
+    // An address outside every prefix is normal before the plan is declared: the plan page
+    // lists those; a save warns only about the other rules.
+    let relevant = findings
+        .iter()
+        .filter(|f| f.concerns(kind, id) && f.code != "outside_prefixes");
+    for f in relevant {
         let key = warning_key(&f.field);
         let text = format!(
             "{} ({}): {} {}",
