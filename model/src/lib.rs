@@ -10,6 +10,7 @@ mod family;
 mod health;
 pub mod import;
 pub mod inventory;
+pub mod plan_rules;
 pub mod settings;
 mod subject;
 pub mod topology;

@@ -97,10 +97,17 @@ fn field_ctx() -> FormCtx {
 #[component]
 fn FieldError(name: &'static str) -> impl IntoView {
     let ctx = field_ctx();
-    move || {
-        ctx.error(name).map(
-            |e| view! { <p class="field-error" id=format!("{name}-error") role="alert">{e}</p> },
-        )
+    let warning = ctx.server_errors.with_value(|e| {
+        e.get(&model::plan_rules::warning_key(name))
+            .map(str::to_string)
+    });
+    view! {
+        {move || {
+            ctx.error(name).map(
+                |e| view! { <p class="field-error" id=format!("{name}-error") role="alert">{e}</p> },
+            )
+        }}
+        {warning.map(|w| view! { <p class="field-warning" id=format!("{name}-warning")>{w}</p> })}
     }
 }
 

@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hosts/:id/edit") view=hosts::HostFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/hosts/:id/delete") view=hosts::HostDeletePage ssr=SsrMode::Async/>
                     <Route path=path!("/prefixes") view=plan::PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plan") view=plan::PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/prefixes/new") view=plan::PrefixFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/prefixes/:id") view=plan::PrefixFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/prefixes/:id/edit") view=plan::PrefixFormPage ssr=SsrMode::Async/>

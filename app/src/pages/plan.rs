@@ -10,6 +10,7 @@ use leptos_meta::Title;
 use model::domain::FieldErrors;
 use model::domain::FormValues;
 use model::inventory::PrefixInput;
+use model::plan_rules::Finding;
 
 fn prefix_check(values: &FormValues) -> FieldErrors {
     PrefixInput::validate(values).err().unwrap_or_default()
@@ -22,6 +23,26 @@ fn placed(addresses: Vec<PlacedAddress>) -> impl IntoView {
                 <li><code>{a.address}</code> " " <a href=a.owner_link>{a.owner}</a></li>
             }).collect_view()}
         </ul>
+    }
+}
+
+fn findings(findings: Vec<Finding>) -> impl IntoView {
+    view! {
+        <section class="notice warn" id="findings">
+            <h2>"Address-plan findings"</h2>
+            <ul class="findings">
+                {findings.into_iter().map(|f| view! {
+                    <li class=format!("finding {}", f.severity.code()) data-code=f.code.clone()>
+                        <strong>{format!("{} ({}): {}", f.code, f.severity.code(), f.subject)}</strong>
+                        " " {f.objects.into_iter().map(|o| view! {
+                            <a class="object" href=o.link>{format!("{} {}", o.kind, o.label)}</a>" "
+                        }).collect_view()}
+                        <p>{f.explanation}</p>
+                        <p class="hint">{format!("What to do: {}", f.action)}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -55,9 +76,10 @@ pub fn PlanPage() -> impl IntoView {
                 <FilterForm query=q.clone() path="/prefixes" search_hint="prefix, purpose, address or owner" choices=family_choices()/>
                 <Shown shown=plan.nodes.len() total what="prefixes" query=q.clone()/>
             })}
+            {(!plan.findings.is_empty()).then(|| findings(plan.findings))}
             {(!plan.outside.is_empty()).then(|| view! {
-                <section class="notice warn" id="outside">
-                    <h2>"Addresses outside every declared prefix"</h2>
+                <section class="notice warn" id="outside" data-code="outside_prefixes">
+                    <h2>"Addresses outside every declared prefix (outside_prefixes)"</h2>
                     {placed(plan.outside)}
                 </section>
             })}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use model::domain::AddressKind;
 use model::domain::listing::ListQuery;
 use model::inventory::Prefix;
+use model::plan_rules::Finding;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 pub use store::rows::PlacedAddress;
@@ -25,6 +26,9 @@ pub struct Plan {
     pub nodes: Vec<PlanNode>,
     /// Routable addresses outside every declared prefix.
     pub outside: Vec<PlacedAddress>,
+    /// The address-plan rules' findings (other than `outside_prefixes`, which is `outside`).
+    #[serde(default)]
+    pub findings: Vec<Finding>,
 }
 
 /// The most specific prefix among `nets` that contains `inner`, other than `skip`.
@@ -95,7 +99,11 @@ pub fn build(prefixes: Vec<Prefix>, addresses: Vec<PlacedAddress>) -> Plan {
             addresses: std::mem::take(&mut placed[i]),
         });
     }
-    Plan { nodes, outside }
+    Plan {
+        nodes,
+        outside,
+        findings: Vec::new(),
+    }
 }
 
 fn family(text: &str) -> &'static str {
@@ -137,7 +145,15 @@ pub async fn address_plan() -> Result<Plan, ServerFnError> {
     let addresses = store::addresses::all_placed(&pool)
         .await
         .map_err(store_error)?;
-    Ok(build(prefixes, addresses))
+    let findings = store::plan_findings::current(&pool)
+        .await
+        .map_err(store_error)?;
+    let mut plan = build(prefixes, addresses);
+    plan.findings = findings
+        .into_iter()
+        .filter(|f| f.code != "outside_prefixes")
+        .collect();
+    Ok(plan)
 }
 
 #[cfg(test)]

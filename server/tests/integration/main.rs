@@ -25,6 +25,7 @@ mod lab_jobs;
 mod live_overview;
 mod metrics;
 mod notices;
+mod plan_findings;
 mod scheduler;
 mod serve_process;
 mod service_page;

@@ -14,6 +14,7 @@ pub mod hosts;
 pub mod import;
 pub mod incidents;
 pub mod metrics;
+pub mod plan_findings;
 pub mod prefixes;
 pub mod results;
 pub mod retention;

@@ -10,6 +10,7 @@ pub mod id;
 pub mod incidents;
 pub mod inventory;
 pub mod inventory_file;
+pub mod plan;
 pub mod reply;
 pub mod verdicts;
 
@@ -42,6 +43,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/api/v1/incidents", get(incidents::list))
         .route("/api/v1/incidents/{id}", get(incidents::get))
+        .route("/api/v1/plan/findings", get(plan::findings))
         .route("/api/v1/{*rest}", any(reply::no_such_path))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .route_layer(axum::middleware::from_fn_with_state(

@@ -23,6 +23,8 @@ pub struct Snapshot {
     pub probe_runs: u64,
     /// Scheduling lateness quantiles: (quantile, lateness).
     pub lateness: Vec<(f64, Duration)>,
+    /// Current address-plan findings: (code, how many).
+    pub plan_findings: Vec<(String, usize)>,
 }
 
 type FloatGauge = Gauge<f64, AtomicU64>;
@@ -72,6 +74,11 @@ struct VerdictLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct KindLabel {
     kind: Text,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CodeLabel {
+    code: Text,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -188,6 +195,17 @@ pub fn render(snapshot: &Snapshot) -> Result<String, std::fmt::Error> {
             .set(count as f64);
     }
 
+    let findings = family::<CodeLabel>(
+        &mut registry,
+        "v6watch_plan_findings",
+        "Current address-plan findings, by code",
+    );
+    for (code, count) in &snapshot.plan_findings {
+        findings
+            .get_or_create(&CodeLabel { code: text(code) })
+            .set(*count as f64);
+    }
+
     let runs: Counter<u64> = Counter::default();
     runs.inc_by(snapshot.probe_runs);
     registry.register(
@@ -258,6 +276,7 @@ mod tests {
             inventory: [1, 2, 0, 0, 1],
             probe_runs: 42,
             lateness: vec![(0.5, Duration::from_millis(3))],
+            plan_findings: vec![("duplicate_address".into(), 2)],
         };
         let body = render(&snapshot).unwrap();
         assert!(body.contains(
@@ -274,6 +293,7 @@ mod tests {
         assert!(body.contains("v6watch_probe_runs_total 42"));
         assert!(body.contains(r#"v6watch_inventory_objects{kind="prefix"} 2"#));
         assert!(body.contains("v6watch_build_info{version="));
+        assert!(body.contains(r#"v6watch_plan_findings{code="duplicate_address"} 2"#));
         assert!(body.ends_with("# EOF\n"));
     }
 

@@ -78,5 +78,15 @@ async fn snapshot(state: &AppState) -> anyhow::Result<Snapshot> {
         inventory: store::inventory_counts(&state.pool).await?,
         probe_runs,
         lateness,
+        plan_findings: plan_counts(store::plan_findings::current(&state.pool).await?),
     })
+}
+
+/// Findings counted by code, in code order.
+fn plan_counts(findings: Vec<model::plan_rules::Finding>) -> Vec<(String, usize)> {
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for f in findings {
+        *counts.entry(f.code).or_default() += 1;
+    }
+    counts.into_iter().collect()
 }

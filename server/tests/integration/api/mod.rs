@@ -4,6 +4,7 @@
 
 mod inventory;
 mod inventory_file;
+mod plan_findings;
 mod reads;
 pub(crate) mod support;
 mod tokens;

@@ -13,6 +13,8 @@ use model::domain::FormValues;
 use store::StoreError;
 use tower_sessions::Session;
 
+mod plan_warnings;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/actions/hosts", post(hosts::save))
@@ -79,6 +81,7 @@ pub fn store_errors(err: StoreError) -> FieldErrors {
 /// Validates, stores (create when `id` is None, else update) and redirects.
 pub async fn save<I>(
     session: &Session,
+    pool: &sqlx::SqlitePool,
     kind: &Kind,
     id: Option<i64>,
     values: FormValues,
@@ -95,12 +98,16 @@ pub async fn save<I>(
             format!("/{}/new", kind.plural),
         ),
     };
+    let kept = values.clone();
     let result = match validate(&values) {
         Ok(input) => store(input).await.map_err(store_errors),
         Err(errors) => Err(errors),
     };
     match result {
         Ok(id) => {
+            if let Some(warned) = plan_warnings::show(session, pool, kind, id, kept).await {
+                return warned;
+            }
             super::tell(session, format!("{} saved.", kind.title())).await;
             if kind.has_detail {
                 Redirect::to(&format!("/{}/{id}", kind.plural)).into_response()
@@ -163,8 +170,10 @@ macro_rules! handlers {
                     Err(refusal) => return refusal.into_response(),
                 };
                 let id = id.map(|Path(id)| id);
+                let pool = state.pool.clone();
                 save_form(
                     &session,
+                    &pool,
                     &KIND,
                     id,
                     values,
