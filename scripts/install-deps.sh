@@ -30,8 +30,11 @@ fi
 apt_missing=()
 want_apt() { for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || apt_missing+=("$p"); done; }
 command -v npm >/dev/null || want_apt nodejs npm
+# The browser judge drives Chromium: a runtime dependency (without it verdicts read pages'
+# HTML and CSS only, and say so).
+want_apt chromium
 if [[ "${1:-}" == "--test" ]]; then
-  want_apt chromium curl iproute2 iputils-ping bind9-dnsutils dnsmasq-base busybox fping procps python3 openssl
+  want_apt curl iproute2 iputils-ping bind9-dnsutils dnsmasq-base busybox fping procps python3 openssl
 fi
 if ((${#apt_missing[@]})); then
   say "installing Debian packages: ${apt_missing[*]}"
