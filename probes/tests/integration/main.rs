@@ -4,6 +4,6 @@
 mod hostile_dns;
 mod hostile_http;
 mod lab;
-mod lab_pmtu;
 mod lab_exposure;
+mod lab_pmtu;
 mod lab_probes;
