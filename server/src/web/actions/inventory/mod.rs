@@ -99,13 +99,18 @@ pub async fn save<I>(
         ),
     };
     let kept = values.clone();
+    // Warnings the object had before this save: only new ones bring the form back.
+    let before = match id {
+        Some(id) => plan_warnings::for_object(pool, kind.singular, id).await,
+        None => FieldErrors::new(),
+    };
     let result = match validate(&values) {
         Ok(input) => store(input).await.map_err(store_errors),
         Err(errors) => Err(errors),
     };
     match result {
         Ok(id) => {
-            if let Some(warned) = plan_warnings::show(session, pool, kind, id, kept).await {
+            if let Some(warned) = plan_warnings::show(session, pool, kind, id, kept, before).await {
                 return warned;
             }
             super::tell(session, format!("{} saved.", kind.title())).await;

@@ -42,16 +42,19 @@ pub async fn for_object(pool: &SqlitePool, kind: &str, id: i64) -> FieldErrors {
     warnings
 }
 
-/// Sends the browser to the saved object's edit form with its warnings, if it has any.
+/// Sends the browser to the saved object's edit form with its warnings, if the save brought
+/// new ones (`before`: the warnings it had already; an object with a known warning saves
+/// as usual, the plan page keeps listing it).
 pub async fn show(
     session: &Session,
     pool: &SqlitePool,
     kind: &Kind,
     id: i64,
     values: FormValues,
+    before: FieldErrors,
 ) -> Option<Response> {
     let warnings = for_object(pool, kind.singular, id).await;
-    if warnings.is_empty() {
+    if warnings.is_empty() || warnings.0 == before.0 {
         return None;
     }
     let count = warnings.0.len();
