@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { signIn } from './helpers';
+import { keepAsSaved, signIn } from './helpers';
 
 // Runs last (files run in name order): the pages are full of what earlier specs added.
 test.describe.configure({ mode: 'serial' });
@@ -84,7 +84,7 @@ test('on a phone the pages fit the screen and the navigation is reachable', asyn
   await page.getByLabel('Name', { exact: true }).fill(host);
   await page.getByLabel('Addresses').fill('::1');
   await page.getByRole('button', { name: 'Save host' }).click();
-  await expect(page.getByRole('heading', { name: host })).toBeVisible();
+  await keepAsSaved(page, 'addresses', 'not_global', host);
   const hostPage = page.url();
   const state = page.locator('table.results td[data-label="State"]').first();
   await expect(async () => {

@@ -252,6 +252,17 @@ pub enum BrowserJudgeMode {
     Off,
 }
 
+impl BrowserJudgeMode {
+    /// As the flag is written.
+    pub fn code(self) -> &'static str {
+        match self {
+            BrowserJudgeMode::Auto => "auto",
+            BrowserJudgeMode::On => "on",
+            BrowserJudgeMode::Off => "off",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// A URL (http/https), a host name, or an IPv6/IPv4 address.

@@ -6,7 +6,7 @@ use crate::config::{BrowserJudgeMode, ServeArgs};
 use crate::delivery::{self, Courier};
 use crate::scheduler::live_prober::LiveProber;
 use crate::scheduler::{self, SchedulerSettings, housekeeping, sqlite::SqliteChecks};
-use crate::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
+use crate::verdicts::{self, BrowserSetup, ProberJudge, sqlite::SqliteVerdicts};
 use crate::web::assets::Bundle;
 use crate::web::host::Site;
 use crate::web::{Wiring, router_with};
@@ -21,7 +21,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::SqliteStore;
-use verdict::browser::{Chromium, NOT_INSTALLED, find_chromium};
+use verdict::browser::{Chromium, find_chromium};
 
 /// Where the site's files come from: the directory `--site-root` names, else the ones built
 /// into the binary. A binary built without them (plain `cargo build`) needs the flag.
@@ -102,6 +102,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 .map(|p| p.trunc().to_string())
                 .collect(),
             live: probes.is_some(),
+            browser_judge: args.browser_judge.code().to_string(),
+            chromium: find_chromium().map(|path| path.display().to_string()),
         },
         probes: probes.clone(),
         courier: Arc::new(Courier::new(delivery::DispatchSettings {
@@ -152,7 +154,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ));
         let browser = browser_judge(args.browser_judge)?;
         let mut verdict_settings = args.verdict_settings();
-        if browser.is_ok() {
+        if browser.chromium.is_some() {
             // A browser visit takes up to its wall clock (30 s) and the time to open and
             // close its page, beside the static judge.
             verdict_settings.judge_timeout =
@@ -219,26 +221,26 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 /// Pages the browser loads at once (each holds a renderer: about 100 MB).
 const BROWSER_PAGES_AT_ONCE: usize = 2;
 
-/// The shared Chromium for scheduled verdicts, or why there is none.
-fn browser_judge(mode: BrowserJudgeMode) -> anyhow::Result<Result<Arc<Chromium>, String>> {
+/// The shared Chromium for scheduled verdicts (when installed), and the flag's choice. The
+/// browser starts on first use, so a Chromium that stays off costs nothing.
+fn browser_judge(mode: BrowserJudgeMode) -> anyhow::Result<BrowserSetup> {
     let found = find_chromium();
-    Ok(match (mode, found) {
-        (BrowserJudgeMode::Off, _) => {
-            tracing::info!("browser judge turned off: verdicts read pages' HTML and CSS only");
-            Err("The browser judge is turned off (--browser-judge off).".to_string())
-        }
-        (BrowserJudgeMode::On, None) => anyhow::bail!(
+    if mode == BrowserJudgeMode::On && found.is_none() {
+        anyhow::bail!(
             "--browser-judge on: Chromium is not installed (install Debian's chromium, or set \
              V6WATCH_CHROMIUM)"
+        );
+    }
+    match (&found, mode) {
+        (_, BrowserJudgeMode::Off) => tracing::info!(
+            "browser judge turned off: verdicts read pages' HTML and CSS only (the Settings page can turn it on)"
         ),
-        (BrowserJudgeMode::Auto, None) => {
-            tracing::warn!("Chromium not found: verdicts read pages' HTML and CSS only");
-            Err(NOT_INSTALLED.to_string())
-        }
-        (_, Some(path)) => {
-            tracing::info!(chromium = %path.display(), "browser judge on");
-            Ok(Arc::new(Chromium::new(path, BROWSER_PAGES_AT_ONCE)))
-        }
+        (None, _) => tracing::warn!("Chromium not found: verdicts read pages' HTML and CSS only"),
+        (Some(path), _) => tracing::info!(chromium = %path.display(), "browser judge on"),
+    }
+    Ok(BrowserSetup {
+        chromium: found.map(|path| Arc::new(Chromium::new(path, BROWSER_PAGES_AT_ONCE))),
+        off_by_flag: mode == BrowserJudgeMode::Off,
     })
 }
 

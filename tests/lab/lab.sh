@@ -397,6 +397,9 @@ write_script_pages() {
   # IPv4 works, IPv6 is black-holed: broken (timeout) from the dual-stack client too.
   page "$web46/v6dead.html" "IPv6 black-holed" \
     "<script>fetch('http://v6dead.$d/pages/app.js').catch(() => {});</script>"
+  # A dedicated worker's own requests: the page's session does not report them.
+  printf 'fetch("http://v4only.%s/pages/app.js").catch(() => {});\n' "$d" >"$web46/worker.js"
+  page "$web46/worker.html" "worker" "<script>new Worker('/pages/js/worker.js');</script>"
   page "$web46/nat64script.html" "script through NAT64" \
     "<script>const s = document.createElement('script'); s.src = 'http://nat64web.$d/pages/app.js'; document.head.append(s);</script>"
 }

@@ -71,6 +71,17 @@ pub fn InventoryForm(
     children: Children,
 ) -> impl IntoView {
     let form_error = errors.get("_form").map(str::to_string);
+    // Warnings after a save: the object is stored already, so leaving is keeping it.
+    let only_warnings = !errors.0.is_empty()
+        && errors
+            .0
+            .keys()
+            .all(|k| model::plan_rules::is_warning_key(k));
+    let leave = if only_warnings {
+        "Keep as saved"
+    } else {
+        "Cancel"
+    };
     let ctx = FormCtx {
         values: RwSignal::new(values),
         touched: RwSignal::new(BTreeSet::new()),
@@ -84,7 +95,7 @@ pub fn InventoryForm(
             {children()}
             <div class="actions">
                 <button type="submit" class="primary">{submit}</button>
-                <a href=cancel>"Cancel"</a>
+                <a href=cancel>{leave}</a>
             </div>
         </form>
     }
@@ -134,7 +145,7 @@ pub fn TextField(
                 value=ctx.initial(name)
                 placeholder=placeholder
                 aria-invalid=move || if ctx.error(name).is_some() { "true" } else { "false" }
-                aria-describedby=format!("{name}-error {name}-hint")
+                aria-describedby=format!("{name}-error {name}-warning {name}-hint")
                 on:input=move |ev| ctx.set(name, event_target_value(&ev))
             />
             {(!hint.is_empty()).then(|| view! { <p class="hint" id=format!("{name}-hint")>{hint}</p> })}
@@ -179,7 +190,7 @@ pub fn TextArea(
                 rows="4"
                 placeholder=placeholder
                 aria-invalid=move || if ctx.error(name).is_some() { "true" } else { "false" }
-                aria-describedby=format!("{name}-error {name}-hint")
+                aria-describedby=format!("{name}-error {name}-warning {name}-hint")
                 on:input=move |ev| ctx.set(name, event_target_value(&ev))
             >
                 {textarea_text(ctx.initial(name))}
@@ -228,6 +239,7 @@ pub fn SelectField(
     label: &'static str,
     options: Vec<(String, String)>,
     #[prop(optional)] blank: Option<&'static str>,
+    #[prop(optional)] hint: &'static str,
 ) -> impl IntoView {
     let ctx = field_ctx();
     let current = ctx.initial(name);
@@ -248,12 +260,13 @@ pub fn SelectField(
             <select
                 id=name
                 name=name
-                aria-describedby=format!("{name}-error")
+                aria-describedby=format!("{name}-error {name}-warning {name}-hint")
                 on:change=move |ev| ctx.set(name, event_target_value(&ev))
             >
                 {blank}
                 {options}
             </select>
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=format!("{name}-hint")>{hint}</p> })}
             <FieldError name/>
         </div>
     }

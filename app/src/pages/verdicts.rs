@@ -7,7 +7,9 @@ use super::charts::{Range, VerdictTimeline};
 use super::live::use_live;
 use super::loaded::loaded;
 use crate::queries::history::load_verdict_timeline;
-use crate::queries::verdicts::{DependencyRow, HistoryRow, VerdictDetail, load_service_verdicts};
+use crate::queries::verdicts::{
+    DependencyRow, HistoryRow, RequestRow, VerdictDetail, load_service_verdicts,
+};
 use leptos::prelude::*;
 
 fn when(at_ms: i64) -> String {
@@ -101,6 +103,57 @@ fn reason_cell(reason: Option<String>) -> impl IntoView {
     })
 }
 
+/// Which judge found a host, in words.
+fn found_by_text(found_by: &[String]) -> &'static str {
+    let has = |j: &str| found_by.iter().any(|f| f == j);
+    match (has("static"), has("browser")) {
+        (true, true) => "found in the HTML and by the browser",
+        (false, true) => "found by the browser only",
+        _ => "found in the HTML or CSS",
+    }
+}
+
+/// Requests shown before the rest fold away.
+const REQUESTS_SHOWN: usize = 3;
+
+fn request_item(r: RequestRow) -> impl IntoView {
+    let class = format!("request {}", r.outcome);
+    let (how, ended) = (r.how(), r.ended());
+    view! {
+        <li class=class><code>{r.url}</code>
+            <span class="how">{how} " · " <span class="ended">{ended}</span></span></li>
+    }
+}
+
+/// The browser's requests to the host with what asked for each (like IPvFoo's popup), or
+/// the URLs the static judge read when the browser did not ask for it.
+fn pulled_in_by(requests: Vec<RequestRow>, urls: Vec<String>, more_urls: usize) -> impl IntoView {
+    if requests.is_empty() {
+        return view! {
+            <ul class="urls">
+                {urls.into_iter().map(|u| view! { <li><code>{u}</code></li> }).collect_view()}
+            </ul>
+            {(more_urls > 0).then(|| view! { <p class="more">{format!("and {more_urls} more")}</p> })}
+        }
+        .into_any();
+    }
+    let mut first = requests;
+    let rest = first.split_off(first.len().min(REQUESTS_SHOWN));
+    let folded = (!rest.is_empty()).then(|| {
+        let label = format!("{} more request(s)", rest.len());
+        view! {
+            <details class="more-requests"><summary>{label}</summary>
+                <ul class="urls requests">{rest.into_iter().map(request_item).collect_view()}</ul>
+            </details>
+        }
+    });
+    view! {
+        <ul class="urls requests">{first.into_iter().map(request_item).collect_view()}</ul>
+        {folded}
+    }
+    .into_any()
+}
+
 fn dependency_row(d: DependencyRow) -> impl IntoView {
     let class = format!("dep {}", d.verdict);
     view! {
@@ -111,13 +164,9 @@ fn dependency_row(d: DependencyRow) -> impl IntoView {
                 {(!d.detail.is_empty()).then(|| view! { <div class="detail">{d.detail}</div> })}</td>
             <td data-label="IPv6">{address_list(d.v6)}</td>
             <td data-label="IPv4">{address_list(d.v4)}</td>
-            <td data-label="Used for">{d.kinds.join(", ")}</td>
-            <td data-label="Pulled in by">
-                <ul class="urls">
-                    {d.urls.into_iter().map(|u| view! { <li><code>{u}</code></li> }).collect_view()}
-                </ul>
-                {(d.more_urls > 0).then(|| view! { <p class="more">{format!("and {} more", d.more_urls)}</p> })}
-            </td>
+            <td data-label="Used for">{d.kinds.join(", ")}
+                <span class="found-by">{found_by_text(&d.found_by)}</span></td>
+            <td data-label="Pulled in by">{pulled_in_by(d.requests, d.urls, d.more_urls)}</td>
         </tr>
     }
 }
@@ -134,6 +183,17 @@ fn latest_view(v: VerdictDetail) -> impl IntoView {
         "partial" => format!("The service works over IPv6, but {broken_count} of the {count} hosts it loads from do not."),
         _ => "The service itself does not work over IPv6.".to_string(),
     };
+    let judged_by = match (v.static_only(), &v.browser_note) {
+        (false, _) => {
+            "a real browser (Chromium) through an IPv6-only proxy, and the page's HTML and CSS"
+        }
+        (true, Some(_)) => "the page's HTML and CSS only (static)",
+        (true, None) if v.verdict == "broken" => {
+            "the probes: the service itself fails over IPv6, so what its page loads does not matter"
+        }
+        (true, None) => "the page's HTML and CSS only (a verdict from before the browser judge)",
+    };
+    let static_note = v.browser_note.clone().filter(|_| v.static_only());
     view! {
         <div class="verdict-head">
             <VerdictBadge verdict=Some(v.verdict.clone())/>
@@ -150,7 +210,11 @@ fn latest_view(v: VerdictDetail) -> impl IntoView {
             <dt>"IPv4 addresses"</dt><dd>{address_list(v.v4)}</dd>
             {v.nat64.then(|| view! { <dt>"NAT64"</dt><dd>"answers only through a NAT64 address"</dd> })}
             <dt>"Judged (UTC)"</dt><dd><time datetime=iso(v.at)>{when(v.at)}</time></dd>
+            <dt>"Judged by"</dt><dd id="judged-by">{judged_by}</dd>
         </dl>
+        {static_note.map(|note| view! {
+            <p class="notice warn" id="static-only">"Static only: " {note}</p>
+        })}
         {v.truncated.then(|| view! {
             <p class="notice warn">"A limit (page size, number of resources, stylesheets or hosts) left part of the page unchecked."</p>
         })}

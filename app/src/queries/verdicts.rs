@@ -85,6 +85,52 @@ pub struct DependencyRow {
     /// ...and how many more there are.
     pub more_urls: usize,
     pub detail: String,
+    /// Which judges found the host: `static`, `browser` or both.
+    pub found_by: Vec<String>,
+    /// The browser's requests to the host, with what asked for each (empty when only the
+    /// static judge found it).
+    pub requests: Vec<RequestRow>,
+}
+
+/// One request the browser made to a dependency host.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestRow {
+    pub url: String,
+    /// The resource type (`script`, `fetch`, `websocket`, ...).
+    pub kind: String,
+    /// What asked for it (`parser`, `script`, `css`, ...).
+    pub initiator: String,
+    /// `ok`, `failed` or `pending`.
+    pub outcome: String,
+    pub error: Option<String>,
+    pub status: Option<u16>,
+}
+
+impl RequestRow {
+    /// "script, inserted by a script": the kind and, in words, what asked for it.
+    pub fn how(&self) -> String {
+        let by = match self.initiator.as_str() {
+            "parser" => "in the page's HTML",
+            "script" => "asked for by a script",
+            "css" => "from a stylesheet",
+            "preload" => "preloaded",
+            "preflight" => "CORS preflight",
+            "signedExchange" => "signed exchange",
+            _ => "requested by the browser",
+        };
+        format!("{}, {by}", self.kind)
+    }
+
+    /// "ok (200)", "failed: net::ERR_TUNNEL_CONNECTION_FAILED", "still loading".
+    pub fn ended(&self) -> String {
+        match (self.outcome.as_str(), &self.error, self.status) {
+            ("ok", _, Some(status)) => format!("ok ({status})"),
+            ("ok", _, None) => "ok".into(),
+            ("failed", Some(error), _) => format!("failed: {error}"),
+            ("failed", None, _) => "failed".into(),
+            _ => "still loading when the visit ended".into(),
+        }
+    }
 }
 
 /// How many URLs a dependency row lists before "and N more".
@@ -103,6 +149,17 @@ pub struct VerdictDetail {
     pub nat64: bool,
     pub truncated: bool,
     pub dependencies: Vec<DependencyRow>,
+    /// The judges that looked: `static`, and `browser` when a real browser loaded the page.
+    pub judged_by: Vec<String>,
+    /// Why the browser did not look, when it did not.
+    pub browser_note: Option<String>,
+}
+
+impl VerdictDetail {
+    /// Only the page's HTML and CSS were read (no Chromium, or it is turned off).
+    pub fn static_only(&self) -> bool {
+        !self.judged_by.iter().any(|j| j == "browser")
+    }
 }
 
 /// One verdict event: a first verdict, or what changed.

@@ -97,8 +97,15 @@ impl Finding {
 /// Where a form's warnings for `field` travel among its field errors (the saved-form flash):
 /// a separate key, so a warning never marks the field invalid.
 pub fn warning_key(field: &str) -> String {
-    format!("warn:{field}")
+    format!("{WARNING_PREFIX}{field}")
 }
+
+/// Whether a form-message key is a warning (saved anyway) rather than an error.
+pub fn is_warning_key(key: &str) -> bool {
+    key.starts_with(WARNING_PREFIX)
+}
+
+const WARNING_PREFIX: &str = "warn:";
 
 /// What the rules read: the whole inventory.
 #[derive(Clone, Debug, Default)]

@@ -1,6 +1,7 @@
-//! Probe settings changed in the browser: the DNS resolvers the probes ask and extra NAT64
-//! prefixes. Stored ones override the serve flags (`--resolver`, `--nat64-prefix`); an empty
-//! field falls back to the flags, and without those to the system's resolv.conf.
+//! Probe settings changed in the browser: the DNS resolvers the probes ask, extra NAT64
+//! prefixes, and whether scheduled verdicts use the browser judge. Stored ones override the
+//! serve flags (`--resolver`, `--nat64-prefix`, `--browser-judge`); an empty field falls back
+//! to the flags, and without those to the system's resolv.conf.
 
 use crate::domain::FieldErrors;
 use crate::domain::FormValues;
@@ -14,6 +15,28 @@ pub struct ProbeSettings {
     pub resolvers: Vec<String>,
     /// NAT64 prefixes besides `64:ff9b::/96`, e.g. `2001:db8:64::/96`.
     pub nat64_prefixes: Vec<String>,
+    /// The browser judge for scheduled verdicts turned on or off here; `None`: as the
+    /// `--browser-judge` flag says.
+    #[serde(default)]
+    pub browser_judge: Option<bool>,
+}
+
+/// The settings page's choices for the browser judge: (form value, label).
+pub const BROWSER_JUDGE_CHOICES: [(&str, &str); 3] = [
+    ("", "as started (--browser-judge)"),
+    ("on", "on: a real browser loads each page"),
+    ("off", "off: read the HTML and CSS only"),
+];
+
+fn parse_switch(text: &str) -> Result<Option<bool>, String> {
+    match text.trim() {
+        "" => Ok(None),
+        "on" => Ok(Some(true)),
+        "off" => Ok(Some(false)),
+        other => Err(format!(
+            "'{other}' is not a choice: on, off or empty (as started)"
+        )),
+    }
 }
 
 /// The serve flags the stored settings override, as the page shows them.
@@ -23,6 +46,12 @@ pub struct ProbeFlags {
     pub nat64_prefixes: Vec<String>,
     /// The scheduler runs (not `--no-scheduler`): saved settings apply at once.
     pub live: bool,
+    /// `--browser-judge`: `auto`, `on` or `off`.
+    #[serde(default)]
+    pub browser_judge: String,
+    /// The Chromium the browser judge drives, when one was found.
+    #[serde(default)]
+    pub chromium: Option<String>,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = &str> {
@@ -73,10 +102,16 @@ impl ProbeSettings {
         let mut errors = FieldErrors::new();
         let resolvers = list(&mut errors, values, "resolvers", parse_resolver);
         let nat64_prefixes = list(&mut errors, values, "nat64_prefixes", parse_nat64);
+        let browser_judge =
+            parse_switch(value(values, "browser_judge")).unwrap_or_else(|message| {
+                errors.add("browser_judge", message);
+                None
+            });
         if errors.is_empty() {
             Ok(Self {
                 resolvers,
                 nat64_prefixes,
+                browser_judge,
             })
         } else {
             Err(errors)
@@ -87,7 +122,20 @@ impl ProbeSettings {
         FormValues::from([
             ("resolvers".into(), self.resolvers.join("\n")),
             ("nat64_prefixes".into(), self.nat64_prefixes.join("\n")),
+            (
+                "browser_judge".into(),
+                switch_value(self.browser_judge).into(),
+            ),
         ])
+    }
+}
+
+/// The form (and stored) value of the browser-judge switch.
+pub fn switch_value(switch: Option<bool>) -> &'static str {
+    match switch {
+        None => "",
+        Some(true) => "on",
+        Some(false) => "off",
     }
 }
 
@@ -124,5 +172,20 @@ mod tests {
             let errors = ProbeSettings::validate(&form(&[("resolvers", bad)])).unwrap_err();
             assert!(errors.get("resolvers").is_some(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_browser_judge_switch_is_on_off_or_as_started() {
+        for (text, switch) in [("", None), ("on", Some(true)), ("off", Some(false))] {
+            let parsed = ProbeSettings::validate(&form(&[("browser_judge", text)])).unwrap();
+            assert_eq!(parsed.browser_judge, switch, "{text:?}");
+            assert_eq!(
+                ProbeSettings::validate(&parsed.form_values()).unwrap(),
+                parsed,
+                "round trip of {text:?}"
+            );
+        }
+        let errors = ProbeSettings::validate(&form(&[("browser_judge", "yes")])).unwrap_err();
+        assert!(errors.get("browser_judge").unwrap().contains("'yes'"));
     }
 }

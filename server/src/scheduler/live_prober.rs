@@ -1,5 +1,6 @@
 //! The prober every job shares, rebuilt when the settings page changes the resolvers or
 //! NAT64 prefixes: probes already running finish with the old one, the next use the new.
+//! It carries the page's browser-judge switch too, for the verdict stage to read.
 
 use super::ProbeRunner;
 use model::settings::ProbeSettings;
@@ -11,6 +12,8 @@ pub struct LiveProber {
     /// What the serve flags ask for; stored settings override parts of it.
     base: ProbeConfig,
     current: RwLock<Arc<Prober>>,
+    /// The settings page's browser-judge switch; `None`: as `--browser-judge` says.
+    browser_judge: RwLock<Option<bool>>,
 }
 
 /// The flags' configuration with the stored settings laid over it. Stored entries were
@@ -40,6 +43,7 @@ impl LiveProber {
         Ok(LiveProber {
             base,
             current: RwLock::new(Arc::new(prober)),
+            browser_judge: RwLock::new(stored.browser_judge),
         })
     }
 
@@ -58,7 +62,19 @@ impl LiveProber {
             Ok(mut current) => *current = prober,
             Err(poisoned) => *poisoned.into_inner() = prober,
         }
+        match self.browser_judge.write() {
+            Ok(mut switch) => *switch = stored.browser_judge,
+            Err(poisoned) => *poisoned.into_inner() = stored.browser_judge,
+        }
         Ok(())
+    }
+
+    /// The browser judge turned on or off on the settings page, if it was.
+    pub fn browser_judge(&self) -> Option<bool> {
+        match self.browser_judge.read() {
+            Ok(switch) => *switch,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
     }
 }
 
@@ -87,6 +103,7 @@ mod tests {
         let stored = ProbeSettings {
             resolvers: vec!["[2001:db8::53]:5353".into()],
             nat64_prefixes: vec!["2001:db8:64::/96".into()],
+            browser_judge: None,
         };
         live.apply(&stored).unwrap();
         let config = live.get().config().clone();

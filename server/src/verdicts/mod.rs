@@ -22,7 +22,9 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 use verdict::ServiceVerdict;
-use verdict::browser::{BrowserJudge, Chromium, VisitLimits, judge_with_browser};
+use verdict::browser::{
+    BrowserJudge, Chromium, NOT_INSTALLED, VisitLimits, judge_with_browser, turned_off,
+};
 use verdict::extract::Limits;
 
 pub use store::verdicts::ToJudge;
@@ -33,17 +35,47 @@ pub trait Judge: Send + Sync + 'static {
 }
 
 /// The real judge: [`verdict::judge_url`] with the scheduler's prober (same resolver,
-/// timeouts and NAT64 prefixes as the probes), and the browser judge beside it when there is
-/// a Chromium to drive.
+/// timeouts and NAT64 prefixes as the probes), and the browser judge beside it when it is on
+/// and there is a Chromium to drive.
 pub struct ProberJudge {
     prober: Arc<LiveProber>,
     limits: Limits,
-    browser: Result<Arc<Chromium>, String>,
+    browser: BrowserSetup,
+}
+
+/// What the browser judge can do, as v6watch was started.
+pub struct BrowserSetup {
+    /// The shared Chromium, when one is installed.
+    pub chromium: Option<Arc<Chromium>>,
+    /// `--browser-judge off`: off unless the settings page turns it on.
+    pub off_by_flag: bool,
+}
+
+impl BrowserSetup {
+    /// No browser: verdicts read pages' HTML and CSS only (as when Chromium is missing).
+    pub fn none() -> Self {
+        BrowserSetup {
+            chromium: None,
+            off_by_flag: false,
+        }
+    }
+
+    /// The judge for the next verdict: the settings page's switch first, then the flag.
+    pub fn choose(&self, page: Option<bool>) -> BrowserJudge<'_> {
+        let wanted = page.unwrap_or(!self.off_by_flag);
+        match (&self.chromium, wanted) {
+            (_, false) if page == Some(false) => {
+                BrowserJudge::Off(turned_off("on the Settings page"))
+            }
+            (_, false) => BrowserJudge::Off(turned_off("--browser-judge off")),
+            (Some(chromium), true) => BrowserJudge::On(chromium, VisitLimits::default()),
+            (None, true) => BrowserJudge::Off(NOT_INSTALLED.to_string()),
+        }
+    }
 }
 
 impl ProberJudge {
-    /// `browser`: the shared Chromium, or why there is none (shown with each verdict).
-    pub fn new(prober: Arc<LiveProber>, browser: Result<Arc<Chromium>, String>) -> Self {
+    pub fn new(prober: Arc<LiveProber>, browser: BrowserSetup) -> Self {
         ProberJudge {
             prober,
             limits: Limits::default(),
@@ -55,11 +87,9 @@ impl ProberJudge {
 impl Judge for ProberJudge {
     fn judge(&self, url: &Url, declared: &[String]) -> impl Future<Output = ServiceVerdict> + Send {
         let prober = self.prober.get();
+        let switch = self.prober.browser_judge();
         async move {
-            let browser = match &self.browser {
-                Ok(chromium) => BrowserJudge::On(chromium, VisitLimits::default()),
-                Err(why) => BrowserJudge::Off(why.clone()),
-            };
+            let browser = self.browser.choose(switch);
             judge_with_browser(prober, browser, url, declared, &self.limits).await
         }
     }
@@ -289,4 +319,45 @@ pub async fn run<J: Judge, S: VerdictStore>(
         }
     }
     job.stop().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(judge: BrowserJudge<'_>) -> Option<String> {
+        match judge {
+            BrowserJudge::On(..) => None,
+            BrowserJudge::Off(why) => Some(why),
+        }
+    }
+
+    #[test]
+    fn the_settings_page_switch_wins_over_the_flag_and_a_missing_chromium_is_said() {
+        let chromium = Some(Arc::new(Chromium::new("/usr/bin/chromium".into(), 1)));
+        let setup = |chromium: Option<Arc<Chromium>>, off_by_flag| BrowserSetup {
+            chromium,
+            off_by_flag,
+        };
+        let with = setup(chromium.clone(), false);
+        assert_eq!(note(with.choose(None)), None, "on by default when found");
+        let off = note(with.choose(Some(false))).unwrap();
+        assert!(off.contains("on the Settings page"), "{off}");
+
+        let flag_off = setup(chromium, true);
+        let off = note(flag_off.choose(None)).unwrap();
+        assert!(off.contains("--browser-judge off"), "{off}");
+        assert_eq!(
+            note(flag_off.choose(Some(true))),
+            None,
+            "the page turns it on"
+        );
+
+        let missing = setup(None, false);
+        assert_eq!(
+            note(missing.choose(Some(true))).as_deref(),
+            Some(NOT_INSTALLED)
+        );
+        assert_eq!(note(missing.choose(None)).as_deref(), Some(NOT_INSTALLED));
+    }
 }

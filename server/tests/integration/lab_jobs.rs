@@ -20,7 +20,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use v6watch::scheduler::live_prober::LiveProber;
 use v6watch::scheduler::{self, sqlite::SqliteChecks};
-use v6watch::verdicts::{self, ProberJudge, sqlite::SqliteVerdicts};
+use v6watch::verdicts::{self, BrowserSetup, ProberJudge, sqlite::SqliteVerdicts};
 use verdict::{DepVerdict, ServiceVerdict, Verdict, VerdictChange};
 
 /// The lab settings plus the lab's NAT64 prefix, as a deployment there would set them.
@@ -127,7 +127,7 @@ fn the_verdict_job_stores_the_lab_pages_verdicts_and_their_events() {
         };
         let cancel = CancellationToken::new();
         let job = tokio::spawn(verdicts::run(
-            Arc::new(ProberJudge::new(prober, Err("static only".into()))),
+            Arc::new(ProberJudge::new(prober, BrowserSetup::none())),
             Arc::new(SqliteVerdicts::new(pool.clone())),
             settings,
             cancel.clone(),
@@ -321,6 +321,7 @@ fn a_saved_resolver_is_used_by_the_next_probe() {
     let saved = ProbeSettings {
         resolvers: vec![lab.dns().to_string()],
         nat64_prefixes: Vec::new(),
+        browser_judge: None,
     };
     let spec = ProbeSpec::Dns {
         name: lab.name("v6only"),

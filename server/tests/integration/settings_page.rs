@@ -1,6 +1,7 @@
 //! The settings page over HTTP: resolvers and NAT64 prefixes are validated like the serve
 //! flags, a bad value is explained next to its field with nothing stored, and saved ones
-//! reach the running probes at once; emptied, the flags apply again.
+//! reach the running probes at once; emptied, the flags apply again. The browser-judge
+//! switch reaches the verdict stage the same way.
 
 use model::settings::{ProbeFlags, ProbeSettings};
 use probes::ProbeConfig;
@@ -40,6 +41,7 @@ async fn saved_resolvers_reach_the_running_probes_and_bad_ones_are_explained() {
             resolvers: vec![FLAG.into()],
             nat64_prefixes: Vec::new(),
             live: true,
+            ..ProbeFlags::default()
         },
         ..Wiring::default()
     })
@@ -133,5 +135,99 @@ async fn the_settings_need_a_session() {
         .get("location")
         .is_some_and(|l| l.to_str().unwrap_or_default().contains("saved"));
     assert!(!saved && !r.status().is_success(), "{}", r.status());
+    assert_eq!(stored(&app).await, 0);
+}
+
+#[tokio::test]
+async fn the_browser_judge_switch_is_saved_applied_and_shown_with_its_source() {
+    let live =
+        Arc::new(LiveProber::start(ProbeConfig::default(), &ProbeSettings::default()).unwrap());
+    let app = spawn_wired(Wiring {
+        probes: Some(live.clone()),
+        probe_flags: ProbeFlags {
+            live: true,
+            browser_judge: "auto".into(),
+            chromium: Some("/usr/bin/chromium".into()),
+            ..ProbeFlags::default()
+        },
+        ..Wiring::default()
+    })
+    .await;
+    let in_effect = |page: &str| {
+        let at = page
+            .find("id=\"browser-in-effect\"")
+            .expect("the browser judge row");
+        page[at..at + 160].to_string()
+    };
+    let page = app.page("/settings").await;
+    assert!(
+        in_effect(&page).contains(
+            "on: Chromium at /usr/bin/chromium loads each page (from --browser-judge auto)"
+        ),
+        "{}",
+        in_effect(&page)
+    );
+    assert_eq!(live.browser_judge(), None);
+
+    let r = app
+        .post(
+            "/actions/settings",
+            &[
+                ("resolvers", ""),
+                ("nat64_prefixes", ""),
+                ("browser_judge", "off"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/settings?saved=1");
+    assert_eq!(
+        live.browser_judge(),
+        Some(false),
+        "the verdict stage sees it at once"
+    );
+    let page = app.page("/settings?saved=1").await;
+    assert!(
+        in_effect(&page).contains("off: pages"),
+        "{}",
+        in_effect(&page)
+    );
+    assert!(in_effect(&page).contains("(set on this page)"));
+    assert!(
+        page.contains("<option value=\"off\" selected"),
+        "the form shows the choice"
+    );
+
+    // Not a choice: explained next to the field, the stored switch stays.
+    let r = app
+        .post(
+            "/actions/settings",
+            &[
+                ("resolvers", ""),
+                ("nat64_prefixes", ""),
+                ("browser_judge", "sometimes"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/settings");
+    let page = app.page("/settings").await;
+    assert!(
+        page.contains("&#x27;sometimes&#x27; is not a choice")
+            || page.contains("'sometimes' is not a choice"),
+        "{page}"
+    );
+    assert_eq!(live.browser_judge(), Some(false));
+    assert_eq!(stored(&app).await, 1);
+
+    // Back to "as started": the row goes, the flag decides again.
+    app.post(
+        "/actions/settings",
+        &[
+            ("resolvers", ""),
+            ("nat64_prefixes", ""),
+            ("browser_judge", ""),
+        ],
+    )
+    .await;
+    assert_eq!(live.browser_judge(), None);
     assert_eq!(stored(&app).await, 0);
 }

@@ -1,10 +1,12 @@
 //! IPv6-only verdicts on the dashboard, over HTTP: the service page's evidence (each
 //! dependency host, its addresses, reason and URLs, escaped) and history, the overview's
 //! badges (broken first) and readiness figure, the services list's badges, and "Run now"
-//! asking for a new verdict.
+//! asking for a new verdict. A browser-judged verdict lists each host's requests with what
+//! asked for them; a static-only one says so.
 
 use probes::Reason;
 use reqwest::StatusCode;
+use verdict::browser::SeenRequest;
 use verdict::{DepVerdict, DependencyVerdict, ServiceVerdict, Verdict};
 
 use crate::support;
@@ -161,6 +163,92 @@ async fn the_service_page_shows_each_dependency_host_with_its_evidence_and_the_h
         .find("first verdict: ready")
         .expect("the first verdict");
     assert!(change < first && broke < first, "{history}");
+}
+
+fn seen(url: &str, kind: &str, initiator: &str, error: Option<&str>) -> SeenRequest {
+    SeenRequest {
+        url: url.into(),
+        host: url::Url::parse(url).unwrap().host_str().unwrap().into(),
+        kind: kind.into(),
+        initiator: initiator.into(),
+        outcome: if error.is_some() { "failed" } else { "ok" }.into(),
+        error: error.map(str::to_string),
+        status: error.is_none().then_some(200),
+    }
+}
+
+#[tokio::test]
+async fn a_browser_verdict_lists_each_hosts_requests_and_a_static_one_says_static_only() {
+    let app = spawn().await;
+    let id = app
+        .service("grafana", "http", "http://dual.lab.test/")
+        .await;
+    let mut api = dep("api4.lab.test", DepVerdict::Broken, &["198.51.100.4"], &[]);
+    api.kinds = vec!["fetch".into()];
+    api.found_by = vec!["browser".into()];
+    api.requests = (1..=5)
+        .map(|n| {
+            seen(
+                &format!("http://api4.lab.test/api/{n}"),
+                "fetch",
+                "script",
+                Some("net::ERR_TUNNEL_CONNECTION_FAILED"),
+            )
+        })
+        .collect();
+    let mut cdn = dep(
+        "cdn6.lab.test",
+        DepVerdict::Ready,
+        &["2001:db8:6::1"],
+        &["http://cdn6.lab.test/app.js"],
+    );
+    cdn.found_by = vec!["static".into(), "browser".into()];
+    cdn.requests = vec![seen(
+        "http://cdn6.lab.test/app.js",
+        "script",
+        "parser",
+        None,
+    )];
+    let mut judged = report(Verdict::Partial, vec![api, cdn]);
+    judged.judged_by = vec!["static".into(), "browser".into()];
+    app.save(id, 1_000, &judged).await;
+
+    let page = app.page(&format!("/services/{id}")).await;
+    assert!(
+        page.contains("a real browser (Chromium) through an IPv6-only proxy"),
+        "{page}"
+    );
+    assert!(!page.contains("id=\"static-only\""));
+    assert!(page.contains("found by the browser only"));
+    assert!(page.contains("found in the HTML and by the browser"));
+    assert!(page.contains("http://api4.lab.test/api/1"));
+    assert!(page.contains("fetch, asked for by a script"));
+    assert!(page.contains("failed: net::ERR_TUNNEL_CONNECTION_FAILED"));
+    assert!(
+        page.contains("script, in the page&#x27;s HTML")
+            || page.contains("script, in the page's HTML")
+    );
+    assert!(page.contains("ok (200)"));
+    // Three requests shown, the other two folded away but on the page.
+    assert!(page.contains("2 more request(s)"), "{page}");
+    assert!(page.contains("http://api4.lab.test/api/5"));
+
+    // Without Chromium: the verdict says it read the HTML only, and why.
+    let mut alone = report(Verdict::Ready, vec![]);
+    alone.judged_by = vec!["static".into()];
+    alone.browser_note = Some(verdict::browser::NOT_INSTALLED.into());
+    app.save(id, 2_000, &alone).await;
+    let page = app.page(&format!("/services/{id}")).await;
+    let at = page
+        .find("id=\"static-only\"")
+        .expect("the static-only notice");
+    let notice = &page[at..at + 200];
+    assert!(notice.contains("Static only: "), "{notice}");
+    assert!(notice.contains("Chromium is not installed"), "{notice}");
+    assert!(
+        page.contains("the page&#x27;s HTML and CSS only (static)")
+            || page.contains("the page's HTML and CSS only (static)")
+    );
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use sqlx::SqlitePool;
 
 const RESOLVERS: &str = "probe.resolvers";
 const NAT64: &str = "probe.nat64_prefixes";
+const BROWSER_JUDGE: &str = "verdict.browser_judge";
 
 pub async fn probe_settings(pool: &SqlitePool) -> Result<ProbeSettings> {
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings")
@@ -17,20 +18,32 @@ pub async fn probe_settings(pool: &SqlitePool) -> Result<ProbeSettings> {
             .map(|(_, v)| split_lines(v))
             .unwrap_or_default()
     };
+    // A value this version does not know reads as "as started", never as an error.
+    let browser_judge = rows
+        .iter()
+        .find(|(k, _)| k == BROWSER_JUDGE)
+        .and_then(|(_, v)| match v.as_str() {
+            "on" => Some(true),
+            "off" => Some(false),
+            _ => None,
+        });
     Ok(ProbeSettings {
         resolvers: read(RESOLVERS),
         nat64_prefixes: read(NAT64),
+        browser_judge,
     })
 }
 
 /// Stores both lists at once; an empty list removes its row, so the flag applies again.
 pub async fn save_probe_settings(pool: &SqlitePool, settings: &ProbeSettings) -> Result<()> {
     let mut tx = super::write_tx(pool).await?;
-    for (key, items) in [
-        (RESOLVERS, &settings.resolvers),
-        (NAT64, &settings.nat64_prefixes),
+    let switch = model::settings::switch_value(settings.browser_judge);
+    for (key, value) in [
+        (RESOLVERS, settings.resolvers.join("\n")),
+        (NAT64, settings.nat64_prefixes.join("\n")),
+        (BROWSER_JUDGE, switch.to_string()),
     ] {
-        if items.is_empty() {
+        if value.is_empty() {
             sqlx::query("DELETE FROM settings WHERE key = ?")
                 .bind(key)
                 .execute(&mut *tx)
@@ -42,7 +55,7 @@ pub async fn save_probe_settings(pool: &SqlitePool, settings: &ProbeSettings) ->
                      updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
             )
             .bind(key)
-            .bind(items.join("\n"))
+            .bind(value)
             .execute(&mut *tx)
             .await?;
         }
@@ -66,6 +79,7 @@ mod tests {
         let set = ProbeSettings {
             resolvers: vec!["[2001:db8::53]:53".into(), "192.0.2.53:53".into()],
             nat64_prefixes: vec!["2001:db8:64::/96".into()],
+            browser_judge: Some(false),
         };
         save_probe_settings(&pool, &set).await.unwrap();
         assert_eq!(probe_settings(&pool).await.unwrap(), set);
@@ -75,5 +89,11 @@ mod tests {
         };
         save_probe_settings(&pool, &fewer).await.unwrap();
         assert_eq!(probe_settings(&pool).await.unwrap(), fewer);
+        let as_started = ProbeSettings {
+            browser_judge: None,
+            ..fewer
+        };
+        save_probe_settings(&pool, &as_started).await.unwrap();
+        assert_eq!(probe_settings(&pool).await.unwrap(), as_started);
     }
 }

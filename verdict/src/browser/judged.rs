@@ -26,6 +26,15 @@ pub const NOT_INSTALLED: &str = "Chromium is not installed, so this verdict come
      frames' own requests) is not seen. Install Debian's chromium package, or set \
      V6WATCH_CHROMIUM to a Chromium binary.";
 
+/// Why there is no browser judge when it is turned off (`by`: the flag or the page that did).
+pub fn turned_off(by: &str) -> String {
+    format!(
+        "The browser judge is turned off ({by}), so this verdict comes from the page's HTML and \
+         CSS only: what scripts load (fetch, inserted scripts, module imports, WebSockets, \
+         frames' own requests) is not seen."
+    )
+}
+
 /// Judges `url` with the static judge and, when on, a real browser through an IPv6-only
 /// proxy. Never fails: a browser that cannot be used leaves the static verdict, with a note.
 pub async fn judge_with_browser(

@@ -21,6 +21,8 @@ const MAX_URLS: usize = 5;
 
 pub const STATIC: &str = "static";
 pub const BROWSER: &str = "browser";
+/// The kind of a host only workers asked for.
+const WORKER: &str = "worker";
 
 /// The dependency kind of a browser request, in the static judge's words where they have one.
 fn kind_of(request: &SeenRequest) -> String {
@@ -127,6 +129,37 @@ pub fn merge(mut judged: ServiceVerdict, visit: &Visit) -> ServiceVerdict {
             .entry(request.host.clone())
             .or_default()
             .push(request);
+    }
+    let page_hosts: Vec<String> = visit
+        .requests
+        .iter()
+        .filter(|r| is_the_page(r, page_host.as_deref()))
+        .map(|r| r.host.clone())
+        .chain(page_host.clone())
+        .collect();
+    // The proxy also carries what the page's own session does not report: requests of
+    // dedicated, shared and service workers. A host only the proxy saw is a worker's.
+    let mut worker_hosts: Vec<String> = Vec::new();
+    for entry in visit.ledger.hosts() {
+        let host = unbracket(&entry.record.host);
+        if !by_host.contains_key(&host)
+            && !page_hosts.contains(&host)
+            && !worker_hosts.contains(&host)
+        {
+            worker_hosts.push(host);
+        }
+    }
+    for host in worker_hosts {
+        let mut found = judge_host(&host, &[], &visit.ledger);
+        found.kinds = vec![WORKER.into()];
+        found.detail = format!(
+            "{} (asked for by a worker: the page's own requests do not show it)",
+            found.detail
+        );
+        match judged.dependencies.iter_mut().find(|d| d.host == host) {
+            Some(known) => fold_into(known, found),
+            None => judged.dependencies.push(found),
+        }
     }
     for host in order {
         let requests = by_host.remove(&host).unwrap_or_default();
@@ -401,6 +434,37 @@ mod tests {
                 vec![STATIC.to_string(), BROWSER.to_string()]
             );
         }
+    }
+
+    #[test]
+    fn a_host_only_the_proxy_saw_is_a_workers_and_is_judged_too() {
+        let seen = visit(
+            vec![
+                record("page.test", Reason::Ok, false),
+                record("api.test", Reason::Ok, false),
+                record("v4.test", Reason::NoAaaa, false),
+            ],
+            vec![request("http://api.test/data", "fetch", "ok", None)],
+        );
+        let merged = merge(page(vec![]), &seen);
+        let hosts: Vec<&str> = merged
+            .dependencies
+            .iter()
+            .map(|d| d.host.as_str())
+            .collect();
+        assert_eq!(
+            hosts,
+            ["v4.test", "api.test"],
+            "the page's own host is no dependency"
+        );
+        let worker = &merged.dependencies[0];
+        assert_eq!(worker.kinds, ["worker"]);
+        assert_eq!(
+            (worker.verdict, worker.reason),
+            (DepVerdict::Broken, Some(Reason::NoAaaa))
+        );
+        assert_eq!(worker.found_by, [BROWSER]);
+        assert_eq!(merged.verdict, Verdict::Partial);
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod pump;
 mod visit;
 
 pub use chromium::{BrowserError, Chromium, find_chromium};
-pub use judged::{BrowserJudge, NOT_INSTALLED, judge_with_browser};
+pub use judged::{BrowserJudge, NOT_INSTALLED, judge_with_browser, turned_off};
 pub use ledger::{HostEntry, Ledger};
 pub use memory::of_tree as memory_of_process_tree;
 pub use merge::{BROWSER, STATIC, merge};

@@ -132,9 +132,7 @@ pub async fn run_check(
     };
     let judge = match (&chromium, browser) {
         (Some(chromium), _) => BrowserJudge::On(chromium, VisitLimits::default()),
-        (None, BrowserChoice::Off) => {
-            BrowserJudge::Off("The browser judge was turned off (--no-browser).".into())
-        }
+        (None, BrowserChoice::Off) => BrowserJudge::Off(crate::browser::turned_off("--no-browser")),
         (None, _) => BrowserJudge::Off(NOT_INSTALLED.into()),
     };
     Ok(check_with(&prober, judge, target, &parsed, &[], &Limits::default()).await)

@@ -93,6 +93,12 @@ fn dependencies_only_scripts_and_frames_ask_for_are_judged() {
             vec![],
         ),
         (
+            "worker",
+            Verdict::Partial,
+            vec![("v4only", DepVerdict::Broken, Some(Reason::NoAaaa), "worker")],
+            vec![],
+        ),
+        (
             "v6dead",
             Verdict::Partial,
             vec![("v6dead", DepVerdict::Broken, Some(Reason::Timeout), "fetch")],

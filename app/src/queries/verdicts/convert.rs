@@ -42,9 +42,24 @@ impl From<StoredVerdict> for VerdictDetail {
                         urls: d.urls.into_iter().take(URLS_SHOWN).collect(),
                         more_urls,
                         detail: d.detail,
+                        found_by: d.found_by,
+                        requests: d
+                            .requests
+                            .into_iter()
+                            .map(|r| RequestRow {
+                                url: r.url,
+                                kind: r.kind,
+                                initiator: r.initiator,
+                                outcome: r.outcome,
+                                error: r.error,
+                                status: r.status,
+                            })
+                            .collect(),
                     }
                 })
                 .collect(),
+            judged_by: r.judged_by,
+            browser_note: r.browser_note,
         }
     }
 }

@@ -18,7 +18,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub async fn save(State(state): State<AppState>, session: Session, form: StrictForm) -> Response {
-    let values = match form.only(&["resolvers", "nat64_prefixes"]) {
+    let values = match form.only(&["resolvers", "nat64_prefixes", "browser_judge"]) {
         Ok(values) => values,
         Err(refusal) => return refusal.into_response(),
     };
@@ -39,7 +39,7 @@ pub async fn save(State(state): State<AppState>, session: Session, form: StrictF
             );
             return flash_back(&session, "settings", "/settings", values, errors).await;
         }
-        tracing::info!(resolvers = ?settings.resolvers, nat64 = ?settings.nat64_prefixes, "probe settings applied");
+        tracing::info!(resolvers = ?settings.resolvers, nat64 = ?settings.nat64_prefixes, browser_judge = ?settings.browser_judge, "probe settings applied");
         let (prober, board) = (live.get(), state.board.clone());
         tokio::spawn(async move {
             selftest::step(&prober, &board).await;

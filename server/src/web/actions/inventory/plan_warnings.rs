@@ -27,11 +27,11 @@ pub async fn for_object(pool: &SqlitePool, kind: &str, id: i64) -> FieldErrors {
     for f in relevant {
         let key = warning_key(&f.field);
         let text = format!(
-            "{} ({}): {} {}",
-            f.code,
-            f.severity.code(),
+            "{}. To fix: {}. ({}, {})",
             f.explanation,
-            f.action
+            f.action,
+            f.code,
+            f.severity.code()
         );
         let joined = match warnings.get(&key) {
             Some(before) => format!("{before} · {text}"),
@@ -61,7 +61,7 @@ pub async fn show(
     super::super::tell(
         session,
         format!(
-            "{} saved, with address-plan warnings on {count} field(s).",
+            "{} saved, with address-plan warnings on {count} field(s): fix them and save again, or keep it as saved.",
             kind.title()
         ),
     )
