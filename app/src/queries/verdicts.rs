@@ -116,6 +116,7 @@ impl RequestRow {
             "preload" => "preloaded",
             "preflight" => "CORS preflight",
             "signedExchange" => "signed exchange",
+            "worker" => "asked for by a worker (seen by the proxy)",
             _ => "requested by the browser",
         };
         format!("{}, {by}", self.kind)

@@ -21,6 +21,7 @@ mod inventory_filters;
 mod kill_during_writes;
 #[path = "../../../probes/tests/integration/lab.rs"]
 mod lab;
+mod lab_browser_verdicts;
 mod lab_jobs;
 mod live_overview;
 mod metrics;

@@ -152,6 +152,7 @@ pub fn merge(mut judged: ServiceVerdict, visit: &Visit) -> ServiceVerdict {
     for host in worker_hosts {
         let mut found = judge_host(&host, &[], &visit.ledger);
         found.kinds = vec![WORKER.into()];
+        found.requests = proxy_requests(&host, &visit.ledger);
         found.detail = format!(
             "{} (asked for by a worker: the page's own requests do not show it)",
             found.detail
@@ -182,6 +183,28 @@ pub fn merge(mut judged: ServiceVerdict, visit: &Visit) -> ServiceVerdict {
     let verdicts: Vec<DepVerdict> = judged.dependencies.iter().map(|d| d.verdict).collect();
     (judged.verdict, judged.reason) = service_verdict(service, &verdicts);
     judged
+}
+
+/// What the proxy carried to `host` for requests the page did not report: one per port, as
+/// far as the proxy knows them (host and port; the path is inside the tunnel).
+fn proxy_requests(host: &str, ledger: &Ledger) -> Vec<SeenRequest> {
+    ledger
+        .hosts()
+        .filter(|e| unbracket(&e.record.host) == host)
+        .take(MAX_REQUESTS_PER_HOST)
+        .map(|e| {
+            let failed = !e.record.reason.is_ok();
+            SeenRequest {
+                url: format!("{}:{}", e.record.host, e.record.port),
+                host: host.to_string(),
+                kind: WORKER.into(),
+                initiator: WORKER.into(),
+                outcome: if failed { "failed" } else { "ok" }.into(),
+                error: failed.then(|| e.record.reason.as_str().to_string()),
+                status: None,
+            }
+        })
+        .collect()
 }
 
 /// The browser's verdict on one host from its requests and the proxy's record.
@@ -464,6 +487,9 @@ mod tests {
             (DepVerdict::Broken, Some(Reason::NoAaaa))
         );
         assert_eq!(worker.found_by, [BROWSER]);
+        assert_eq!(worker.requests.len(), 1, "what the proxy carried stands in");
+        assert_eq!(worker.requests[0].url, "v4.test:80");
+        assert_eq!(worker.requests[0].error.as_deref(), Some("no_aaaa"));
         assert_eq!(merged.verdict, Verdict::Partial);
     }
 

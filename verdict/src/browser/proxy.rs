@@ -8,6 +8,7 @@
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -58,6 +59,24 @@ struct Shared {
     ledger: Mutex<Ledger>,
     budget: Budget,
     limits: ProxyLimits,
+    /// Connections being opened now (DNS and connect): the page is waiting on the network.
+    opening: AtomicUsize,
+}
+
+/// Counts a connection being opened for as long as it lives.
+struct Opening<'a>(&'a AtomicUsize);
+
+impl<'a> Opening<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Opening(count)
+    }
+}
+
+impl Drop for Opening<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A running proxy. Dropping it closes the listener and every connection through it.
@@ -77,6 +96,7 @@ impl Proxy {
             ledger: Mutex::new(Ledger::default()),
             budget: Budget::new(limits.max_bytes),
             limits,
+            opening: AtomicUsize::new(0),
         });
         let (stop, stopped) = watch::channel(());
         tokio::spawn(until_stopped(
@@ -93,6 +113,11 @@ impl Proxy {
     /// Where the browser is told to send everything (`--proxy-server`).
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// Connections being opened right now.
+    pub fn opening(&self) -> usize {
+        self.shared.opening.load(Ordering::SeqCst)
     }
 
     /// What the proxy saw so far, per host.
@@ -190,10 +215,13 @@ async fn open(shared: &Shared, host: &str, port: u16) -> Result<TcpStream, Respo
         Opened::Failed(record) => return Err(refusal(&record)),
         Opened::Go => {}
     }
-    let (stream, record) = shared
-        .prober
-        .connect_v6(host, port, shared.limits.connect_budget)
-        .await;
+    let (stream, record) = {
+        let _counted = Opening::new(&shared.opening);
+        shared
+            .prober
+            .connect_v6(host, port, shared.limits.connect_budget)
+            .await
+    };
     let refused = refusal(&record);
     lock(shared).record(record);
     stream.ok_or(refused)

@@ -49,6 +49,9 @@ impl Default for VisitLimits {
     }
 }
 
+/// A visit with requests still open ends after this many quiet periods without an event.
+const IDLE_QUIETS: u32 = 4;
+
 /// What a visit saw.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Visit {
@@ -108,7 +111,7 @@ impl Chromium {
             .map_err(BrowserError::Protocol)?;
         let loaded = async {
             let page = browser.new_page(target).await.map_err(protocol)?;
-            let visit = load(&page, url, limits).await;
+            let visit = load(&page, &proxy, url, limits).await;
             let _ = page.close().await;
             visit
         };
@@ -134,7 +137,12 @@ impl Chromium {
     }
 }
 
-async fn load(page: &Page, url: &Url, limits: VisitLimits) -> Result<Visit, BrowserError> {
+async fn load(
+    page: &Page,
+    proxy: &Proxy,
+    url: &Url,
+    limits: VisitLimits,
+) -> Result<Visit, BrowserError> {
     page.execute(EnableParams::default())
         .await
         .map_err(protocol)?;
@@ -154,6 +162,7 @@ async fn load(page: &Page, url: &Url, limits: VisitLimits) -> Result<Visit, Brow
     tokio::pin!(events);
     let mut navigated = false;
     let mut last_change = Instant::now();
+    let mut idle_at = last_change;
     let mut visit = Visit::default();
     loop {
         let quiet_at = last_change + limits.quiet;
@@ -173,6 +182,15 @@ async fn load(page: &Page, url: &Url, limits: VisitLimits) -> Result<Visit, Brow
                 None => break,
             },
             () = tokio::time::sleep_until(quiet_at), if navigated && recorder.in_flight() == 0 => break,
+            // Requests that never report an end (a worker's script, a long poll) leave the
+            // page quiet but never idle: a longer silence ends the visit all the same.
+            () = tokio::time::sleep_until(idle_at.max(last_change + limits.quiet * IDLE_QUIETS)), if navigated => {
+                if proxy.opening() == 0 {
+                    break;
+                }
+                // Still connecting somewhere (a black-holed address): wait for the verdict.
+                idle_at = Instant::now() + limits.quiet;
+            }
             () = tokio::time::sleep_until(end) => {
                 visit.timed_out = true;
                 break;
