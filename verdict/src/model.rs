@@ -91,7 +91,8 @@ pub struct SeenRequest {
     /// Lowercase host name or IP address without brackets; empty for `data:` and the like.
     pub host: String,
     /// The browser's resource type: `document`, `subframe` (a frame's document),
-    /// `stylesheet`, `script`, `font`, `image`, `xhr`, `fetch`, `websocket`, `media`, ...
+    /// `stylesheet`, `script`, `module` (an ES module import), `font`, `image`, `xhr`,
+    /// `fetch`, `websocket`, `media`, ...
     pub kind: String,
     /// What asked for it: `parser`, `script`, `preload`, `css` (a stylesheet's `url()`),
     /// `other`.

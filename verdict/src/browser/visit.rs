@@ -289,6 +289,7 @@ impl Recorder {
                         Some(main) if frame.as_ref() == Some(main) => kind,
                         Some(_) => "subframe".to_string(),
                     },
+                    Some(kind) if kind == "script" && is_module_import(&e) => "module".to_string(),
                     Some(kind) => kind,
                     None => "other".to_string(),
                 };
@@ -347,6 +348,24 @@ impl Recorder {
             .filter_map(|id| self.requests.remove(id))
             .collect()
     }
+}
+
+/// A script fetched in CORS mode (it carries `Origin`) because a running script asked for
+/// it: an ES module `import` (static or dynamic). A classic script inserted with
+/// `crossorigin` looks the same and is rare; a `<script type=module>` in the HTML is the
+/// parser's and stays `script`.
+fn is_module_import(e: &EventRequestWillBeSent) -> bool {
+    let from_script = matches!(
+        e.initiator.r#type,
+        chromiumoxide::cdp::browser_protocol::network::InitiatorType::Script
+    );
+    let cors = e
+        .request
+        .headers
+        .inner()
+        .as_object()
+        .is_some_and(|headers| headers.keys().any(|k| k.eq_ignore_ascii_case("origin")));
+    from_script && cors
 }
 
 fn is_stylesheet_url(url: &str) -> bool {

@@ -69,7 +69,7 @@ fn dependencies_only_scripts_and_frames_ask_for_are_judged() {
         (
             "module",
             Verdict::Partial,
-            vec![("v4only", DepVerdict::Broken, Some(Reason::NoAaaa), "script")],
+            vec![("v4only", DepVerdict::Broken, Some(Reason::NoAaaa), "module")],
             vec![],
         ),
         (
