@@ -86,6 +86,15 @@ LAB_RECORDS=(
   "mtuptb||$LAB_MTU_PTB6"                     # behind a 1480 link, Packet Too Big works
   "mtuhole||$LAB_MTU_HOLE6"                   # behind a 1420 link, Packet Too Big dropped
 )
+# The benchmark pages' dependency hosts (write_bench_pages), dep01..dep50: every tenth is
+# IPv4 only (web4), every other third IPv6 only (web6), the rest dual-stack (web46).
+LAB_BENCH_DEPS=50
+for i in $(seq -w 1 "$LAB_BENCH_DEPS"); do
+  if (( 10#$i % 10 == 0 )); then LAB_RECORDS+=("dep$i|$LAB_WEB4|")
+  elif (( 10#$i % 3 == 0 )); then LAB_RECORDS+=("dep$i||$LAB_WEB6")
+  else LAB_RECORDS+=("dep$i|$LAB_WEB46_4|$LAB_WEB46_6"); fi
+done
+LAB_BENCH_SERVICES=100                         # /pages/bench/svc001.html .. svc100.html
 # Names the web6 certificate is valid for.
 LAB_TLS_NAMES="DNS:v6only.$LAB_DOMAIN,IP:$LAB_WEB6"
 
@@ -404,6 +413,44 @@ write_script_pages() {
     "<script>const s = document.createElement('script'); s.src = 'http://nat64web.$d/pages/app.js'; document.head.append(s);</script>"
 }
 
+# Pages for verdict/benches/browser.rs. http://dual.lab.test/pages/bench/deps50.html has one
+# dependency on each of dep01..dep50, in turn a script, a stylesheet, an image and a fetch()
+# (which only the browser judge sees). svc001..svc100.html are small service pages of four
+# dependencies each (stylesheet, script, image, fetch), odd ones on dual.lab.test, even ones on
+# v6only.lab.test (both docroots have them all).
+write_bench_pages() {
+  local d="$LAB_DOMAIN" host i n dir tags=""
+  for host in web46 web6 web4; do
+    dir="$LAB_RUN/www/$host/pages/bench"
+    mkdir -p "$dir"
+    printf 'console.log("v6watch bench");\n' >"$dir/a.js"
+    printf 'p { color: #222; }\n' >"$dir/s.css"
+    printf 'PNG' >"$dir/i.png"
+  done
+  dep() {  # dep NN KIND: one dependency on depNN.lab.test
+    local url="http://dep$1.$d/pages/bench"
+    case $2 in
+      0) printf '<script src="%s/a.js"></script>\n' "$url" ;;
+      1) printf '<link rel=stylesheet href="%s/s.css">\n' "$url" ;;
+      2) printf '<img src="%s/i.png" alt="">\n' "$url" ;;
+      3) printf '<script>fetch("%s/a.js").catch(() => {});</script>\n' "$url" ;;
+    esac
+  }
+  for i in $(seq 1 "$LAB_BENCH_DEPS"); do tags+=$(dep "$(printf %02d "$i")" $((i % 4))); tags+=$'\n'; done
+  printf '<!doctype html>\n<title>%s dependencies</title>\n%s' "$LAB_BENCH_DEPS" "$tags" \
+    >"$LAB_RUN/www/web46/pages/bench/deps50.html"
+  for i in $(seq 1 "$LAB_BENCH_SERVICES"); do
+    tags=""
+    for n in 0 1 2 3; do
+      tags+=$(dep "$(printf %02d $(( (i + 13 * n) % LAB_BENCH_DEPS + 1 )))" "$n"); tags+=$'\n'
+    done
+    for host in web46 web6; do
+      printf '<!doctype html>\n<title>service %s</title>\n%s' "$i" "$tags" \
+        >"$LAB_RUN/www/$host/pages/bench/svc$(printf %03d "$i").html"
+    done
+  done
+}
+
 write_tls() {
   local dir="$LAB_RUN/tls"
   mkdir -p "$dir"
@@ -505,7 +552,8 @@ write_env() {
       LAB_UNUSED6 LAB_BLACKHOLE_NET6 LAB_BLACKHOLE6 LAB_NAT64_NET6 LAB_NAT64_V4ONLY \
       LAB_NAT64_LAB_NET6 LAB_NAT64_LAB_V4ONLY LAB_NAT64_POOL4 LAB_NAT64_TAYGA4 \
       LAB_V4ONLY_PORT LAB_DNS_CLOSED_PORT LAB_BIG_BYTES LAB_TLS_PORT LAB_RUN \
-      LAB_MTU_ROUTER6 LAB_MTU_PTB6 LAB_MTU_HOLE6 LAB_V6ONLY_PORT; do
+      LAB_MTU_ROUTER6 LAB_MTU_PTB6 LAB_MTU_HOLE6 LAB_V6ONLY_PORT LAB_BENCH_DEPS \
+      LAB_BENCH_SERVICES; do
       echo "$var=${!var}"
     done
     echo "LAB_TLS_CA=$LAB_RUN/tls/ca.pem"
@@ -530,6 +578,7 @@ lab_up() {
   write_docroots
   write_pages
   write_script_pages
+  write_bench_pages
   write_tls
   start_web
   start_v6only_listener

@@ -29,20 +29,26 @@ impl Lab {
                  `bash tests/lab/lab.sh up`, then the lab tests with V6WATCH_LAB=1"
             );
         }
+        Lab::read().unwrap_or_else(|e| panic!("V6WATCH_LAB=1 but {e}"))
+    }
+
+    /// The lab `tests/lab/lab.env` describes, whatever `V6WATCH_LAB` says (benchmarks use the
+    /// lab when it is up); why not when the file is unreadable.
+    pub fn read() -> Result<Lab, String> {
         let path = env_path();
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "V6WATCH_LAB=1 but {} is unreadable ({e}): run `bash tests/lab/lab.sh up`",
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "{} is unreadable ({e}): run `bash tests/lab/lab.sh up`",
                 path.display()
             )
-        });
+        })?;
         let vars = text
             .lines()
             .filter(|l| !l.starts_with('#'))
             .filter_map(|l| l.split_once('='))
             .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
             .collect();
-        Lab { vars }
+        Ok(Lab { vars })
     }
 
     pub fn var(&self, key: &str) -> &str {
@@ -50,6 +56,11 @@ impl Lab {
             .get(key)
             .map(String::as_str)
             .unwrap_or_else(|| panic!("{key} missing from lab.env"))
+    }
+
+    /// A variable an older `lab.env` may lack.
+    pub fn try_var(&self, key: &str) -> Option<&str> {
+        self.vars.get(key).map(String::as_str)
     }
 
     pub fn ip(&self, key: &str) -> IpAddr {

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use url::Url;
 
-use super::chromium::{BrowserError, Chromium};
+use super::chromium::{BrowserError, Chromium, went_away};
 use super::ledger::Ledger;
 use super::proxy::{Proxy, ProxyLimits};
 pub use crate::model::SeenRequest;
@@ -92,7 +92,8 @@ impl Chromium {
         let proxy = Proxy::start(prober, limits.proxy)
             .await
             .map_err(|e| BrowserError::Proxy(e.to_string()))?;
-        let browser = self.browser().await?;
+        let in_use = self.browser().await?;
+        let (browser, mut gone) = (in_use.browser, in_use.gone);
         let context = CreateBrowserContextParams {
             dispose_on_detach: Some(true),
             proxy_server: Some(format!("http://{}", proxy.address())),
@@ -117,14 +118,19 @@ impl Chromium {
         };
         // The wall clock plus time to open and close the page: past that the browser hangs.
         let outer = limits.wall_clock + Duration::from_secs(15);
-        let result = match tokio::time::timeout(outer, loaded).await {
-            Ok(result) => result,
-            Err(_) => {
-                self.restart().await;
-                return Err(BrowserError::Protocol(
-                    "the browser stopped answering; it is started again".into(),
-                ));
-            }
+        let result = tokio::select! {
+            result = tokio::time::timeout(outer, loaded) => match result {
+                Ok(result) => result,
+                Err(_) => {
+                    self.restart(&browser).await;
+                    return Err(BrowserError::Protocol(
+                        "the browser stopped answering; it is started again".into(),
+                    ));
+                }
+            },
+            // Crashed or killed: what the page did so far is no verdict. The next visit
+            // starts a new browser.
+            () = went_away(&mut gone) => return Err(went_away_error()),
         };
         let _ = tokio::time::timeout(
             Duration::from_secs(5),
@@ -135,6 +141,12 @@ impl Chromium {
         visit.ledger = proxy.ledger();
         Ok(visit)
     }
+}
+
+fn went_away_error() -> BrowserError {
+    BrowserError::Protocol(
+        "the browser (or the page's renderer) went away during the visit: crashed or killed".into(),
+    )
 }
 
 async fn load(
@@ -179,7 +191,9 @@ async fn load(
                     recorder.note(event);
                     last_change = Instant::now();
                 }
-                None => break,
+                // The page's events end only with the connection to the browser: it went
+                // away (crashed or killed), and what it saw so far is no verdict.
+                None => return Err(went_away_error()),
             },
             () = tokio::time::sleep_until(quiet_at), if navigated && recorder.in_flight() == 0 => break,
             // Requests that never report an end (a worker's script, a long poll) leave the
