@@ -430,3 +430,149 @@ fn host_and_address_checks_report_the_path_mtu_and_black_holes() {
     assert!(unreachable["path_mtu"].is_null(), "{unreachable}");
     assert_eq!(unreachable["pmtu_blackhole"], false, "{unreachable}");
 }
+
+/// `v6watch check URL --browser --json`: pages whose IPv4-only dependency only a script, a
+/// module, a WebSocket, a frame or a worker asks for are partial from both clients, with the
+/// host, its reason and its kind; IPv6-only and NAT64 dependencies keep the page ready.
+#[test]
+#[ignore = "needs the network-namespace lab (as root: bash tests/lab/lab.sh up) and Chromium; scripts/test.sh runs it"]
+fn the_browser_judge_finds_what_scripts_load_from_both_clients() {
+    let lab = Lab::get();
+    let resolver = lab.resolver();
+    let nat64 = lab.var("LAB_NAT64_LAB_NET6").to_string();
+    // page, exit code, verdict, (dependency, verdict, reason, a kind it has)
+    let cases: [(&str, i32, &str, (&str, &str, &str, &str)); 9] = [
+        (
+            "fetch",
+            1,
+            "partial",
+            ("v4only", "broken", "no_aaaa", "fetch"),
+        ),
+        (
+            "inserted",
+            1,
+            "partial",
+            ("v4only", "broken", "no_aaaa", "script"),
+        ),
+        (
+            "module",
+            1,
+            "partial",
+            ("v4only", "broken", "no_aaaa", "module"),
+        ),
+        (
+            "websocket",
+            1,
+            "partial",
+            ("v4only", "broken", "no_aaaa", "websocket"),
+        ),
+        (
+            "iframe",
+            1,
+            "partial",
+            ("font4", "broken", "no_aaaa", "fetch"),
+        ),
+        (
+            "worker",
+            1,
+            "partial",
+            ("v4only", "broken", "no_aaaa", "worker"),
+        ),
+        (
+            "v6dead",
+            1,
+            "partial",
+            ("v6dead", "broken", "timeout", "fetch"),
+        ),
+        ("v6script", 0, "ready", ("cdn6", "ready", "", "script")),
+        (
+            "nat64script",
+            0,
+            "ready",
+            ("nat64web", "nat64", "", "script"),
+        ),
+    ];
+    for ns in [lab.var("LAB_NS_C6"), lab.var("LAB_NS_C46")] {
+        for (page, want_code, verdict, (short, dep_verdict, reason, kind)) in &cases {
+            let target = format!("http://{}/pages/js/{page}.html", lab.name("dual"));
+            let run = v6watch(
+                ns,
+                &[
+                    "check",
+                    &target,
+                    "--browser",
+                    "--resolver",
+                    &resolver,
+                    "--timeout",
+                    "5",
+                    "--nat64-prefix",
+                    &nat64,
+                    "--json",
+                ],
+            );
+            let report: Value = serde_json::from_str(&run.stdout)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
+            assert_eq!(run.code, *want_code, "{page} from {ns}: {report}");
+            assert_eq!(report["verdict"], *verdict, "{page} from {ns}: {report}");
+            assert!(
+                report["judged_by"]
+                    .as_array()
+                    .is_some_and(|j| j.iter().any(|x| x == "browser")),
+                "{page} from {ns}: {report}"
+            );
+            let dep = dependency(&report, &lab.name(short));
+            assert_eq!(
+                dep["verdict"], *dep_verdict,
+                "{page} {short} from {ns}: {dep}"
+            );
+            let want_reason = if reason.is_empty() {
+                Value::Null
+            } else {
+                (*reason).into()
+            };
+            assert_eq!(
+                dep["reason"], want_reason,
+                "{page} {short} from {ns}: {dep}"
+            );
+            assert!(
+                dep["kinds"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|x| x == kind)),
+                "{page} {short} from {ns}: {dep}"
+            );
+            assert!(
+                dep["found_by"]
+                    .as_array()
+                    .is_some_and(|f| f.iter().any(|x| x == "browser")),
+                "{dep}"
+            );
+        }
+    }
+    // --no-browser: the same page is ready by its HTML alone, and the report says why.
+    let target = format!("http://{}/pages/js/fetch.html", lab.name("dual"));
+    let run = v6watch(
+        lab.var("LAB_NS_C6"),
+        &[
+            "check",
+            &target,
+            "--no-browser",
+            "--resolver",
+            &resolver,
+            "--timeout",
+            "5",
+            "--json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        (run.code, &report["verdict"]),
+        (0, &Value::from("ready")),
+        "{report}"
+    );
+    assert!(
+        report["browser_note"]
+            .as_str()
+            .is_some_and(|n| n.contains("--no-browser")),
+        "{report}"
+    );
+}
