@@ -89,7 +89,8 @@ pub fn ContainersPage() -> impl IntoView {
     );
     view! {
         <Title text="Containers"/>
-        <div class="page-head"><h1>"Containers"</h1><a class="button primary" href="/containers/new">"Add container"</a></div>
+        <div class="page-head"><h1>"Containers"</h1><a class="button primary" href="/containers/new">"Add container"</a>
+            <a class="button" href="/exposure">"Ports open over IPv6 only"</a></div>
         {move || {
             let runtimes = Choices { label: "Runtime", name: "kind", options: choice_options::<ContainerRuntime>() };
             view! { <FilterForm query=query.get() path="/containers" search_hint="name, host or address" choices=vec![runtimes]/> }
@@ -169,6 +170,7 @@ pub fn ContainerPage() -> impl IntoView {
                         view! { <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a> " " <code>{s.target}</code></li> }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
+                <super::exposure::ExposurePanel kind="container" id=c.id back=path.clone()/>
                 <RangePicker path=path.clone() range/>
                 <super::results::ResultsPanel subject="container" id=c.id back=path range/>
             }

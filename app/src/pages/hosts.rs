@@ -102,7 +102,8 @@ pub fn HostsPage() -> impl IntoView {
     );
     view! {
         <Title text="Hosts"/>
-        <div class="page-head"><h1>"Hosts"</h1><a class="button primary" href="/hosts/new">"Add host"</a></div>
+        <div class="page-head"><h1>"Hosts"</h1><a class="button primary" href="/hosts/new">"Add host"</a>
+            <a class="button" href="/exposure">"Ports open over IPv6 only"</a></div>
         {move || view! { <FilterForm query=query.get() path="/hosts" search_hint="name, DNS name or address" tag=true/> }}
         {loaded(hosts, |(hosts, total, q)| if total == 0 {
             view! { <p class="empty">"No hosts yet."</p> }.into_any()
@@ -193,6 +194,7 @@ pub fn HostPage() -> impl IntoView {
                         view! { <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a> " " <code>{s.target}</code></li> }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
+                <super::exposure::ExposurePanel kind="host" id=h.id back=path.clone()/>
                 <RangePicker path=path.clone() range/>
                 <super::results::ResultsPanel subject="host" id=h.id back=path range/>
             }

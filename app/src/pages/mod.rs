@@ -5,6 +5,7 @@ mod auth;
 mod channels;
 pub mod charts;
 mod containers;
+mod exposure;
 mod filters;
 mod form;
 mod hosts;
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hosts/:id/delete") view=hosts::HostDeletePage ssr=SsrMode::Async/>
                     <Route path=path!("/prefixes") view=plan::PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/plan") view=plan::PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/exposure") view=exposure::ExposurePage ssr=SsrMode::Async/>
                     <Route path=path!("/prefixes/new") view=plan::PrefixFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/prefixes/:id") view=plan::PrefixFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/prefixes/:id/edit") view=plan::PrefixFormPage ssr=SsrMode::Async/>

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod channels;
 pub mod checks;
+pub mod exposure;
 pub mod flash;
 pub mod history;
 pub mod imports;

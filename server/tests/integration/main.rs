@@ -13,6 +13,7 @@ mod delivery;
 mod disk_faults;
 mod escaping;
 mod exposure_lab;
+mod exposure_pages;
 mod history_pages;
 mod host_names;
 mod import_cli;

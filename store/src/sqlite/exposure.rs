@@ -29,14 +29,27 @@ const SUBJECTS: &str = "SELECT e.subject_kind, e.subject_id,
    LEFT JOIN containers c ON e.subject_kind = 'container' AND c.id = e.subject_id";
 
 /// Opt `subject` in (keeping an earlier opt-in's time and diff) or out (dropping its diff).
+/// False when there is no such host or container (nothing is written then).
 pub async fn set_opt_in(
     pool: &SqlitePool,
     kind: SubjectKind,
     id: i64,
     on: bool,
     now: i64,
-) -> Result<()> {
+) -> Result<bool> {
     let mut tx = write_tx(pool).await?;
+    let table = match kind {
+        SubjectKind::Container => "containers",
+        _ => "hosts",
+    };
+    // `table` is one of two constants above.
+    let exists: Option<(i64,)> = sqlx::query_as(&format!("SELECT 1 FROM {table} WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Ok(false);
+    }
     if on {
         sqlx::query(
             "INSERT INTO exposure_subjects (subject_kind, subject_id, opted_in_at) VALUES (?, ?, ?)
@@ -60,7 +73,22 @@ pub async fn set_opt_in(
         }
     }
     tx.commit().await?;
-    Ok(())
+    Ok(true)
+}
+
+/// The opt-in and last scan of `subject`; None when it is not opted in.
+pub async fn subject(
+    pool: &SqlitePool,
+    kind: SubjectKind,
+    id: i64,
+) -> Result<Option<ExposureSubject>> {
+    Ok(sqlx::query_as(&format!(
+        "{SUBJECTS} WHERE e.subject_kind = ? AND e.subject_id = ?"
+    ))
+    .bind(kind.as_str())
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// Whether `subject` is opted in.
@@ -266,7 +294,20 @@ mod tests {
         assert!(!opted_in(&pool, kind, web).await.unwrap(), "off by default");
         assert!(subjects(&pool).await.unwrap().is_empty());
 
-        set_opt_in(&pool, kind, web, true, 10).await.unwrap();
+        assert!(
+            !set_opt_in(&pool, kind, 9999, true, 10).await.unwrap(),
+            "no such host: nothing written"
+        );
+        assert!(subjects(&pool).await.unwrap().is_empty());
+        assert!(set_opt_in(&pool, kind, web, true, 10).await.unwrap());
+        assert_eq!(
+            subject(&pool, kind, web)
+                .await
+                .unwrap()
+                .map(|s| s.opted_in_at),
+            Some(10)
+        );
+        assert_eq!(subject(&pool, kind, other).await.unwrap(), None);
         let due_now = due(&pool, 20, 3600).await.unwrap();
         assert_eq!(due_now.len(), 1, "only the opted-in host is due");
         assert_eq!(

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod channels;
 pub mod checks;
+pub mod exposure;
 pub mod imports;
 pub mod inventory;
 pub mod settings;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(inventory::routes())
         .merge(checks::routes())
+        .merge(exposure::routes())
         .merge(channels::routes())
         .merge(alerts::routes())
         .merge(tokens::routes())

@@ -6,6 +6,7 @@
 pub mod bearer;
 pub mod body;
 pub mod checks;
+pub mod exposure;
 pub mod id;
 pub mod incidents;
 pub mod inventory;
@@ -44,6 +45,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/api/v1/incidents", get(incidents::list))
         .route("/api/v1/incidents/{id}", get(incidents::get))
         .route("/api/v1/plan/findings", get(plan::findings))
+        .route("/api/v1/exposure", get(exposure::list))
         .route("/api/v1/{*rest}", any(reply::no_such_path))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .route_layer(axum::middleware::from_fn_with_state(

@@ -25,6 +25,8 @@ pub struct Snapshot {
     pub lateness: Vec<(f64, Duration)>,
     /// Current address-plan findings: (code, how many).
     pub plan_findings: Vec<(String, usize)>,
+    /// Opted-in hosts and containers: (kind, name, ports open over IPv6 only).
+    pub exposure: Vec<(String, String, usize)>,
 }
 
 type FloatGauge = Gauge<f64, AtomicU64>;
@@ -79,6 +81,12 @@ struct KindLabel {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CodeLabel {
     code: Text,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ExposureLabel {
+    subject_kind: Text,
+    subject: Text,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -206,6 +214,20 @@ pub fn render(snapshot: &Snapshot) -> Result<String, std::fmt::Error> {
             .set(*count as f64);
     }
 
+    let exposed = family::<ExposureLabel>(
+        &mut registry,
+        "v6watch_exposed_ports",
+        "Ports that answer over IPv6 but not over IPv4, per host or container opted in to the exposure scan",
+    );
+    for (kind, name, count) in &snapshot.exposure {
+        exposed
+            .get_or_create(&ExposureLabel {
+                subject_kind: text(kind),
+                subject: text(name),
+            })
+            .set(*count as f64);
+    }
+
     let runs: Counter<u64> = Counter::default();
     runs.inc_by(snapshot.probe_runs);
     registry.register(
@@ -277,6 +299,7 @@ mod tests {
             probe_runs: 42,
             lateness: vec![(0.5, Duration::from_millis(3))],
             plan_findings: vec![("duplicate_address".into(), 2)],
+            exposure: vec![("host".into(), "nas".into(), 3)],
         };
         let body = render(&snapshot).unwrap();
         assert!(body.contains(
@@ -294,6 +317,10 @@ mod tests {
         assert!(body.contains(r#"v6watch_inventory_objects{kind="prefix"} 2"#));
         assert!(body.contains("v6watch_build_info{version="));
         assert!(body.contains(r#"v6watch_plan_findings{code="duplicate_address"} 2"#));
+        assert!(
+            body.contains(r#"v6watch_exposed_ports{subject_kind="host",subject="nas"} 3"#),
+            "{body}"
+        );
         assert!(body.ends_with("# EOF\n"));
     }
 

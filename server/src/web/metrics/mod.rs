@@ -79,7 +79,22 @@ async fn snapshot(state: &AppState) -> anyhow::Result<Snapshot> {
         probe_runs,
         lateness,
         plan_findings: plan_counts(store::plan_findings::current(&state.pool).await?),
+        exposure: exposure_counts(&state.pool).await?,
     })
+}
+
+/// Ports open over IPv6 only, per opted-in host and container.
+async fn exposure_counts(pool: &sqlx::SqlitePool) -> anyhow::Result<Vec<(String, String, usize)>> {
+    let mut out = Vec::new();
+    for s in store::exposure::subjects(pool).await? {
+        let kind = match s.subject_kind.as_str() {
+            "container" => model::SubjectKind::Container,
+            _ => model::SubjectKind::Host,
+        };
+        let ports = store::exposure::diff(pool, kind, s.subject_id).await?;
+        out.push((s.subject_kind, s.name, ports.len()));
+    }
+    Ok(out)
 }
 
 /// Findings counted by code, in code order.
