@@ -441,7 +441,8 @@ fn the_browser_judge_finds_what_scripts_load_from_both_clients() {
     let resolver = lab.resolver();
     let nat64 = lab.var("LAB_NAT64_LAB_NET6").to_string();
     // page, exit code, verdict, (dependency, verdict, reason, a kind it has)
-    let cases: [(&str, i32, &str, (&str, &str, &str, &str)); 9] = [
+    type Dependency<'a> = (&'a str, &'a str, &'a str, &'a str);
+    let cases: [(&str, i32, &str, Dependency); 9] = [
         (
             "fetch",
             1,

@@ -39,7 +39,7 @@ fn scheduled_browser_verdicts_show_on_the_service_page_from_both_clients() {
     let lab = Lab::get();
     let chromium = find_chromium().expect("Chromium (scripts/install-deps.sh installs it)");
     let v4only = lab.name("v4only");
-    let cases = vec![
+    let cases = [
         Case {
             page: "fetch",
             verdict: "partial",

@@ -136,6 +136,8 @@ pub fn merge(mut judged: ServiceVerdict, visit: &Visit) -> ServiceVerdict {
         .filter(|r| is_the_page(r, page_host.as_deref()))
         .map(|r| r.host.clone())
         .chain(page_host.clone())
+        .chain(host_of_url(Some(&judged.target)))
+        .chain(visit.redirected_from.iter().cloned())
         .collect();
     // The proxy also carries what the page's own session does not report: requests of
     // dedicated, shared and service workers. A host only the proxy saw is a worker's.
@@ -491,6 +493,23 @@ mod tests {
         assert_eq!(worker.requests[0].url, "v4.test:80");
         assert_eq!(worker.requests[0].error.as_deref(), Some("no_aaaa"));
         assert_eq!(merged.verdict, Verdict::Partial);
+    }
+
+    #[test]
+    fn hosts_the_page_redirected_through_are_not_workers() {
+        let mut seen = visit(
+            vec![
+                record("old.test", Reason::Ok, false),
+                record("hop.test", Reason::Ok, false),
+                record("page.test", Reason::Ok, false),
+            ],
+            vec![],
+        );
+        seen.redirected_from = vec!["hop.test".into()];
+        let mut judged = page(vec![]);
+        judged.target = "http://old.test/".into();
+        let merged = merge(judged, &seen);
+        assert!(merged.dependencies.is_empty(), "{:?}", merged.dependencies);
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub struct Visit {
     pub truncated: bool,
     /// The browser's error when the page itself did not load.
     pub navigation_error: Option<String>,
+    /// Hosts a document passed through on its way (redirects): the page's, not dependencies.
+    #[serde(default)]
+    pub redirected_from: Vec<String>,
 }
 
 /// Events of interest, merged into one stream.
@@ -212,6 +215,7 @@ async fn load(
         }
     }
     visit.truncated = recorder.truncated;
+    visit.redirected_from = recorder.redirected_from.clone();
     visit.requests = recorder.finish();
     Ok(visit)
 }
@@ -234,6 +238,7 @@ struct Recorder {
     max: usize,
     truncated: bool,
     main_frame: Option<String>,
+    redirected_from: Vec<String>,
 }
 
 impl Recorder {
@@ -245,6 +250,7 @@ impl Recorder {
             max,
             truncated: false,
             main_frame: None,
+            redirected_from: Vec::new(),
         }
     }
 
@@ -256,6 +262,11 @@ impl Recorder {
         if self.requests.contains_key(&id) {
             // A redirect reuses the id: the request goes on to the new URL.
             if let Some(seen) = self.requests.get_mut(&id) {
+                if matches!(seen.kind.as_str(), "document" | "subframe")
+                    && !self.redirected_from.contains(&seen.host)
+                {
+                    self.redirected_from.push(seen.host.clone());
+                }
                 seen.url = url.to_string();
                 seen.host = host_of(url);
             }
