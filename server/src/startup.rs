@@ -133,6 +133,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         selftest::step(&prober.get(), &board).await;
         jobs.spawn(selftest::run(prober.clone(), board.clone(), cancel.clone()));
         jobs.spawn(housekeeping::run(pool.clone(), cancel.clone()));
+        jobs.spawn(crate::scheduler::dns_drift::run(
+            pool.clone(),
+            prober.clone(),
+            cancel.clone(),
+        ));
         jobs.spawn(crate::scheduler::exposure::run(
             pool.clone(),
             crate::scheduler::exposure::ExposureSettings {

@@ -6,6 +6,7 @@
 //! ended by its timeout, so a slow or hanging target never delays the others. The probe and
 //! the store sit behind small traits ([`ProbeRunner`], [`CheckStore`]) so tests swap them.
 
+pub mod dns_drift;
 pub mod exposure;
 pub mod housekeeping;
 pub mod lateness;

@@ -27,6 +27,7 @@ mod lab_jobs;
 mod live_overview;
 mod metrics;
 mod notices;
+mod plan_dns_lab;
 mod plan_findings;
 mod scheduler;
 mod serve_process;

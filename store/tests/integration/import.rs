@@ -220,7 +220,11 @@ fn inventory() -> impl Strategy<Value = InventoryFile> {
             file.prefixes = prefixes
                 .into_iter()
                 .map(|n| PrefixEntry {
-                    cidr: format!("2001:db8:{n:x}::/48"),
+                    // Written the way the store writes it back (2001:db8::/48, not 2001:db8:0::/48).
+                    cidr: format!(
+                        "{}/48",
+                        std::net::Ipv6Addr::new(0x2001, 0xdb8, n, 0, 0, 0, 0, 0)
+                    ),
                     purpose: format!("p{n}"),
                 })
                 .collect();
