@@ -92,6 +92,9 @@ impl Prober {
                 })
                 .await
             }
+            // The search ends by itself (at most 5 sizes x 2 echoes x 0.8 s), so it is not cut
+            // at the probe timeout: a short timeout would otherwise read as a lost tunnel.
+            ProbeSpec::Pmtu { address } => vec![self.path_mtu(*address).await],
             ProbeSpec::Dns { name } => {
                 bounded(self, ProbeKind::Dns, Family::V6, dns::probe(self, name)).await
             }

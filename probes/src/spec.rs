@@ -1,6 +1,6 @@
 //! Probe stage: what to probe. One variant per probe kind, dispatched by `Prober::run`.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -13,6 +13,10 @@ use crate::ProbeKind;
 pub enum ProbeSpec {
     /// ICMP/ICMPv6 echo to one address.
     Icmp { address: IpAddr },
+    /// Path MTU to one IPv6 address (echoes of decreasing size, see [`Prober::path_mtu`]).
+    ///
+    /// [`Prober::path_mtu`]: crate::Prober::path_mtu
+    Pmtu { address: Ipv6Addr },
     /// AAAA and A lookups of a name.
     Dns { name: String },
     /// TCP connect to every address of a host name (or to a literal address).
@@ -29,6 +33,7 @@ impl ProbeSpec {
     pub fn kind(&self) -> ProbeKind {
         match self {
             ProbeSpec::Icmp { .. } => ProbeKind::Icmp,
+            ProbeSpec::Pmtu { .. } => ProbeKind::Pmtu,
             ProbeSpec::Dns { .. } => ProbeKind::Dns,
             ProbeSpec::Tcp { .. } => ProbeKind::Tcp,
             ProbeSpec::Http { .. } => ProbeKind::Http,

@@ -4,6 +4,8 @@
 #   bash tests/lab/lab.sh up       # (re)build the lab; writes tests/lab/lab.env
 #   bash tests/lab/lab.sh down     # remove it
 #   bash tests/lab/lab.sh status   # what runs, and a few health checks
+#   bash tests/lab/lab.sh tunnel-stop    # stop the 6in4 tunnel at both ends (IPv4 stays up)
+#   bash tests/lab/lab.sh tunnel-start   # start it again; waits until it carries IPv6
 #
 # Needs root. Only documentation/test ranges are used, only inside namespaces made here.
 # Topology and names: tests/lab/README.md. To extend the lab, add a row to the tables below
@@ -64,6 +66,19 @@ LAB_MTU_LINKS=(
   "mtuhole|1420|2001:db8:78::/64|2001:db8:78::1|$LAB_MTU_HOLE6|0"
 )
 
+# A 6in4 tunnel (IPv6 in IPv4, IP protocol 41) across the server LAN, like a tunnel broker's:
+# userspace (tunnel6in4.py on a TUN device at each end), because this kernel has no sit module.
+LAB_TUN_BROKER4=198.51.100.41                  # v6w-tunb: broker end, on the server LAN
+LAB_TUN_BROKER6=2001:db8:2::41                 # v6w-tunb's LAN IPv6 (the core routes to it)
+LAB_TUN_HOME4=198.51.100.42                    # v6w-tunh: home end, IPv4 only on the LAN
+LAB_TUN_NET6=2001:db8:41::/64                  # on-link prefix of the tunnel link
+LAB_TUN_BROKER_V6=2001:db8:41::1               # tunnel address, broker end
+LAB_TUN_HOME_V6=2001:db8:41::2                 # tunnel address, home end (the far end)
+LAB_TUN_ROUTED6=2001:db8:42::/64               # routed by the broker through the tunnel
+LAB_TUN_BEHIND6=2001:db8:42::10                # on v6w-tunh's lo: reached only through it
+LAB_TUN_MTU=1480                               # TUN MTU at both ends (1500 - 20 for IPv4)
+LAB_TUN_DEV=tun6in4                            # the TUN device's name at both ends
+
 # DNS records: name|IPv4|IPv6 (empty = no such record). Names are under LAB_DOMAIN.
 LAB_RECORDS=(
   "dual|$LAB_WEB46_4|$LAB_WEB46_6"
@@ -100,6 +115,7 @@ LAB_TLS_NAMES="DNS:v6only.$LAB_DOMAIN,IP:$LAB_WEB6"
 
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LAB_ENV="$LAB_DIR/lab.env"
+LAB_TUN_PROG="$LAB_DIR/tunnel6in4.py"          # one end of the 6in4 tunnel (setup_tunnel)
 LAB_RUN="${V6WATCH_LAB_RUN:-/tmp/v6watch-lab${V6WATCH_LAB_PREFIX:+-$V6WATCH_LAB_PREFIX}}"   # docroots, logs; removed by `down`
 
 NS_CORE=$LAB_PREFIX-core
@@ -112,8 +128,10 @@ NS_DNS=$LAB_PREFIX-dns
 NS_MTUR=$LAB_PREFIX-mtur
 NS_MTUPTB=$LAB_PREFIX-mtuptb
 NS_MTUHOLE=$LAB_PREFIX-mtuhole
+NS_TUNB=$LAB_PREFIX-tunb
+NS_TUNH=$LAB_PREFIX-tunh
 ALL_NS=("$NS_C6" "$NS_C46" "$NS_WEB46" "$NS_WEB6" "$NS_WEB4" "$NS_DNS" "$NS_MTUPTB" "$NS_MTUHOLE"
-  "$NS_MTUR" "$NS_CORE")
+  "$NS_MTUR" "$NS_TUNB" "$NS_TUNH" "$NS_CORE")
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 ns_exists() { ip netns list | awk '{print $1}' | grep -qx -- "$1"; }
@@ -307,6 +325,94 @@ setup_mtu() {
       in_ns "$NS_MTUR" nft add rule ip6 v6watch_lab out icmpv6 type packet-too-big @th,256,64 "$net" drop
     fi
   done
+}
+
+# 6in4 tunnel: v6w-tunb (broker end, dual stack, forwarding) and v6w-tunh (home end, IPv4
+# only on the LAN) on the server LAN, joined by tunnel6in4.py (IPv4 protocol 41) on a TUN
+# device of MTU LAB_TUN_MTU at each end. The home end's only IPv6 is the tunnel's: its
+# default route goes through it, and LAB_TUN_BEHIND6 (on lo) sits in the routed prefix.
+setup_tunnel() {
+  make_ns "$NS_TUNB"
+  in_ns "$NS_TUNB" sysctl -qw net.ipv6.conf.all.forwarding=1
+  plug "$NS_TUNB" tunb br-srv
+  addr6 "$NS_TUNB" "$LAB_TUN_BROKER6"
+  addr4 "$NS_TUNB" "$LAB_TUN_BROKER4"
+  ip -n "$NS_TUNB" -6 route add default via "$LAB_GW_SERVERS6"
+  ip -n "$NS_TUNB" route add default via "$LAB_GW_SERVERS4"
+
+  make_ns "$NS_TUNH"
+  plug "$NS_TUNH" tunh br-srv
+  in_ns "$NS_TUNH" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+  addr4 "$NS_TUNH" "$LAB_TUN_HOME4"
+  ip -n "$NS_TUNH" route add default via "$LAB_GW_SERVERS4"
+  ip -n "$NS_TUNH" -6 addr add "$LAB_TUN_BEHIND6/128" dev lo nodad
+
+  ip -n "$NS_CORE" -6 route add "$LAB_TUN_NET6" via "$LAB_TUN_BROKER6"
+  ip -n "$NS_CORE" -6 route add "$LAB_TUN_ROUTED6" via "$LAB_TUN_BROKER6"
+  tunnel_start
+}
+
+# The tunnel's links, idempotent. The TUN devices are persistent (`ip tuntap add`): their
+# MTU, addresses and routes stay while the program is stopped (tunnel-stop), and what is
+# routed into a TUN device nobody reads is dropped, silently.
+tunnel_links() {
+  local ns len=${LAB_TUN_NET6#*/}
+  for ns in "$NS_TUNB" "$NS_TUNH"; do
+    ip -n "$ns" link show "$LAB_TUN_DEV" >/dev/null 2>&1 \
+      || ip -n "$ns" tuntap add dev "$LAB_TUN_DEV" mode tun
+    ip -n "$ns" link set "$LAB_TUN_DEV" mtu "$LAB_TUN_MTU" up
+  done
+  ip -n "$NS_TUNB" -6 addr replace "$LAB_TUN_BROKER_V6/$len" dev "$LAB_TUN_DEV" nodad
+  ip -n "$NS_TUNH" -6 addr replace "$LAB_TUN_HOME_V6/$len" dev "$LAB_TUN_DEV" nodad
+  ip -n "$NS_TUNB" -6 route replace "$LAB_TUN_ROUTED6" via "$LAB_TUN_HOME_V6" dev "$LAB_TUN_DEV"
+  ip -n "$NS_TUNH" -6 route replace default via "$LAB_TUN_BROKER_V6" dev "$LAB_TUN_DEV"
+}
+
+# tunnel_pids NS: the ids of the tunnel program's processes in NS.
+tunnel_pids() {
+  local pid
+  for pid in $(ip netns pids "$1" 2>/dev/null); do
+    if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$LAB_TUN_PROG"; then
+      echo "$pid"
+    fi
+  done
+}
+
+# Start the tunnel program at each end where it does not run (tunnel-start, and up).
+tunnel_start() {
+  mkdir -p "$LAB_RUN/log"
+  tunnel_links
+  [ -n "$(tunnel_pids "$NS_TUNB")" ] || daemon "$NS_TUNB" tunnel-broker python3 "$LAB_TUN_PROG" \
+    --dev "$LAB_TUN_DEV" --local "$LAB_TUN_BROKER4" --peer "$LAB_TUN_HOME4"
+  [ -n "$(tunnel_pids "$NS_TUNH")" ] || daemon "$NS_TUNH" tunnel-home python3 "$LAB_TUN_PROG" \
+    --dev "$LAB_TUN_DEV" --local "$LAB_TUN_HOME4" --peer "$LAB_TUN_BROKER4"
+}
+
+# Stop it at both ends (tunnel-stop): the namespaces and their IPv4 stay, IPv6 to the home
+# end and behind it is lost.
+tunnel_stop() {
+  local ns pid i
+  for ns in "$NS_TUNB" "$NS_TUNH"; do
+    for pid in $(tunnel_pids "$ns"); do kill "$pid" 2>/dev/null || true; done
+  done
+  for i in $(seq 1 20); do
+    [ -n "$(tunnel_pids "$NS_TUNB")$(tunnel_pids "$NS_TUNH")" ] || return 0
+    sleep 0.05
+  done
+  for ns in "$NS_TUNB" "$NS_TUNH"; do
+    for pid in $(tunnel_pids "$ns"); do kill -9 "$pid" 2>/dev/null || true; done
+  done
+}
+
+# Wait (up to ~5 s) until the dual-stack client reaches the host behind the tunnel.
+wait_tunnel() {
+  local end=$(( $(date +%s%N) / 1000000 + 5000 ))
+  while [ "$(( $(date +%s%N) / 1000000 ))" -lt "$end" ]; do
+    if in_ns "$NS_C46" ping -6 -c1 -W0.2 "$LAB_TUN_BEHIND6" >/dev/null 2>&1; then return 0; fi
+    sleep 0.05
+  done
+  log "the 6in4 tunnel carries no IPv6 to $LAB_TUN_BEHIND6; logs in $LAB_RUN/log/tunnel-*.log"
+  return 1
 }
 
 # A CGI script for busybox httpd that answers a redirect.
@@ -526,6 +632,13 @@ prime() {
   in_ns "$NS_C6" ping -6 -c1 -W1 "$LAB_GW_CLIENTS6" >/dev/null 2>&1 || true
   in_ns "$NS_C46" ping -6 -c1 -W1 "$LAB_GW_CLIENTS6" >/dev/null 2>&1 || true
   in_ns "$NS_C46" ping -4 -c1 -W1 "$LAB_GW_CLIENTS4" >/dev/null 2>&1 || true
+  # The tunnel: the core and the broker's LAN side, then the IPv4 between the two ends.
+  in_ns "$NS_CORE" ping -6 -c1 -W1 "$LAB_TUN_BROKER6" >/dev/null 2>&1 || true
+  for target in "$LAB_TUN_BROKER4" "$LAB_TUN_HOME4"; do
+    in_ns "$NS_CORE" ping -4 -c1 -W1 "$target" >/dev/null 2>&1 || true
+  done
+  in_ns "$NS_TUNB" ping -4 -c1 -W1 "$LAB_TUN_HOME4" >/dev/null 2>&1 || true
+  in_ns "$NS_TUNH" ping -4 -c1 -W1 "$LAB_TUN_BROKER4" >/dev/null 2>&1 || true
 }
 
 wait_ready() {
@@ -553,7 +666,9 @@ write_env() {
       LAB_NAT64_LAB_NET6 LAB_NAT64_LAB_V4ONLY LAB_NAT64_POOL4 LAB_NAT64_TAYGA4 \
       LAB_V4ONLY_PORT LAB_DNS_CLOSED_PORT LAB_BIG_BYTES LAB_TLS_PORT LAB_RUN \
       LAB_MTU_ROUTER6 LAB_MTU_PTB6 LAB_MTU_HOLE6 LAB_V6ONLY_PORT LAB_BENCH_DEPS \
-      LAB_BENCH_SERVICES; do
+      LAB_BENCH_SERVICES LAB_TUN_BROKER4 LAB_TUN_BROKER6 LAB_TUN_HOME4 LAB_TUN_NET6 \
+      LAB_TUN_BROKER_V6 LAB_TUN_HOME_V6 LAB_TUN_ROUTED6 LAB_TUN_BEHIND6 LAB_TUN_MTU \
+      LAB_TUN_DEV; do
       echo "$var=${!var}"
     done
     echo "LAB_TLS_CA=$LAB_RUN/tls/ca.pem"
@@ -565,6 +680,8 @@ write_env() {
     echo "LAB_NS_WEB4=$NS_WEB4"
     echo "LAB_NS_DNS=$NS_DNS"
     echo "LAB_NS_MTUR=$NS_MTUR"
+    echo "LAB_NS_TUNB=$NS_TUNB"
+    echo "LAB_NS_TUNH=$NS_TUNH"
   } >"$LAB_ENV"
 }
 
@@ -585,8 +702,10 @@ lab_up() {
   start_dns
   setup_nat64
   setup_mtu
+  setup_tunnel
   prime
   wait_ready
+  wait_tunnel
   write_env
   log "up: namespaces ${ALL_NS[*]}; addresses in $LAB_ENV"
 }
@@ -626,7 +745,36 @@ lab_status() {
   check "c6 fetches http://[$LAB_NAT64_LAB_V4ONLY]/ (web4 through NAT64)" \
     in_ns "$NS_C6" timeout 2 busybox wget -q -O /dev/null "http://[$LAB_NAT64_LAB_V4ONLY]/" || failed=1
   check "c6 has no IPv4 route" sh -c "! ip -n $NS_C6 -4 route | grep -q ." || failed=1
+  check "c46 pings the tunnel's home end $LAB_TUN_HOME4 over IPv4" \
+    in_ns "$NS_C46" ping -4 -c1 -W1 "$LAB_TUN_HOME4" || failed=1
+  check "c46 pings $LAB_TUN_HOME_V6 over IPv6 (the 6in4 tunnel's far end)" \
+    in_ns "$NS_C46" ping -6 -c1 -W1 "$LAB_TUN_HOME_V6" || failed=1
+  check "c46 pings $LAB_TUN_BEHIND6 over IPv6 (behind the tunnel)" \
+    in_ns "$NS_C46" ping -6 -c1 -W1 "$LAB_TUN_BEHIND6" || failed=1
+  check "a $LAB_TUN_MTU-byte packet crosses the tunnel unfragmented (ping -M do -s $((LAB_TUN_MTU - 48)))" \
+    in_ns "$NS_C46" ping -6 -c1 -W1 -M do -s $((LAB_TUN_MTU - 48)) "$LAB_TUN_BEHIND6" || failed=1
+  check "a $((LAB_TUN_MTU + 1))-byte packet does not: Packet Too Big, mtu $LAB_TUN_MTU (the broker's TUN)" \
+    tunnel_too_big || failed=1
   return "$failed"
+}
+
+# One byte over the tunnel MTU: the ping fails, and what stops it is a Packet Too Big of mtu
+# LAB_TUN_MTU: from the broker's LAN address, or (once it is cached) c46's own path MTU for
+# the address, learned from that message.
+tunnel_too_big() {
+  local out
+  if out=$(in_ns "$NS_C46" ping -6 -c1 -W1 -M do -s $((LAB_TUN_MTU - 47)) "$LAB_TUN_BEHIND6" 2>&1); then
+    return 1
+  fi
+  grep -Eq "From $LAB_TUN_BROKER6 .*[Pp]acket too big: mtu=$LAB_TUN_MTU|message too long, mtu[=:] ?$LAB_TUN_MTU" \
+    <<<"$out" || return 1
+  ip -n "$NS_C46" -6 route get "$LAB_TUN_BEHIND6" | grep -q " mtu $LAB_TUN_MTU "
+}
+
+need_lab() {
+  if ! ns_exists "$NS_TUNB" || ! ns_exists "$NS_TUNH" || ! ns_exists "$NS_C46"; then
+    log "the lab is not up: bash tests/lab/lab.sh up"; exit 1
+  fi
 }
 
 main() {
@@ -635,7 +783,9 @@ main() {
     up) lab_up ;;
     down) lab_down; log "down" ;;
     status) lab_status ;;
-    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+    tunnel-stop) need_lab; tunnel_stop; log "tunnel stopped ($NS_TUNB, $NS_TUNH)" ;;
+    tunnel-start) need_lab; tunnel_start; wait_tunnel; log "tunnel up: $LAB_TUN_BEHIND6 answers" ;;
+    *) echo "usage: $0 up|down|status|tunnel-stop|tunnel-start" >&2; exit 2 ;;
   esac
 }
 

@@ -6,6 +6,7 @@ use super::overview::HealthBadge;
 use crate::queries::subject_status::{SubjectStatus, TunnelStatus};
 use leptos::prelude::*;
 use model::Health;
+use model::inventory::tunnel_health::TunnelState;
 
 fn family(label: &'static str, ok: Option<bool>) -> String {
     match ok {
@@ -32,16 +33,40 @@ pub fn StatusCell(status: Option<SubjectStatus>) -> impl IntoView {
     .into_any()
 }
 
-/// A tunnel's status cell: the state of what it carries, with the quickest and the median
-/// IPv6 answer among them.
+/// A tunnel's health from its own checks, as a word on a colour with its meaning as the
+/// title, and the path MTU when one was measured.
+#[component]
+pub fn TunnelHealthBadge(state: TunnelState) -> impl IntoView {
+    let health = state.health;
+    let mtu = state
+        .readings
+        .path_mtu
+        .map(|mtu| format!(" · path MTU {mtu}"));
+    let hole = state
+        .readings
+        .pmtu_blackhole
+        .then_some(" · PMTU black hole");
+    view! {
+        <span class=format!("tunnel-health health-{}", health.as_str()) title=health.meaning()
+            data-health=health.as_str()>{health.label()}</span>
+        {mtu.map(|text| view! { <small class="path-mtu">{text}</small> })}
+        {hole.map(|text| view! { <small class="pmtu-hole">{text}</small> })}
+    }
+}
+
+/// A tunnel's status cell: its own health, then the state of what it carries, with the
+/// quickest and the median IPv6 answer among them.
 #[component]
 pub fn TunnelStatusCell(status: TunnelStatus) -> impl IntoView {
+    let own = status
+        .own
+        .map(|state| view! { <TunnelHealthBadge state/><br/> });
     if status.carried == 0 {
-        return view! { <td class="status" data-label="Status"><span class="muted">"no hosts behind it"</span></td> }
+        return view! { <td class="status" data-label="Status">{own}<span class="muted">"no hosts behind it"</span></td> }
             .into_any();
     }
     let Some(s) = status.status else {
-        return view! { <td class="status" data-label="Status"><span class="muted">"no checks behind it"</span></td> }
+        return view! { <td class="status" data-label="Status">{own}<span class="muted">"no checks behind it"</span></td> }
             .into_any();
     };
     let latency = match (status.best_ms, s.latency_ms) {
@@ -54,6 +79,7 @@ pub fn TunnelStatusCell(status: TunnelStatus) -> impl IntoView {
     };
     view! {
         <td class="status" data-label="Status">
+            {own}
             <HealthBadge health=s.health.unwrap_or(Health::Unknown)/>
             " " <span class="families">{format!("{} · {}", family("IPv6", s.v6), family("IPv4", s.v4))}</span>
             {latency.map(|text| view! { " · " <span class="latency">{text}</span> })}

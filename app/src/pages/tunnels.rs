@@ -7,15 +7,18 @@ use super::form::{
 };
 use super::live::use_live;
 use super::loaded::{id_param, loaded};
-use super::status_cell::TunnelStatusCell;
+use super::status_cell::{TunnelHealthBadge, TunnelStatusCell};
 use crate::queries::history::load_history;
-use crate::queries::inventory::{FarEnd, get_tunnel, list_tunnels, load_choices, load_tunnel};
+use crate::queries::inventory::{
+    FarEnd, OwnCheck, get_tunnel, list_tunnels, load_choices, load_tunnel,
+};
 use crate::queries::subject_status::{TunnelStatus, TunnelStatusMap, list_tunnel_statuses};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::domain::FieldErrors;
 use model::domain::FormValues;
 use model::domain::listing::{ListQuery, by_address, by_text};
+use model::inventory::tunnel_health::TunnelState;
 use model::inventory::{Tunnel, TunnelInput, TunnelKind};
 
 fn tunnel_check(values: &FormValues) -> FieldErrors {
@@ -147,22 +150,9 @@ pub fn TunnelsPage() -> impl IntoView {
     }
 }
 
-/// The far end's echo check over the page's range, or why there is none.
+/// The echo check of a host holding the tunnel's remote IPv6 address, over the page's range.
 #[component]
-fn FarEndPanel(
-    far_end: Option<FarEnd>,
-    remote_v6: Option<String>,
-    range: Memo<Range>,
-) -> impl IntoView {
-    let Some(far) = far_end else {
-        let note = match remote_v6 {
-            Some(address) => format!(
-                "No host in the inventory has the remote IPv6 address {address}: add it to a host to watch the tunnel's far end."
-            ),
-            None => "Set the remote IPv6 tunnel address, and add it to a host, to watch the tunnel's far end.".to_string(),
-        };
-        return view! { <p class="empty" id="far-end-note">{note}</p> }.into_any();
-    };
+fn FarEndPanel(far: FarEnd, range: Memo<Range>) -> impl IntoView {
     let check_id = far.check_id;
     let history = Resource::new(
         move || range.get(),
@@ -170,13 +160,65 @@ fn FarEndPanel(
     );
     let name = format!("ICMP {}", far.address);
     view! {
-        <p>"Echo check of " <code>{far.address.clone()}</code> ", an address of host "
-            <a href=format!("/hosts/{}", far.host_id)>{far.host_name.clone()}</a> "."</p>
+        <p>"Host " <a href=format!("/hosts/{}", far.host_id)>{far.host_name.clone()}</a>
+            " also holds the remote IPv6 address " <code>{far.address.clone()}</code>
+            ": its echo check counts as the tunnel's too."</p>
         {loaded(history, move |history| view! {
             <HistoryCharts history id=format!("check-{check_id}") name=name.clone()/>
         })}
     }
-    .into_any()
+}
+
+/// One of the tunnel's own checks with its charts over the page's range.
+#[component]
+fn OwnCheckPanel(check: OwnCheck, range: Memo<Range>) -> impl IntoView {
+    let check_id = check.check_id;
+    let history = Resource::new(
+        move || range.get(),
+        move |range| load_history(check_id, range.code().to_string()),
+    );
+    let name = match check.kind.as_str() {
+        "pmtu" => format!("path MTU {}", check.target),
+        _ => format!("ICMP {}", check.target),
+    };
+    view! {
+        <section class="own-check" id=format!("own-check-{check_id}")>
+            <h3>{check.role.clone()} " " <code>{check.target.clone()}</code></h3>
+            {loaded(history, move |history| view! {
+                <HistoryCharts history id=format!("check-{check_id}") name=name.clone()/>
+            })}
+        </section>
+    }
+}
+
+/// The readings behind the health, in words.
+fn readings_text(state: &TunnelState) -> Vec<(&'static str, String)> {
+    let r = &state.readings;
+    let answers = |v: Option<bool>| match v {
+        Some(true) => "answers".to_string(),
+        Some(false) => "does not answer".to_string(),
+        None => "—".to_string(),
+    };
+    vec![
+        ("Outer endpoint (echo)", answers(r.endpoint_answers)),
+        ("Far end over IPv6 (echo)", answers(r.v6_answers)),
+        (
+            "Loss through the tunnel",
+            r.v6_loss
+                .map(|l| format!("{:.0} %", l * 100.0))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "Path MTU",
+            match (r.path_mtu, r.pmtu_blackhole) {
+                (Some(mtu), true) => format!(
+                    "{mtu} — larger packets vanish without a Packet Too Big (PMTU black hole)"
+                ),
+                (Some(mtu), false) => mtu.to_string(),
+                (None, _) => "—".into(),
+            },
+        ),
+    ]
 }
 
 #[component]
@@ -188,10 +230,12 @@ pub fn TunnelPage() -> impl IntoView {
         {loaded(detail, move |d| {
             let t = d.tunnel;
             let path = format!("/tunnels/{}", t.id);
+            let onlink = t.onlink_prefix().map(|p| p.to_string()).unwrap_or_else(|| "—".into());
             view! {
                 <Title text=t.name.clone()/>
                 <div class="page-head">
                     <h1>{t.name.clone()}</h1>
+                    {d.state.map(|state| view! { <span id="tunnel-health"><TunnelHealthBadge state/></span> })}
                     <a class="button" href=format!("/tunnels/{}/edit", t.id)>"Edit"</a>
                     <a class="button danger" href=format!("/tunnels/{}/delete", t.id)>"Delete"</a>
                 </div>
@@ -206,6 +250,7 @@ pub fn TunnelPage() -> impl IntoView {
                     <dt>"Remote endpoint"</dt><dd><code>{or_dash(t.remote_endpoint)}</code></dd>
                     <dt>"Local IPv6"</dt><dd><code>{or_dash(t.local_v6)}</code></dd>
                     <dt>"Remote IPv6"</dt><dd><code>{or_dash(t.remote_v6.clone())}</code></dd>
+                    <dt>"On-link prefix"</dt><dd><code>{onlink}</code></dd>
                     <dt>"MTU"</dt><dd>{t.mtu.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}</dd>
                     <dt>"Routed prefixes"</dt><dd>{t.routed_prefixes.join(", ")}</dd>
                 </dl>
@@ -222,9 +267,29 @@ pub fn TunnelPage() -> impl IntoView {
                         }.into_any()
                     }}
                 </section>
-                <h2>"Far end"</h2>
-                <RangePicker path range/>
-                <FarEndPanel far_end=d.far_end remote_v6=t.remote_v6 range/>
+                <section aria-labelledby="health-title" id="tunnel-checks">
+                    <h2 id="health-title">"Health"</h2>
+                    {d.state.map(|state| view! {
+                        <p class="health-meaning">{state.health.meaning()}"."</p>
+                        <dl class="facts" id="tunnel-readings">
+                            {readings_text(&state).into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                        </dl>
+                    })}
+                    {if d.own_checks.is_empty() {
+                        let note = if d.wanted_checks > 0 {
+                            format!("{} checks of this tunnel start with the scheduler's next inventory sync.", d.wanted_checks)
+                        } else {
+                            "Set the remote endpoint or the remote IPv6 tunnel address to watch this tunnel.".to_string()
+                        };
+                        view! { <p class="empty" id="own-checks-note">{note}</p> }.into_any()
+                    } else {
+                        view! {
+                            <RangePicker path=path.clone() range/>
+                            {d.own_checks.into_iter().map(|check| view! { <OwnCheckPanel check range/> }).collect_view()}
+                        }.into_any()
+                    }}
+                    {d.far_end.map(|far| view! { <FarEndPanel far range/> })}
+                </section>
             }
         })}
     }

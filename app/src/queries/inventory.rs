@@ -46,6 +46,24 @@ pub struct TunnelDetail {
     /// The hosts routed through it, one row per host (its first address inside).
     pub routed: Vec<Routing>,
     pub far_end: Option<FarEnd>,
+    /// Its health from its own checks.
+    pub state: Option<model::inventory::tunnel_health::TunnelState>,
+    /// Its own checks: the outer endpoint's echo, the far IPv6 address's echo, the path MTU.
+    pub own_checks: Vec<OwnCheck>,
+    /// How many own checks its record calls for (shown until the scheduler has made them).
+    pub wanted_checks: usize,
+}
+
+/// One of a tunnel's own checks, for its charts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnCheck {
+    pub check_id: i64,
+    /// `icmp` or `pmtu`.
+    pub kind: String,
+    /// What it probes, readable.
+    pub target: String,
+    /// In words: "outer endpoint", "far end over IPv6", "path MTU".
+    pub role: String,
 }
 
 /// Which of `hosts` (id, name, address) sit behind which of `tunnels`: the first address of
@@ -164,10 +182,39 @@ pub async fn load_tunnel(id: i64) -> Result<TunnelDetail, ServerFnError> {
             }),
         None => None,
     };
+    let state = store::tunnel_health::states(&pool)
+        .await
+        .map_err(store_error)?
+        .remove(&tunnel.id);
+    let own_checks = store::checks::of_subject(&pool, "tunnel", tunnel.id)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|c| {
+            let target = store::checks::target_text(&c.spec);
+            let role = match c.kind.as_str() {
+                "pmtu" => "path MTU",
+                _ if tunnel.remote_v6.as_deref() == Some(target.as_str()) => "far end over IPv6",
+                _ => "outer endpoint",
+            };
+            OwnCheck {
+                check_id: c.id,
+                kind: c.kind,
+                target,
+                role: role.into(),
+            }
+        })
+        .collect();
+    let wanted_checks = store::checks::wanted_for(&pool, "tunnel", tunnel.id)
+        .await
+        .map_err(store_error)?;
     Ok(TunnelDetail {
         tunnel,
         routed,
         far_end,
+        state,
+        own_checks,
+        wanted_checks,
     })
 }
 

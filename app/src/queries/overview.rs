@@ -11,13 +11,17 @@ use model::topology::{Links, Subject};
 use serde::{Deserialize, Serialize};
 pub use store::rows::CheckState;
 
+/// Each tunnel's health from its own checks, by id.
+pub type TunnelStates =
+    std::collections::BTreeMap<i64, model::inventory::tunnel_health::TunnelState>;
+
 /// Counts of one kind of thing by its worst health.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tile {
     pub label: String,
     pub href: String,
     pub total: i64,
-    /// False for tunnels: they have no checks of their own (a far end is a host's address).
+    /// False when the kind has nothing to check.
     pub checked: bool,
     pub failing: i64,
     /// Degraded or partial.
@@ -101,7 +105,12 @@ pub struct Overview {
 /// alert stage folds incidents by. A tunnel fails when the echo check of its far end does,
 /// or when at least two checked hosts or containers behind it all fail (with one, its own
 /// failure explains it as well). Worst first, then by kind (root causes first) and name.
-pub fn problems(states: &[CheckState], badges: &[ServiceBadge], links: &Links) -> Vec<Problem> {
+pub fn problems(
+    states: &[CheckState],
+    badges: &[ServiceBadge],
+    links: &Links,
+    tunnels: &TunnelStates,
+) -> Vec<Problem> {
     use std::collections::{BTreeMap, BTreeSet};
     // Each check's states go to their subject: a far-end echo check is its tunnel's.
     let mut checks: BTreeMap<Subject, Vec<&CheckState>> = BTreeMap::new();
@@ -161,6 +170,26 @@ pub fn problems(states: &[CheckState], badges: &[ServiceBadge], links: &Links) -
             let mut p = row(subject, health, "no check of its own".into(), Some(verdict));
             p.name = b.name.clone();
             rows.insert(subject, p);
+        }
+    }
+    // A tunnel whose own checks say it is down or degraded: what it carries nests under it.
+    for (id, state) in tunnels {
+        use model::inventory::tunnel_health::TunnelHealth;
+        let health = match state.health {
+            TunnelHealth::Down | TunnelHealth::EndpointDown => Health::Failing,
+            TunnelHealth::Degraded => Health::Degraded,
+            TunnelHealth::Up | TunnelHealth::Unknown => continue,
+        };
+        let tunnel = Subject::new(SubjectKind::Tunnel, *id);
+        let what = format!("{}: {}", state.health.label(), state.health.meaning());
+        match rows.get_mut(&tunnel) {
+            Some(p) => {
+                p.health = p.health.min(health);
+                p.what = format!("{what}; {}", p.what);
+            }
+            None => {
+                rows.insert(tunnel, row(tunnel, health, what, None));
+            }
         }
     }
     // A tunnel whose hosts behind it all fail.
@@ -370,10 +399,27 @@ pub fn tile(
         label: label.into(),
         href: href.into(),
         total,
-        checked: subject_kind != SubjectKind::Tunnel,
+        checked: true,
         failing: count(|h| h == Health::Failing),
         amber: count(|h| matches!(h, Health::Degraded | Health::Partial)),
         fine: count(|h| h == Health::Fine),
+    }
+}
+
+/// The tunnels tile, from each tunnel's health (its own checks): down and endpoint down
+/// are failing, degraded is amber, up is fine.
+pub fn tunnel_tile(total: i64, states: &TunnelStates) -> Tile {
+    use model::inventory::tunnel_health::TunnelHealth;
+    let count =
+        |f: fn(TunnelHealth) -> bool| states.values().filter(|s| f(s.health)).count() as i64;
+    Tile {
+        label: "Tunnels".into(),
+        href: "/tunnels".into(),
+        total,
+        checked: true,
+        failing: count(|h| matches!(h, TunnelHealth::Down | TunnelHealth::EndpointDown)),
+        amber: count(|h| h == TunnelHealth::Degraded),
+        fine: count(|h| h == TunnelHealth::Up),
     }
 }
 
@@ -433,6 +479,9 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
         day_ago: at(24).await?,
         week_ago: at(24 * 7).await?,
     };
+    let tunnel_states = store::tunnel_health::states(&pool)
+        .await
+        .map_err(store_error)?;
     let tiles = vec![
         tile(
             "Hosts",
@@ -442,15 +491,7 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
             &states,
             &services_by_verdict,
         ),
-        // A tunnel has no checks of its own: its far end is a host's echo check.
-        tile(
-            "Tunnels",
-            "/tunnels",
-            SubjectKind::Tunnel,
-            tunnels,
-            &states,
-            &services_by_verdict,
-        ),
+        tunnel_tile(tunnels, &tunnel_states),
         tile(
             "Containers",
             "/containers",
@@ -479,7 +520,7 @@ pub async fn load_overview() -> Result<Overview, ServerFnError> {
         services,
         failing_v6,
         tiles,
-        problems: problems(&states, &services_by_verdict, &links),
+        problems: problems(&states, &services_by_verdict, &links, &tunnel_states),
         open_alerts,
         recent,
         services_by_verdict,
@@ -543,7 +584,7 @@ mod tests {
             badge(6, "cloud", Some("broken")),
             badge(7, "wiki", Some("ready")),
         ];
-        let list = problems(&states, &badges, &Links::default());
+        let list = problems(&states, &badges, &Links::default(), &TunnelStates::new());
         let names: Vec<_> = list.iter().map(|p| (p.name.as_str(), p.health)).collect();
         assert_eq!(
             names,
@@ -610,7 +651,12 @@ mod tests {
             service_check(3, "cloud", false),
             state("host", 4, "nas", Some(true), None),
         ];
-        let list = problems(&states, &[badge(3, "cloud", Some("broken"))], &links());
+        let list = problems(
+            &states,
+            &[badge(3, "cloud", Some("broken"))],
+            &links(),
+            &TunnelStates::new(),
+        );
         assert_eq!(list.len(), 1, "{list:#?}");
         let host = &list[0];
         assert_eq!((host.name.as_str(), host.href.as_str()), ("pi", "/hosts/1"));
@@ -632,7 +678,12 @@ mod tests {
         // Its far end fails: the tunnel is a row, what it routes nests under it.
         let far = echo("host", 8, "far", "2001:db8:ff::1", "timeout");
         let pi = echo("host", 1, "pi", "2001:db8:10::10", "timeout");
-        let list = problems(&[far.clone(), pi.clone()], &[], &links());
+        let list = problems(
+            &[far.clone(), pi.clone()],
+            &[],
+            &links(),
+            &TunnelStates::new(),
+        );
         assert_eq!(list.len(), 1, "{list:#?}");
         assert_eq!(
             (list[0].subject_kind, list[0].href.as_str()),
@@ -644,7 +695,12 @@ mod tests {
 
         // Its far end is not watched, but both hosts behind it fail.
         let nas = echo("host", 4, "nas", "2001:db8:10::40", "timeout");
-        let list = problems(&[pi.clone(), nas.clone()], &[], &links());
+        let list = problems(
+            &[pi.clone(), nas.clone()],
+            &[],
+            &links(),
+            &TunnelStates::new(),
+        );
         assert_eq!(list.len(), 1, "{list:#?}");
         assert_eq!(list[0].subject_kind, SubjectKind::Tunnel);
         let nested: Vec<_> = list[0].nested.iter().map(|p| p.name.as_str()).collect();
@@ -652,9 +708,35 @@ mod tests {
 
         // One of the two still answers: each failing host stands on its own.
         let fine_nas = state("host", 4, "nas", Some(true), None);
-        let list = problems(&[pi, fine_nas], &[], &links());
+        let list = problems(&[pi.clone(), fine_nas], &[], &links(), &TunnelStates::new());
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].subject_kind, SubjectKind::Host);
+
+        // Its own checks say it is down (or degraded): a row of its own, the failing host
+        // behind it nested; up or not yet checked, no row.
+        use model::inventory::tunnel_health::{TunnelHealth, TunnelReadings, TunnelState};
+        for (health, want) in [
+            (TunnelHealth::Down, Some(Health::Failing)),
+            (TunnelHealth::EndpointDown, Some(Health::Failing)),
+            (TunnelHealth::Degraded, Some(Health::Degraded)),
+            (TunnelHealth::Up, None),
+            (TunnelHealth::Unknown, None),
+        ] {
+            let own = TunnelStates::from([(
+                9,
+                TunnelState {
+                    health,
+                    readings: TunnelReadings::default(),
+                },
+            )]);
+            let list = problems(std::slice::from_ref(&pi), &[], &links(), &own);
+            let tunnel = list.iter().find(|p| p.subject_kind == SubjectKind::Tunnel);
+            assert_eq!(tunnel.map(|t| t.health), want, "{health:?}: {list:#?}");
+            if let Some(t) = tunnel {
+                assert!(t.what.starts_with(health.label()), "{}", t.what);
+                assert_eq!(t.nested[0].name, "pi");
+            }
+        }
     }
 
     #[test]
@@ -693,8 +775,31 @@ mod tests {
         );
         assert_eq!((services.failing, services.fine), (1, 0));
         assert_eq!(services.health(), Health::Failing);
-        let tunnels = tile("Tunnels", "/tunnels", SubjectKind::Tunnel, 2, &states, &[]);
-        assert!(!tunnels.checked);
-        assert_eq!(tunnels.health(), Health::Unknown);
+        use model::inventory::tunnel_health::{TunnelHealth, TunnelReadings, TunnelState};
+        let tunnel = |health| TunnelState {
+            health,
+            readings: TunnelReadings::default(),
+        };
+        let states = std::collections::BTreeMap::from([
+            (1, tunnel(TunnelHealth::EndpointDown)),
+            (2, tunnel(TunnelHealth::Down)),
+            (3, tunnel(TunnelHealth::Degraded)),
+            (4, tunnel(TunnelHealth::Up)),
+            (5, tunnel(TunnelHealth::Unknown)),
+        ]);
+        let tunnels = tunnel_tile(5, &states);
+        assert_eq!(
+            (
+                tunnels.failing,
+                tunnels.amber,
+                tunnels.fine,
+                tunnels.unknown()
+            ),
+            (2, 1, 1, 1)
+        );
+        assert_eq!(tunnels.health(), Health::Failing);
+        assert!(tunnels.checked);
+        let up = std::collections::BTreeMap::from([(4, tunnel(TunnelHealth::Up))]);
+        assert_eq!(tunnel_tile(1, &up).health(), Health::Fine);
     }
 }

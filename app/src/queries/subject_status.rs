@@ -78,11 +78,13 @@ pub fn statuses(states: &[CheckState], kind: SubjectKind, verdicts: &[(i64, Stri
     out
 }
 
-/// A tunnel's state for the tunnels list. A tunnel has no checks of its own: it is as well
-/// as the hosts and containers it carries (those with an address in its routed prefixes,
-/// the hosts at its ends) are.
+/// A tunnel's state for the tunnels list: its health from its own checks (outer endpoint,
+/// far IPv6 address, path MTU), and how the hosts and containers it carries (those with an
+/// address in its routed prefixes, the hosts at its ends) are.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TunnelStatus {
+    /// From its own checks; `None` only for a tunnel the health query did not see.
+    pub own: Option<model::inventory::tunnel_health::TunnelState>,
     /// How many hosts and containers it carries.
     pub carried: usize,
     /// Their checks together: the worst state, every newest IPv6 (IPv4) result passed, the
@@ -100,11 +102,14 @@ impl TunnelStatus {
     /// Sort order for the status column: worst first, then tunnels whose hosts have no
     /// checks, then those with no hosts behind them.
     pub fn rank(&self) -> u8 {
-        match (&self.status, self.carried) {
+        let carried = match (&self.status, self.carried) {
             (Some(s), _) => s.rank(),
             (None, 0) => 6,
             (None, _) => 5,
-        }
+        };
+        // Its own health first (0-4, unknown last), then what it carries.
+        let own = self.own.map_or(4, |s| s.health.rank());
+        own * 10 + carried
     }
 }
 
@@ -145,6 +150,7 @@ pub fn tunnel_statuses(states: &[CheckState], links: &model::Links) -> TunnelSta
         out.insert(
             tunnel.id,
             TunnelStatus {
+                own: None,
                 carried: carried.len(),
                 status,
                 best_ms,
@@ -167,7 +173,14 @@ pub async fn list_tunnel_statuses() -> Result<TunnelStatusMap, ServerFnError> {
             .await
             .map_err(store_error)?,
     );
-    Ok(tunnel_statuses(&states, &links))
+    let mut statuses = tunnel_statuses(&states, &links);
+    for (id, own) in store::tunnel_health::states(&pool)
+        .await
+        .map_err(store_error)?
+    {
+        statuses.entry(id).or_default().own = Some(own);
+    }
+    Ok(statuses)
 }
 
 /// The statuses of one kind of subject (`host`, `container`, `service`).

@@ -313,14 +313,21 @@ impl TunnelEntry {
         use crate::domain::form::Choice;
         let i = self.input(self.host.as_ref().map(|_| 0))?;
         let text = |a: Option<std::net::IpAddr>| a.map(|a| a.to_string());
+        // Inner addresses keep the on-link length, the way the export writes them.
+        let inner = |a: Option<std::net::IpAddr>| {
+            a.map(|a| match i.onlink_len {
+                Some(len) => format!("{a}/{len}"),
+                None => a.to_string(),
+            })
+        };
         Ok(Self {
             name: i.name,
             kind: i.kind.code().to_string(),
             broker: i.broker,
             local_endpoint: text(i.local_endpoint),
             remote_endpoint: text(i.remote_endpoint),
-            local_v6: text(i.local_v6),
-            remote_v6: text(i.remote_v6),
+            local_v6: inner(i.local_v6),
+            remote_v6: inner(i.remote_v6),
             mtu: i.mtu.map(i64::from),
             routed_prefixes: i.routed_prefixes.iter().map(ToString::to_string).collect(),
             host: self.host.as_ref().map(|h| h.trim().to_string()),

@@ -65,6 +65,9 @@ pub struct Tunnel {
     pub local_v6: Option<String>,
     pub remote_v6: Option<String>,
     pub mtu: Option<i64>,
+    /// The length of the on-link prefix of the inner addresses (`2001:db8:1f0a::2/64`: 64).
+    #[serde(default)]
+    pub onlink_len: Option<i64>,
     pub routed_prefixes: Vec<String>,
     pub host_id: Option<i64>,
     pub host_name: Option<String>,
@@ -83,6 +86,27 @@ impl Tunnel {
             .map(String::as_str)
     }
 
+    /// An inner address the way brokers show it: with the on-link length when one is known.
+    pub fn with_length(&self, address: &Option<String>) -> Option<String> {
+        let address = address.as_ref()?;
+        Some(match self.onlink_len {
+            Some(len) => format!("{address}/{len}"),
+            None => address.clone(),
+        })
+    }
+
+    /// The tunnel's on-link prefix (`2001:db8:1f0a::/64`), from an inner address and the length.
+    pub fn onlink_prefix(&self) -> Option<IpNet> {
+        let len = u8::try_from(self.onlink_len?).ok()?;
+        let address: IpAddr = self
+            .local_v6
+            .as_deref()
+            .or(self.remote_v6.as_deref())?
+            .parse()
+            .ok()?;
+        IpNet::new(address, len).ok().map(|net| net.trunc())
+    }
+
     pub fn form_values(&self) -> FormValues {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         FormValues::from([
@@ -91,8 +115,8 @@ impl Tunnel {
             ("broker".into(), self.broker.clone()),
             ("local_endpoint".into(), opt(&self.local_endpoint)),
             ("remote_endpoint".into(), opt(&self.remote_endpoint)),
-            ("local_v6".into(), opt(&self.local_v6)),
-            ("remote_v6".into(), opt(&self.remote_v6)),
+            ("local_v6".into(), opt(&self.with_length(&self.local_v6))),
+            ("remote_v6".into(), opt(&self.with_length(&self.remote_v6))),
             (
                 "mtu".into(),
                 self.mtu.map(|m| m.to_string()).unwrap_or_default(),
@@ -116,16 +140,18 @@ pub struct TunnelInput {
     pub local_v6: Option<IpAddr>,
     pub remote_v6: Option<IpAddr>,
     pub mtu: Option<u16>,
+    /// The on-link length given with an inner address.
+    pub onlink_len: Option<u8>,
     pub routed_prefixes: Vec<IpNet>,
     pub host_id: Option<i64>,
 }
 
-/// The inner addresses, as brokers show them (`2001:db8:1f0a::2/64`): the address is kept;
-/// the on-link length is checked but not stored yet.
-fn parse_v6(text: &str) -> Result<IpAddr, String> {
-    match super::tunnel_health::parse_address_with_length(text)?.0 {
-        a @ IpAddr::V6(_) => Ok(a),
-        IpAddr::V4(_) => Err(format!(
+/// The inner addresses, as brokers show them (`2001:db8:1f0a::2/64`): the address, and the
+/// length of the tunnel's on-link prefix when one is given.
+fn parse_v6(text: &str) -> Result<(IpAddr, Option<u8>), String> {
+    match super::tunnel_health::parse_address_with_length(text)? {
+        (a @ IpAddr::V6(_), len) => Ok((a, len)),
+        (IpAddr::V4(_), _) => Err(format!(
             "'{text}' is IPv4; the tunnel's inner address is IPv6"
         )),
     }
@@ -164,8 +190,27 @@ impl TunnelInput {
                 );
             }
         }
-        let local_v6 = optional(&mut errors, values, "local_v6", parse_v6);
-        let remote_v6 = optional(&mut errors, values, "remote_v6", parse_v6);
+        let local = optional(&mut errors, values, "local_v6", parse_v6);
+        let remote = optional(&mut errors, values, "remote_v6", parse_v6);
+        let onlink_len = match (local.and_then(|l| l.1), remote.and_then(|r| r.1)) {
+            (Some(a), Some(b)) if a != b => {
+                errors.add(
+                    "remote_v6",
+                    format!(
+                        "both ends sit on one on-link prefix: /{b} here, /{a} on the local address"
+                    ),
+                );
+                None
+            }
+            (a, b) => a.or(b),
+        };
+        if onlink_len == Some(0) {
+            errors.add(
+                "local_v6",
+                "an on-link prefix of length 0 is the whole Internet",
+            );
+        }
+        let (local_v6, remote_v6) = (local.map(|l| l.0), remote.map(|r| r.0));
         let mtu = optional(&mut errors, values, "mtu", parse_mtu);
         let routed_prefixes = lines(&mut errors, values, "routed_prefixes", parse_prefix);
         let host_id = optional_id(&mut errors, values, "host_id");
@@ -179,6 +224,7 @@ impl TunnelInput {
                 local_v6,
                 remote_v6,
                 mtu,
+                onlink_len,
                 routed_prefixes,
                 host_id,
             }),
@@ -205,6 +251,57 @@ mod tests {
         .unwrap();
         assert_eq!(t.kind, TunnelKind::SixInFour);
         assert_eq!(t.routed_prefixes.len(), 1);
+    }
+
+    #[test]
+    fn inner_addresses_as_brokers_show_them_keep_the_on_link_length() {
+        let t = TunnelInput::validate(&form(&[
+            ("name", "he"),
+            ("kind", "6in4"),
+            ("remote_endpoint", "198.51.100.1"),
+            ("local_v6", "2001:db8:1f0a::2/64"),
+            ("remote_v6", "2001:db8:1f0a::1"),
+        ]))
+        .unwrap();
+        assert_eq!(t.local_v6, Some("2001:db8:1f0a::2".parse().unwrap()));
+        assert_eq!(t.onlink_len, Some(64));
+        let clash = TunnelInput::validate(&form(&[
+            ("name", "he"),
+            ("kind", "6in4"),
+            ("remote_endpoint", "198.51.100.1"),
+            ("local_v6", "2001:db8:1f0a::2/64"),
+            ("remote_v6", "2001:db8:1f0a::1/127"),
+        ]))
+        .unwrap_err();
+        assert!(
+            clash.get("remote_v6").unwrap().contains("/127 here, /64"),
+            "{clash:?}"
+        );
+        let stored = Tunnel {
+            id: 1,
+            name: "he".into(),
+            kind: "6in4".into(),
+            broker: String::new(),
+            local_endpoint: None,
+            remote_endpoint: Some("198.51.100.1".into()),
+            local_v6: Some("2001:db8:1f0a::2".into()),
+            remote_v6: Some("2001:db8:1f0a::1".into()),
+            mtu: None,
+            onlink_len: Some(64),
+            routed_prefixes: vec![],
+            host_id: None,
+            host_name: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        assert_eq!(
+            stored.onlink_prefix().unwrap().to_string(),
+            "2001:db8:1f0a::/64"
+        );
+        // The edit form shows what was typed, so saving it again changes nothing.
+        assert_eq!(stored.form_values()["local_v6"], "2001:db8:1f0a::2/64");
+        let again = TunnelInput::validate(&stored.form_values()).unwrap();
+        assert_eq!(again.onlink_len, Some(64));
     }
 
     #[test]
@@ -275,6 +372,7 @@ mod tests {
             local_v6: None,
             remote_v6: None,
             mtu: None,
+            onlink_len: None,
             routed_prefixes: vec![
                 "2001:db8:2::/48".into(),
                 "bogus".into(),

@@ -3,6 +3,8 @@
 
 use std::net::IpAddr;
 
+use serde::{Deserialize, Serialize};
+
 use crate::domain::parse_address;
 
 /// Loss above this fraction through the tunnel makes it degraded.
@@ -11,7 +13,8 @@ pub const HIGH_LOSS: f64 = 0.2;
 const IPV6_MIN_MTU: u16 = 1280;
 
 /// How a tunnel is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TunnelHealth {
     Up,
     /// The far end answers, but the path MTU is below the tunnel's, large packets vanish, or
@@ -35,17 +38,70 @@ impl TunnelHealth {
             TunnelHealth::Unknown => "unknown",
         }
     }
+
+    /// In words, for the badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            TunnelHealth::Up => "up",
+            TunnelHealth::Degraded => "degraded",
+            TunnelHealth::Down => "down",
+            TunnelHealth::EndpointDown => "endpoint down",
+            TunnelHealth::Unknown => "not checked yet",
+        }
+    }
+
+    /// What it means, for the badge's title and the tunnel page.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            TunnelHealth::Up => "the far end answers over IPv6 through the tunnel",
+            TunnelHealth::Degraded => {
+                "the far end answers, but the path MTU is below the tunnel's, large packets vanish, or loss is high"
+            }
+            TunnelHealth::Down => {
+                "the outer endpoint answers (or there is none to ask) but IPv6 through the tunnel does not"
+            }
+            TunnelHealth::EndpointDown => "the remote outer endpoint does not answer",
+            TunnelHealth::Unknown => "its checks have not run yet",
+        }
+    }
+
+    /// Sort order: worst first.
+    pub fn rank(self) -> u8 {
+        match self {
+            TunnelHealth::EndpointDown => 0,
+            TunnelHealth::Down => 1,
+            TunnelHealth::Degraded => 2,
+            TunnelHealth::Up => 3,
+            TunnelHealth::Unknown => 4,
+        }
+    }
+
+    /// The health codes, in `/metrics` order.
+    pub const ALL: [TunnelHealth; 5] = [
+        TunnelHealth::Up,
+        TunnelHealth::Degraded,
+        TunnelHealth::Down,
+        TunnelHealth::EndpointDown,
+        TunnelHealth::Unknown,
+    ];
 }
 
 /// The latest readings of a tunnel's checks; `None` where a check has no result (or, for the
 /// endpoint, the tunnel has no IPv4 endpoint).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct TunnelReadings {
     pub endpoint_answers: Option<bool>,
     pub v6_answers: Option<bool>,
     pub v6_loss: Option<f64>,
     pub path_mtu: Option<u16>,
     pub pmtu_blackhole: bool,
+}
+
+/// A tunnel's health with the readings it was judged from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TunnelState {
+    pub health: TunnelHealth,
+    pub readings: TunnelReadings,
 }
 
 /// Judge a tunnel whose configured MTU is `tunnel_mtu` (if set).

@@ -20,6 +20,16 @@ impl Detector<'_> {
         let Some(v6) = &run.v6 else {
             return;
         };
+        if info.path_mtu && v6.reason == "socket_error" {
+            return;
+        }
+        // A path MTU probe speaks only of black holes: a far end that answers nothing is the
+        // tunnel's echo check's incident, not a second one.
+        let ok = if info.path_mtu {
+            v6.reason != "pmtu_blackhole"
+        } else {
+            v6.ok
+        };
         let thresholds = info.thresholds.unwrap_or(self.rules().thresholds);
         let passed_before = self.input.passed_before.contains(&run.check_id);
         let check = self.state.checks.entry(run.check_id).or_default();
@@ -32,7 +42,7 @@ impl Detector<'_> {
         }
         let mut transition = None;
         let mut never_worked = false;
-        if v6.ok {
+        if ok {
             check.passes = check.passes.saturating_add(1);
             check.fails = 0;
             check.seen_ok = true;

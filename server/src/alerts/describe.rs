@@ -49,7 +49,15 @@ pub fn check_failing(
 ) -> Draft {
     let v4_works = run.v4.as_ref().is_some_and(|s| s.ok);
     let reason = run.v6.as_ref().map_or("failed", |s| s.reason.as_str());
-    let (rule, severity, title, after) = if v4_works {
+    let (rule, severity, title, after) = if reason == "pmtu_blackhole" {
+        // Echoes pass, large packets vanish: pages hang while ping works.
+        (
+            Rule::Degraded,
+            Severity::Warning,
+            format!("{label}: large IPv6 packets vanish without a Packet Too Big ({target})"),
+            "IPv6 pmtu_blackhole".to_string(),
+        )
+    } else if v4_works {
         (
             Rule::Degraded,
             Severity::Warning,

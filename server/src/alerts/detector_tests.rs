@@ -15,7 +15,7 @@ const MINUTE: i64 = 60_000;
 
 /// Host 1 (web1, 2001:db8:10::1, behind tunnel 5) with container 2 and services 3 (in the
 /// container) and 4 (on the host); the tunnel's far end 2001:db8:ff::1 is pinged by check 5;
-/// host 6 stands alone. Check n probes subject n.
+/// host 6 stands alone; check 8 is the tunnel's own path MTU probe. Check n probes subject n.
 fn topology() -> Topology {
     let echo = |a: &str| Some(a.parse().unwrap());
     Topology::build(&InventoryRows {
@@ -57,6 +57,14 @@ fn topology() -> Topology {
                 "2001:db8:99::7".into(),
                 echo("2001:db8:99::7"),
             ),
+            // The tunnel's own path MTU check.
+            (
+                8,
+                "tunnel".into(),
+                5,
+                "2001:db8:ff::1 path MTU".into(),
+                None,
+            ),
         ],
         thresholds: vec![(
             7,
@@ -86,6 +94,7 @@ fn topology() -> Topology {
                 host_id: None,
             }],
         },
+        path_mtu_checks: [8].into(),
     })
 }
 
@@ -827,4 +836,65 @@ fn a_service_whose_check_and_first_verdict_never_worked_is_one_incident() {
         ]
     );
     assert_eq!(opened_rules(&h.changes), ["never_worked"]);
+}
+
+/// A path MTU run: IPv6 only, with this reason.
+fn pmtu_run(reason: &str, at: i64) -> Run {
+    Run {
+        check_id: 8,
+        at,
+        v6: Some(Sample {
+            ok: reason == "ok",
+            reason: reason.into(),
+            address: Some("2001:db8:ff::1".into()),
+            latency_ms: None,
+        }),
+        v4: None,
+    }
+}
+
+#[test]
+fn a_pmtu_black_hole_is_a_degraded_tunnel_and_no_raw_socket_is_no_alert() {
+    let mut h = Harness::new(rules());
+    for reason in ["ok", "pmtu_blackhole", "pmtu_blackhole"] {
+        h.now += MINUTE;
+        let run = pmtu_run(reason, h.now);
+        h.step(&[run], &[]);
+    }
+    assert_eq!(h.notices, ["opened tunnel 5 degraded"]);
+    let opened = h.changes.iter().find_map(|c| match c {
+        IncidentChange::Opened(i) => Some(i.clone()),
+        _ => None,
+    });
+    let opened = opened.unwrap();
+    assert_eq!(
+        opened.title,
+        "Tunnel he: large IPv6 packets vanish without a Packet Too Big (2001:db8:ff::1 path MTU)"
+    );
+    assert_eq!(opened.after, "IPv6 pmtu_blackhole");
+
+    // A far end that answers nothing is the echo check's incident: the probe's timeout
+    // resolves the black hole and opens nothing of its own.
+    for _ in 0..3 {
+        h.now += MINUTE;
+        let run = pmtu_run("timeout", h.now);
+        h.step(&[run], &[]);
+    }
+    assert_eq!(
+        h.notices,
+        ["opened tunnel 5 degraded", "resolved tunnel 5 degraded"]
+    );
+
+    // Without a raw ICMPv6 socket nothing is measured: never an incident, not "never worked".
+    let mut h = Harness::new(rules());
+    for _ in 0..5 {
+        h.now += MINUTE;
+        let run = pmtu_run("socket_error", h.now);
+        h.step(&[run], &[]);
+    }
+    assert!(
+        h.notices.is_empty() && h.changes.is_empty(),
+        "{:?}",
+        h.notices
+    );
 }

@@ -160,6 +160,12 @@ pub async fn topology(pool: &SqlitePool) -> anyhow::Result<Topology> {
                 )
             })
             .collect(),
+        path_mtu_checks: links
+            .checks
+            .iter()
+            .filter(|(_, _, _, spec)| matches!(spec, Ok(ProbeSpec::Pmtu { .. })))
+            .map(|(id, ..)| *id)
+            .collect(),
         links: links.links,
     };
     Ok(Topology::build(&rows))

@@ -19,6 +19,9 @@ pub struct CheckInfo {
     /// Latency is judged for echo checks (hosts, containers, tunnels).
     pub latency: bool,
     pub thresholds: Option<Thresholds>,
+    /// A tunnel's path MTU probe: a black hole is degraded, and a machine without a raw
+    /// ICMPv6 socket to measure with has no reading (not a failure).
+    pub path_mtu: bool,
 }
 
 /// The inventory as the detector needs it: the links, and the checks.
@@ -43,6 +46,8 @@ pub struct InventoryRows {
     pub checks: Vec<(i64, String, i64, String, Option<IpAddr>)>,
     pub thresholds: Vec<(i64, Thresholds)>,
     pub links: LinkRows,
+    /// The path MTU checks among `checks`.
+    pub path_mtu_checks: std::collections::HashSet<i64>,
 }
 
 impl Topology {
@@ -61,6 +66,7 @@ impl Topology {
                     target: target.clone(),
                     latency: echo.is_some(),
                     thresholds: thresholds.get(id).copied(),
+                    path_mtu: rows.path_mtu_checks.contains(id),
                 },
             );
         }

@@ -38,6 +38,8 @@ mod site_files;
 mod strict_forms;
 mod support;
 mod sync;
+mod tunnel_lab;
+mod tunnel_pages;
 mod verdict_job;
 mod verdict_pages;
 mod web;

@@ -26,6 +26,14 @@ pub struct CheckState {
 
 impl CheckState {
     pub fn health(&self) -> Health {
+        // A tunnel's path MTU probe: a black hole or a too small MTU is degraded (echoes
+        // still pass); no raw socket to measure with is no reading at all.
+        if self.kind == "pmtu" && self.v6_ok == Some(false) {
+            return match self.v6_reason.as_deref() {
+                Some("socket_error") => Health::Unknown,
+                _ => Health::Degraded,
+            };
+        }
         match (self.v6_ok, self.v4_ok) {
             (Some(false), Some(true)) => Health::Degraded,
             (Some(false), _) => Health::Failing,

@@ -30,6 +30,7 @@ pub fn target_text(spec: &str) -> String {
 pub fn spec_target(spec: &ProbeSpec) -> String {
     match spec {
         ProbeSpec::Icmp { address } => address.to_string(),
+        ProbeSpec::Pmtu { address } => format!("{address} path MTU"),
         ProbeSpec::Dns { name } => name.clone(),
         ProbeSpec::Tcp { host, port } => format!("{host} port {port}"),
         ProbeSpec::Http { url, .. } => url.to_string(),
@@ -49,7 +50,8 @@ pub async fn drop_orphans(tx: &mut sqlx::SqliteConnection) -> Result<u64> {
         "DELETE FROM checks WHERE
              (subject_kind = 'host' AND subject_id NOT IN (SELECT id FROM hosts))
           OR (subject_kind = 'container' AND subject_id NOT IN (SELECT id FROM containers))
-          OR (subject_kind = 'service' AND subject_id NOT IN (SELECT id FROM services))",
+          OR (subject_kind = 'service' AND subject_id NOT IN (SELECT id FROM services))
+          OR (subject_kind = 'tunnel' AND subject_id NOT IN (SELECT id FROM tunnels))",
     )
     .execute(tx)
     .await?
@@ -147,7 +149,39 @@ async fn wanted(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Wanted>> {
             wanted.push(("service", id, spec));
         }
     }
+    let tunnels: Vec<(i64, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT id, remote_endpoint, remote_v6 FROM tunnels ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+    for (id, endpoint, remote_v6) in tunnels {
+        wanted.extend(
+            tunnel_specs(endpoint.as_deref(), remote_v6.as_deref())
+                .into_iter()
+                .map(|spec| ("tunnel", id, spec)),
+        );
+    }
     Ok(wanted)
+}
+
+/// A tunnel's own checks, with no host to invent: an echo to its outer remote endpoint (is
+/// the broker's end alive?), an echo to its remote IPv6 tunnel address (does IPv6 pass
+/// through it?) and the path MTU to that address.
+pub fn tunnel_specs(remote_endpoint: Option<&str>, remote_v6: Option<&str>) -> Vec<ProbeSpec> {
+    let mut specs = Vec::new();
+    if let Some(address) = remote_endpoint.and_then(|a| a.parse::<IpAddr>().ok())
+        && (address.is_ipv4() || probed(address))
+    {
+        specs.push(ProbeSpec::Icmp { address });
+    }
+    if let Some(IpAddr::V6(address)) = remote_v6.and_then(|a| a.parse::<IpAddr>().ok())
+        && probed(IpAddr::V6(address))
+    {
+        specs.push(ProbeSpec::Icmp {
+            address: IpAddr::V6(address),
+        });
+        specs.push(ProbeSpec::Pmtu { address });
+    }
+    specs
 }
 
 /// Most checks the scheduler runs. Each address and service is one; past this the

@@ -15,12 +15,13 @@ pub async fn check_states(pool: &SqlitePool) -> Result<Vec<CheckState>> {
         "SELECT json_group_array(json_object(
                     'check_id', c.id, 'kind', c.kind, 'subject_kind', c.subject_kind,
                     'subject_id', c.subject_id,
-                    'subject_name', COALESCE(h.name, ct.name, s.name, ''),
+                    'subject_name', COALESCE(h.name, ct.name, s.name, t.name, ''),
                     'v6_ok', json(CASE WHEN l6.ok IS NULL THEN NULL WHEN l6.ok THEN 'true' ELSE 'false' END),
                     'v6_reason', l6.reason, 'v6_at', l6.at, 'v6_latency_ms', r6.latency_ms,
                     'v4_ok', json(CASE WHEN l4.ok IS NULL THEN NULL WHEN l4.ok THEN 'true' ELSE 'false' END),
                     'target', COALESCE(CASE c.kind
                         WHEN 'icmp' THEN json_extract(c.spec, '$.address')
+                        WHEN 'pmtu' THEN json_extract(c.spec, '$.address') || ' path MTU'
                         WHEN 'dns' THEN json_extract(c.spec, '$.name')
                         WHEN 'tcp' THEN json_extract(c.spec, '$.host') || ' port ' || json_extract(c.spec, '$.port')
                         WHEN 'http' THEN json_extract(c.spec, '$.url') END, '')))
@@ -28,6 +29,7 @@ pub async fn check_states(pool: &SqlitePool) -> Result<Vec<CheckState>> {
            LEFT JOIN hosts h ON c.subject_kind = 'host' AND h.id = c.subject_id
            LEFT JOIN containers ct ON c.subject_kind = 'container' AND ct.id = c.subject_id
            LEFT JOIN services s ON c.subject_kind = 'service' AND s.id = c.subject_id
+           LEFT JOIN tunnels t ON c.subject_kind = 'tunnel' AND t.id = c.subject_id
            LEFT JOIN latest_results l6 ON l6.check_id = c.id AND l6.family = 'v6'
            LEFT JOIN results r6 ON r6.id = l6.result_id
            LEFT JOIN latest_results l4 ON l4.check_id = c.id AND l4.family = 'v4'

@@ -50,14 +50,15 @@ pub async fn snapshot(pool: &SqlitePool) -> Result<InventoryFile> {
         });
     }
     for t in tunnels::list(pool).await? {
+        let (local_v6, remote_v6) = (t.with_length(&t.local_v6), t.with_length(&t.remote_v6));
         file.tunnels.push(TunnelEntry {
             name: t.name,
             kind: t.kind,
             broker: t.broker,
             local_endpoint: t.local_endpoint,
             remote_endpoint: t.remote_endpoint,
-            local_v6: t.local_v6,
-            remote_v6: t.remote_v6,
+            local_v6,
+            remote_v6,
             mtu: t.mtu,
             routed_prefixes: t.routed_prefixes,
             host: t.host_name,

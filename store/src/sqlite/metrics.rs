@@ -31,6 +31,7 @@ pub async fn check_samples(pool: &SqlitePool) -> Result<Vec<CheckSample>> {
                 COALESCE(CASE c.subject_kind
                     WHEN 'host' THEN (SELECT name FROM hosts WHERE id = c.subject_id)
                     WHEN 'container' THEN (SELECT name FROM containers WHERE id = c.subject_id)
+                    WHEN 'tunnel' THEN (SELECT name FROM tunnels WHERE id = c.subject_id)
                     ELSE (SELECT name FROM services WHERE id = c.subject_id) END, '') AS subject,
                 c.enabled, f.family, r.ok, r.reason, r.latency_ms, r.at
          FROM checks c

@@ -21,6 +21,7 @@ pub mod retention;
 pub mod services;
 pub mod settings;
 pub mod sync;
+pub mod tunnel_health;
 pub mod tunnels;
 pub mod users;
 pub mod verdicts;
@@ -58,13 +59,33 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
+    migrate(&options).await?;
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .after_release(|conn, _| Box::pin(still_usable(conn)))
         .connect_with(options)
         .await?;
-    sqlx::migrate!("../migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// Brings the schema up to date on a connection of its own with foreign keys off, as
+/// SQLite's table-rebuild procedure needs: a migration that rebuilds a table to change a
+/// CHECK constraint drops the old one, which with foreign keys on would first delete every
+/// row referring to it (a check's results). The pool's connections have them on.
+async fn migrate(options: &SqliteConnectOptions) -> Result<()> {
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = options.clone().foreign_keys(false).connect().await?;
+    sqlx::migrate!("../migrations").run(&mut conn).await?;
+    let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut conn)
+        .await?;
+    conn.close().await?;
+    if let Some((table,)) = broken.first() {
+        return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+            "the schema upgrade left rows in {table} that refer to nothing"
+        ))));
+    }
+    Ok(())
 }
 
 /// Whether a connection handed back to the pool may be lent again: not when SQLite ended

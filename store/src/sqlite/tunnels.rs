@@ -7,7 +7,7 @@ use model::inventory::{Tunnel, TunnelInput};
 use sqlx::{SqliteConnection, SqlitePool};
 
 const SELECT: &str = "SELECT t.id, t.name, t.kind, t.broker, t.local_endpoint, t.remote_endpoint,
-        t.local_v6, t.remote_v6, t.mtu, t.routed_prefixes, t.host_id, h.name AS host_name,
+        t.local_v6, t.remote_v6, t.mtu, t.onlink_len, t.routed_prefixes, t.host_id, h.name AS host_name,
         t.created_at, t.updated_at
    FROM tunnels t LEFT JOIN hosts h ON h.id = t.host_id";
 
@@ -22,6 +22,7 @@ struct Row {
     local_v6: Option<String>,
     remote_v6: Option<String>,
     mtu: Option<i64>,
+    onlink_len: Option<i64>,
     routed_prefixes: String,
     host_id: Option<i64>,
     host_name: Option<String>,
@@ -41,6 +42,7 @@ impl From<Row> for Tunnel {
             local_v6: r.local_v6,
             remote_v6: r.remote_v6,
             mtu: r.mtu,
+            onlink_len: r.onlink_len,
             routed_prefixes: split_lines(&r.routed_prefixes),
             host_id: r.host_id,
             host_name: r.host_name,
@@ -75,7 +77,7 @@ pub async fn on_host(pool: &SqlitePool, host_id: i64) -> Result<Vec<Tunnel>> {
 }
 
 /// Binds the input's columns in the order `name, kind, broker, local_endpoint,
-/// remote_endpoint, local_v6, remote_v6, mtu, routed_prefixes, host_id`.
+/// remote_endpoint, local_v6, remote_v6, mtu, onlink_len, routed_prefixes, host_id`.
 fn bind_input<'q>(
     query: sqlx::query::QueryScalar<'q, sqlx::Sqlite, i64, sqlx::sqlite::SqliteArguments<'q>>,
     input: &'q TunnelInput,
@@ -90,6 +92,7 @@ fn bind_input<'q>(
         .bind(text(input.local_v6))
         .bind(text(input.remote_v6))
         .bind(input.mtu.map(i64::from))
+        .bind(input.onlink_len.map(i64::from))
         .bind(
             input
                 .routed_prefixes
@@ -130,7 +133,7 @@ pub async fn create_in(tx: &mut SqliteConnection, input: &TunnelInput) -> Result
     let id = bind_input(
         sqlx::query_scalar(
             "INSERT INTO tunnels (name, kind, broker, local_endpoint, remote_endpoint, local_v6, remote_v6,
-                 mtu, routed_prefixes, host_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 mtu, onlink_len, routed_prefixes, host_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         ),
         input,
     )
@@ -153,7 +156,7 @@ pub async fn update_in(tx: &mut SqliteConnection, id: i64, input: &TunnelInput) 
     bind_input(
         sqlx::query_scalar(
             "UPDATE tunnels SET name = ?, kind = ?, broker = ?, local_endpoint = ?, remote_endpoint = ?,
-                 local_v6 = ?, remote_v6 = ?, mtu = ?, routed_prefixes = ?, host_id = ?,
+                 local_v6 = ?, remote_v6 = ?, mtu = ?, onlink_len = ?, routed_prefixes = ?, host_id = ?,
                  updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? RETURNING id",
         ),
         input,

@@ -276,3 +276,42 @@ proptest! {
         })?;
     }
 }
+
+/// A tunnel written the way brokers show its inner addresses keeps the on-link length through
+/// apply and export, and applying the export changes nothing.
+#[tokio::test]
+async fn a_tunnels_on_link_length_survives_export_and_apply() {
+    let (pool, _dir) = fresh().await;
+    let mut file = InventoryFile::default();
+    file.tunnels.push(model::import::file::TunnelEntry {
+        name: "he".into(),
+        kind: "6in4".into(),
+        broker: String::new(),
+        local_endpoint: None,
+        remote_endpoint: Some("198.51.100.41".into()),
+        local_v6: Some("2001:db8:1f0a::2/64".into()),
+        remote_v6: Some("2001:db8:1f0a::1".into()),
+        mtu: Some(1480),
+        routed_prefixes: vec!["2001:db8:42::/64".into()],
+        host: None,
+    });
+    let p = plan(
+        &snapshot(&pool).await.unwrap(),
+        &file,
+        Mode::Replace { prune: true },
+    )
+    .unwrap();
+    apply(&pool, &p).await.unwrap();
+    let stored = store::tunnels::list(&pool).await.unwrap();
+    assert_eq!(stored[0].local_v6.as_deref(), Some("2001:db8:1f0a::2"));
+    assert_eq!(stored[0].onlink_len, Some(64));
+    let exported = snapshot(&pool).await.unwrap();
+    assert_eq!(
+        exported.tunnels[0].remote_v6.as_deref(),
+        Some("2001:db8:1f0a::1/64")
+    );
+    let again = plan(&exported, &exported, Mode::Replace { prune: true }).unwrap();
+    assert!(again.is_noop(), "{}", again.render());
+    let from_file = plan(&exported, &file, Mode::Replace { prune: true }).unwrap();
+    assert!(from_file.is_noop(), "{}", from_file.render());
+}

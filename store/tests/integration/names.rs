@@ -41,6 +41,7 @@ fn tunnel(name: &str) -> TunnelInput {
         local_v6: None,
         remote_v6: None,
         mtu: None,
+        onlink_len: None,
         routed_prefixes: Vec::new(),
         host_id: None,
     }

@@ -37,10 +37,14 @@ pub fn routes() -> Router<AppState> {
                 .put(prefixes::replace)
                 .delete(prefixes::delete),
         )
-        .route("/api/v1/tunnels", get(tunnels::list).post(tunnels::create))
+        // Tunnels are read with their health (the tunnel_health module).
+        .route(
+            "/api/v1/tunnels",
+            get(super::tunnel_health::list).post(tunnels::create),
+        )
         .route(
             "/api/v1/tunnels/{id}",
-            get(tunnels::get)
+            get(super::tunnel_health::get)
                 .put(tunnels::replace)
                 .delete(tunnels::delete),
         )

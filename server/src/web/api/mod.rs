@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod inventory_file;
 pub mod plan;
 pub mod reply;
+pub mod tunnel_health;
 pub mod verdicts;
 
 use crate::web::state::AppState;

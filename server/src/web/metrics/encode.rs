@@ -1,6 +1,7 @@
 //! The `/metrics` body: a snapshot of the stored state, in the OpenMetrics text format
 //! (which Prometheus scrapes), encoded by `prometheus-client`.
 
+use model::inventory::tunnel_health::{TunnelHealth, TunnelState};
 use probes::ProbeSpec;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
@@ -27,6 +28,8 @@ pub struct Snapshot {
     pub plan_findings: Vec<(String, usize)>,
     /// Opted-in hosts and containers: (kind, name, ports open over IPv6 only).
     pub exposure: Vec<(String, String, usize)>,
+    /// Every tunnel by name, with its health from its own checks.
+    pub tunnels: Vec<(String, TunnelState)>,
 }
 
 type FloatGauge = Gauge<f64, AtomicU64>;
@@ -90,6 +93,17 @@ struct ExposureLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TunnelHealthLabels {
+    tunnel: Text,
+    health: Text,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TunnelLabel {
+    tunnel: Text,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct QuantileLabel {
     quantile: Text,
 }
@@ -106,6 +120,7 @@ const INVENTORY: [&str; 5] = ["host", "prefix", "tunnel", "container", "service"
 fn target(spec: &str) -> String {
     match serde_json::from_str::<ProbeSpec>(spec) {
         Ok(ProbeSpec::Icmp { address }) => address.to_string(),
+        Ok(ProbeSpec::Pmtu { address }) => address.to_string(),
         Ok(ProbeSpec::Dns { name }) => name,
         Ok(ProbeSpec::Tcp { host, port }) => format!("{host}:{port}"),
         Ok(ProbeSpec::Http { url, .. }) => url.to_string(),
@@ -228,6 +243,34 @@ pub fn render(snapshot: &Snapshot) -> Result<String, std::fmt::Error> {
             .set(*count as f64);
     }
 
+    // A state set: 1 for the tunnel's health, 0 for the others, so a query can alert on
+    // `v6watch_tunnel_health{health="down"} == 1`.
+    let tunnel_health = family::<TunnelHealthLabels>(
+        &mut registry,
+        "v6watch_tunnel_health",
+        "Each tunnel's health from its own checks (1 for the current one): up, degraded, down, endpoint_down, unknown",
+    );
+    let path_mtu = family::<TunnelLabel>(
+        &mut registry,
+        "v6watch_tunnel_path_mtu_bytes",
+        "The path MTU measured through each tunnel to its far IPv6 address",
+    );
+    for (name, state) in &snapshot.tunnels {
+        for health in TunnelHealth::ALL {
+            tunnel_health
+                .get_or_create(&TunnelHealthLabels {
+                    tunnel: text(name),
+                    health: text(health.as_str()),
+                })
+                .set(if health == state.health { 1.0 } else { 0.0 });
+        }
+        if let Some(mtu) = state.readings.path_mtu {
+            path_mtu
+                .get_or_create(&TunnelLabel { tunnel: text(name) })
+                .set(f64::from(mtu));
+        }
+    }
+
     let runs: Counter<u64> = Counter::default();
     runs.inc_by(snapshot.probe_runs);
     registry.register(
@@ -300,8 +343,30 @@ mod tests {
             lateness: vec![(0.5, Duration::from_millis(3))],
             plan_findings: vec![("duplicate_address".into(), 2)],
             exposure: vec![("host".into(), "nas".into(), 3)],
+            tunnels: vec![(
+                "he".into(),
+                TunnelState {
+                    health: TunnelHealth::Degraded,
+                    readings: model::inventory::tunnel_health::TunnelReadings {
+                        path_mtu: Some(1280),
+                        ..Default::default()
+                    },
+                },
+            )],
         };
         let body = render(&snapshot).unwrap();
+        assert!(
+            body.contains(r#"v6watch_tunnel_health{tunnel="he",health="degraded"} 1"#),
+            "{body}"
+        );
+        assert!(
+            body.contains(r#"v6watch_tunnel_health{tunnel="he",health="up"} 0"#),
+            "{body}"
+        );
+        assert!(
+            body.contains(r#"v6watch_tunnel_path_mtu_bytes{tunnel="he"} 1280"#),
+            "{body}"
+        );
         assert!(body.contains(
             r#"v6watch_check_up{check_id="7",kind="http",subject_kind="service",subject="cloud",target="https://cloud.example/",family="v6"} 0"#
         ), "{body}");

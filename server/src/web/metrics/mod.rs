@@ -80,7 +80,20 @@ async fn snapshot(state: &AppState) -> anyhow::Result<Snapshot> {
         lateness,
         plan_findings: plan_counts(store::plan_findings::current(&state.pool).await?),
         exposure: exposure_counts(&state.pool).await?,
+        tunnels: tunnel_states(&state.pool).await?,
     })
+}
+
+/// Every tunnel's name with its health.
+async fn tunnel_states(
+    pool: &sqlx::SqlitePool,
+) -> anyhow::Result<Vec<(String, model::inventory::tunnel_health::TunnelState)>> {
+    let states = store::tunnel_health::states(pool).await?;
+    Ok(store::tunnels::list(pool)
+        .await?
+        .into_iter()
+        .filter_map(|t| states.get(&t.id).map(|s| (t.name, *s)))
+        .collect())
 }
 
 /// Ports open over IPv6 only, per opted-in host and container.
