@@ -6,14 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 load() { printf 'load average (%s): %s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
-# `scripts/bench.sh` runs all three; `scripts/bench.sh pages` only the page speed one.
+# `scripts/bench.sh` runs all four; `scripts/bench.sh pages` only the page speed one.
 benches=("$@")
-[[ ${#benches[@]} -eq 0 ]] && benches=(scheduler pages browser)
+[[ ${#benches[@]} -eq 0 ]] && benches=(scheduler pages browser portscan)
 for name in "${benches[@]}"; do
   # The browser judge's bench lives with the verdict stage (it needs root, the lab and
   # Chromium, and says so without them).
   package=v6watch
   [[ "$name" == browser ]] && package=v6watch-verdict
+  # The exposure scan's bench lives with the probe stage (it needs root for its own network
+  # namespace, and says so without it).
+  [[ "$name" == portscan ]] && package=v6watch-probes
   load "before $name"
   cargo bench -p "$package" --bench "$name"
   load "after $name"

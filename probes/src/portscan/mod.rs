@@ -12,4 +12,4 @@ pub mod scan;
 
 pub use diff::{DiffUpdate, ExposedPort, update_diff};
 pub use ports::{TOP_PORTS, port_list};
-pub use scan::{ScanError, ScanLimits, ScanOutcome, ScanTarget, scan, scan_with};
+pub use scan::{ScanError, ScanLimits, ScanOutcome, ScanTarget, connect_tcp, scan, scan_with};

@@ -96,7 +96,10 @@ pub fn scan<'a>(
     Box::pin(scan_with(target, limits, deny, connect_tcp))
 }
 
-fn connect_tcp(
+/// The connect step [`scan`] uses: whether `address` accepted a TCP connection within
+/// `timeout` (an IPv6 socket is IPv6-only). Public so that a caller of [`scan_with`] can wrap
+/// it, as the exposure scan's benchmark does to count connections in flight.
+pub fn connect_tcp(
     address: SocketAddr,
     timeout: Duration,
 ) -> futures::future::BoxFuture<'static, bool> {
