@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { keepAsSaved } from './helpers';
+import { hydrated, keepAsSaved } from './helpers';
 
 // One story, in order: the database starts empty and each step builds on the last.
 test.describe.configure({ mode: 'serial' });
@@ -152,9 +152,18 @@ test('add a tunnel and a container on the host', async ({ page }) => {
   await expect(page.locator('#remote_endpoint-error')).toContainText('runs over IPv4');
   await expect(page.getByLabel('Terminated on host')).toHaveValue(/\d+/);
   await page.getByLabel('Remote endpoint').fill('198.51.100.1');
+  // Inner addresses the way brokers show them: the length is the tunnel's on-link prefix.
+  await page.getByLabel('Local IPv6 tunnel address').fill('2001:db8:1f0a::2/64');
   await page.getByRole('button', { name: 'Save tunnel' }).click();
   await expect(page.getByRole('heading', { name: 'he-tunnel' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'edge-router' })).toBeVisible();
+  await expect(page.locator('dl.facts').first()).toContainText('2001:db8:1f0a::/64');
+  // Its health from its own checks, with what it means.
+  await expect(page.locator('#tunnel-health .tunnel-health')).toHaveText(/not checked yet|up|down|endpoint down|degraded/);
+  await expect(page.locator('#tunnel-checks')).toContainText('Health');
+  await hydrated(page);
+  await page.goto('/tunnels');
+  await expect(page.locator('#tunnels .tunnel-health')).toHaveCount(1);
 
   await page.goto('/containers/new');
   await page.getByLabel('Name', { exact: true }).fill('nextcloud');

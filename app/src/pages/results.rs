@@ -222,6 +222,13 @@ pub fn ResultsPanel(
                 .map(Some)
         },
     );
+    // Made here, not inside the list's suspense: a resource created while a suspended view
+    // renders gets another place in the order on the server than while the browser hydrates,
+    // and the page would then hydrate with the wrong data (and stop).
+    let expected = Resource::new(
+        move || id,
+        move |id| checks_expected(subject.to_string(), id),
+    );
     Effect::new(move |_| {
         if panels.with(|p| matches!(p, Some(Ok(list)) if !list.is_empty())) {
             settled.set(true);
@@ -232,7 +239,7 @@ pub fn ResultsPanel(
         {loaded(panels, move |panels| {
             let back = back.clone();
             if panels.is_empty() {
-                view! { <NoChecksYet subject id/> }.into_any()
+                view! { <NoChecksYet expected/> }.into_any()
             } else {
                 panels.into_iter().map(|check| view! { <CheckCard check back=back.clone() fresh/> }).collect_view().into_any()
             }
@@ -243,11 +250,7 @@ pub fn ResultsPanel(
 /// What a subject without checks is waiting for: the scheduler (it derives the checks the
 /// inventory calls for within seconds of a save), or an address or service to check.
 #[component]
-fn NoChecksYet(subject: &'static str, id: i64) -> impl IntoView {
-    let expected = Resource::new(
-        move || id,
-        move |id| checks_expected(subject.to_string(), id),
-    );
+fn NoChecksYet(expected: Resource<Result<bool, ServerFnError>>) -> impl IntoView {
     view! {
         {loaded(expected, |expected| if expected {
             view! { <p class="empty pending" id="checks-pending">"Checks being set up: the first results appear here within seconds."</p> }.into_any()

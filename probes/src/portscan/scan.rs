@@ -103,7 +103,14 @@ pub fn connect_tcp(
     address: SocketAddr,
     timeout: Duration,
 ) -> futures::future::BoxFuture<'static, bool> {
-    Box::pin(async move { crate::tcp::connect(address, timeout, &[]).await.is_ok() })
+    Box::pin(async move {
+        match crate::tcp::connect(address, timeout, &[]).await {
+            // Scanning this machine's own address, the kernel may pick the scanned port as
+            // the source port and connect the socket to itself: nothing listens there.
+            Ok((stream, _)) => stream.local_addr().ok() != Some(address),
+            Err(_) => false,
+        }
+    })
 }
 
 /// [`scan`], with the connect step given: `connect(address, timeout)` says whether the port

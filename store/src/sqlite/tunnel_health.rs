@@ -43,6 +43,10 @@ pub async fn states(pool: &SqlitePool) -> Result<BTreeMap<i64, TunnelState>> {
         let Some(r) = readings.get_mut(&row.tunnel_id) else {
             continue;
         };
+        // A target the settings deny, or a probe without its socket, measured nothing.
+        if matches!(row.reason.as_str(), "denied" | "socket_error") {
+            continue;
+        }
         let outcome = serde_json::from_str::<Vec<Outcome>>(&row.detail)
             .ok()
             .and_then(|o| o.into_iter().next());
@@ -186,6 +190,19 @@ mod tests {
         let state = states(&pool).await.unwrap()[&id];
         assert_eq!(state.readings.path_mtu, Some(1480));
         assert_eq!(state.readings.endpoint_answers, Some(false));
+
+        // A denied endpoint is no reading: the far end's answer alone judges the tunnel.
+        let mut batch = vec![
+            result(outer, "v4", "denied", "[]"),
+            result(far, "v6", "ok", "[]"),
+        ];
+        for r in &mut batch {
+            r.at = 9_000;
+        }
+        insert_batch(&pool, &batch).await.unwrap();
+        let state = states(&pool).await.unwrap()[&id];
+        assert_eq!(state.readings.endpoint_answers, None, "{state:?}");
+        assert_eq!(state.health, TunnelHealth::Up);
 
         // The tunnel deleted: its checks go with it.
         crate::tunnels::delete(&pool, id).await.unwrap();
