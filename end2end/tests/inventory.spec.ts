@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated, keepAsSaved } from './helpers';
+import { keepAsSaved } from './helpers';
 
 // One story, in order: the database starts empty and each step builds on the last.
 test.describe.configure({ mode: 'serial' });
