@@ -191,6 +191,15 @@ fn OwnCheckPanel(check: OwnCheck, range: Memo<Range>) -> impl IntoView {
     }
 }
 
+/// `text` as a sentence: a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
 /// The readings behind the health, in words.
 fn readings_text(state: &TunnelState) -> Vec<(&'static str, String)> {
     let r = &state.readings;
@@ -270,7 +279,7 @@ pub fn TunnelPage() -> impl IntoView {
                 <section aria-labelledby="health-title" id="tunnel-checks">
                     <h2 id="health-title">"Health"</h2>
                     {d.state.map(|state| view! {
-                        <p class="health-meaning">{state.health.meaning()}"."</p>
+                        <p class="health-meaning">{sentence(state.health.meaning())}</p>
                         <dl class="facts" id="tunnel-readings">
                             {readings_text(&state).into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
                         </dl>

@@ -26,12 +26,12 @@ pub struct CheckState {
 
 impl CheckState {
     pub fn health(&self) -> Health {
-        // A tunnel's path MTU probe: a black hole or a too small MTU is degraded (echoes
-        // still pass); no raw socket to measure with is no reading at all.
+        // A tunnel's path MTU probe speaks of black holes only (echoes still pass: degraded);
+        // a far end that answers nothing is its echo check's failure, not a second one.
         if self.kind == "pmtu" && self.v6_ok == Some(false) {
             return match self.v6_reason.as_deref() {
-                Some("socket_error") => Health::Unknown,
-                _ => Health::Degraded,
+                Some("pmtu_blackhole") => Health::Degraded,
+                _ => Health::Unknown,
             };
         }
         match (self.v6_ok, self.v4_ok) {
