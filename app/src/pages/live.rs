@@ -1,6 +1,7 @@
 //! Live updates: once hydrated, the signed-in frame listens on `GET /events` (server-sent
-//! events) and bumps a counter when results, verdicts or incidents were stored; pages that
-//! read it fetch their data again. Without JavaScript nothing listens and pages stay whole.
+//! events) and bumps a counter when results, verdicts or incidents were stored, and at least
+//! every 20 s; pages that read it fetch their data again. Without JavaScript nothing listens
+//! and pages stay whole.
 
 use leptos::prelude::*;
 
@@ -20,7 +21,10 @@ pub fn provide_live() {
     let changes = RwSignal::new(0_u32);
     provide_context(Live(changes.read_only()));
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| listen::connect(changes));
+    Effect::new(move |_| {
+        listen::connect(changes);
+        listen::keep_fresh(changes);
+    });
     #[cfg(not(feature = "hydrate"))]
     let _ = changes;
 }
@@ -47,8 +51,17 @@ mod listen {
     /// restarting) is opened again after this.
     const RETRY: Duration = Duration::from_secs(10);
 
+    /// Pages read their data again at least this often, heard of a change or not: a
+    /// message lost between a page's render and its stream opening (or behind a proxy that
+    /// holds the stream back) is then late, never missing.
+    const FALLBACK: Duration = Duration::from_secs(20);
+
     fn bump(changes: RwSignal<u32>) {
         changes.try_update(|n| *n = n.wrapping_add(1));
+    }
+
+    pub fn keep_fresh(changes: RwSignal<u32>) {
+        let _ = set_interval_with_handle(move || bump(changes), FALLBACK);
     }
 
     pub fn connect(changes: RwSignal<u32>) {
