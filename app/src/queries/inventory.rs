@@ -191,9 +191,9 @@ pub async fn load_tunnel(id: i64) -> Result<TunnelDetail, ServerFnError> {
         .map_err(store_error)?
         .into_iter()
         .map(|c| {
-            let target = store::checks::target_text(&c.spec)
-                .trim_end_matches(" path MTU")
-                .to_string();
+            let target = store::checks::spec_address(&c.spec)
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| store::checks::target_text(&c.spec));
             let role = match c.kind.as_str() {
                 "pmtu" => "path MTU",
                 _ if tunnel.remote_v6.as_deref() == Some(target.as_str()) => "far end over IPv6",

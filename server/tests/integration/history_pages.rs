@@ -11,7 +11,7 @@ const HOUR_MS: i64 = 3_600_000;
 
 use crate::support;
 
-use support::{TestApp, spawn};
+use support::{TestApp, section, spawn};
 
 impl TestApp {
     /// Posts an inventory form and returns the new item's id from the redirect.
@@ -44,15 +44,6 @@ impl TestApp {
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-/// The part of `page` between `from` and the next `to`.
-fn section<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
-    let start = page
-        .find(from)
-        .unwrap_or_else(|| panic!("{from} not in {page}"));
-    let rest = &page[start..];
-    &rest[..rest.find(to).unwrap_or(rest.len())]
 }
 
 /// 30 days of hourly rollups up to the last full hour (IPv6: every run passes, 20 ms on

@@ -4,7 +4,7 @@
 //! and in `/metrics`.
 
 use crate::api::support::spawn;
-use crate::support::location;
+use crate::support::{location, section};
 use reqwest::{Method, StatusCode};
 use store::results::{NewResult, insert_batch};
 
@@ -26,15 +26,6 @@ fn pmtu_detail(mtu: u16, reason: &str) -> String {
     format!(
         r#"[{{"probe":"pmtu","family":"v6","address":"2001:db8:41::1","reason":"{reason}","latency_ms":4.0,"detail":"path MTU {mtu}","path_mtu":{mtu}}}]"#
     )
-}
-
-/// The part of `page` between `from` and the next `to`.
-fn section<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
-    let start = page
-        .find(from)
-        .unwrap_or_else(|| panic!("{from} not in {page}"));
-    let rest = &page[start..];
-    &rest[..rest.find(to).unwrap_or(rest.len())]
 }
 
 #[tokio::test]

@@ -26,6 +26,15 @@ pub fn target_text(spec: &str) -> String {
     }
 }
 
+/// The address a stored echo or path MTU spec probes, if it is one of those.
+pub fn spec_address(spec: &str) -> Option<IpAddr> {
+    match serde_json::from_str::<ProbeSpec>(spec).ok()? {
+        ProbeSpec::Icmp { address } => Some(address),
+        ProbeSpec::Pmtu { address } => Some(IpAddr::V6(address)),
+        _ => None,
+    }
+}
+
 /// What a spec probes, readable: an address, a name, `host port N` or a URL.
 pub fn spec_target(spec: &ProbeSpec) -> String {
     match spec {

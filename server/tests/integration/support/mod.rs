@@ -84,6 +84,15 @@ pub async fn serve_pool(pool: sqlx::SqlitePool, dir: tempfile::TempDir, wiring: 
 }
 
 /// Where a response redirects to ("" when it does not).
+/// The part of `page` between `from` and the next `to`.
+pub fn section<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
+    let start = page
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} not in {page}"));
+    let rest = &page[start..];
+    &rest[..rest.find(to).unwrap_or(rest.len())]
+}
+
 pub fn location(r: &reqwest::Response) -> String {
     r.headers()
         .get("location")
