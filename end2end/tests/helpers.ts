@@ -80,3 +80,19 @@ export async function addWebService(page: Page, host: string, service: string, u
   await keepAsSaved(page, 'target', 'not_global', service);
   return page.url();
 }
+
+/**
+ * Presses "Run now" on the first check of the service or host page `tab` shows, then closes
+ * the tab once the page the form leads back to has loaded: a tab closed while its navigation
+ * commits can leave Chromium's renderer (shared with the test's other tab) stuck for good.
+ */
+export async function runNowAndClose(tab: Page) {
+  const ran = tab.waitForResponse(
+    (r) => /\/actions\/checks\/\d+\/run$/.test(r.url()) && r.request().method() === 'POST',
+  );
+  const loaded = tab.waitForEvent('load');
+  await tab.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
+  expect((await ran).status()).toBe(303);
+  await loaded;
+  await tab.close();
+}

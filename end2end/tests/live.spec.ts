@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { addWebService, close, hydrated, listen, signIn } from './helpers';
+import { addWebService, close, hydrated, listen, runNowAndClose, signIn } from './helpers';
 
 // Runs after inventory.spec.ts (files run in order, one worker): only its admin account is
 // relied on. Every host made here has a name of its own, so earlier data cannot interfere.
@@ -45,13 +45,8 @@ test('the overview shows a service that stops answering, without a reload', asyn
   // The web server stops; "Run now" probes it again at once.
   await close(web.server);
   // Closing the tab before the form's POST is answered would cancel it, and the check would
-  // only run again on its interval.
-  const ran = other.waitForResponse(
-    (r) => /\/actions\/checks\/\d+\/run$/.test(r.url()) && r.request().method() === 'POST',
-  );
-  await other.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
-  expect((await ran).status()).toBe(303);
-  await other.close();
+  // only run again on its interval: the helper waits for the answer and the page after it.
+  await runNowAndClose(other);
 
   await expect(page.locator('#problems')).toContainText(service, { timeout: 30_000 });
   // One row for the service, linking to it: its failing check (and, once judged, its
@@ -121,12 +116,7 @@ test('the alerts page shows a new incident without a reload', async ({ page, con
   await expect(incident).toHaveCount(0);
 
   await close(web.server);
-  const ran = other.waitForResponse(
-    (r) => /\/actions\/checks\/\d+\/run$/.test(r.url()) && r.request().method() === 'POST',
-  );
-  await other.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
-  expect((await ran).status()).toBe(303);
-  await other.close();
+  await runNowAndClose(other);
 
   // Polled by count: the page re-renders on every live change, and one count per poll reads it whole.
   await expect.poll(() => incident.count(), { timeout: 60_000, intervals: [1_000] }).toBe(1);
@@ -155,12 +145,7 @@ test('the service page shows a new verdict without a reload', async ({ page, con
   await close(web.server);
   const other = await context.newPage();
   await other.goto(servicePage);
-  const ran = other.waitForResponse(
-    (r) => /\/actions\/checks\/\d+\/run$/.test(r.url()) && r.request().method() === 'POST',
-  );
-  await other.locator('section.check').first().getByRole('button', { name: 'Run now' }).click();
-  expect((await ran).status()).toBe(303);
-  await other.close();
+  await runNowAndClose(other);
 
   await expect(panel.locator('.verdict-head')).toContainText('broken', { timeout: 60_000 });
   await expect(panel.locator('.verdict-head')).not.toContainText('ready');

@@ -1,6 +1,7 @@
 //! Container pages: list, detail, create/edit, delete.
 
-use super::charts::{RangePicker, range_param};
+use super::charts::{ChartRange, RangePicker, range_param};
+use super::exposure::{ExposurePanel, exposure_data};
 use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
@@ -8,6 +9,7 @@ use super::form::{
 use super::hosts::AddressList;
 use super::live::use_live;
 use super::loaded::{id_param, loaded};
+use super::results::{ResultsData, ResultsPanel};
 use super::status_cell::StatusCell;
 use crate::queries::inventory::{list_containers, load_choices, load_container};
 use crate::queries::subject_status::{StatusMap, SubjectStatus, by_status, list_statuses};
@@ -136,6 +138,9 @@ pub fn ContainersPage() -> impl IntoView {
 pub fn ContainerPage() -> impl IntoView {
     let id = id_param();
     let range = range_param();
+    // Every resource of the page is made here, outside its suspenses (see `ResultsData`).
+    let results = ResultsData::new("container", id, ChartRange::from_query());
+    let exposure = exposure_data("container", id);
     let detail = Resource::new(
         move || id.get(),
         |id| load_container(id.unwrap_or_default()),
@@ -170,9 +175,9 @@ pub fn ContainerPage() -> impl IntoView {
                         view! { <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a> " " <code>{s.target}</code></li> }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
-                <super::exposure::ExposurePanel kind="container" id=c.id back=path.clone()/>
+                <ExposurePanel kind="container" data=exposure back=path.clone()/>
                 <RangePicker path=path.clone() range/>
-                <super::results::ResultsPanel subject="container" id=c.id back=path range/>
+                <ResultsPanel data=results back=path/>
             }
         })}
     }

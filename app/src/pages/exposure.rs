@@ -52,10 +52,20 @@ fn diff_table(e: &Exposure) -> impl IntoView + use<> {
     .into_any()
 }
 
+/// The exposure of a host or container, read with its page (never inside a suspense).
+pub type ExposureData = Resource<Result<Exposure, ServerFnError>>;
+
+/// Reads the exposure of the `kind` (`host` or `container`) the page's `id` names.
+pub fn exposure_data(kind: &'static str, id: Memo<Option<i64>>) -> ExposureData {
+    Resource::new(
+        move || id.get(),
+        move |id| load_exposure(kind.to_string(), id.unwrap_or_default()),
+    )
+}
+
 /// The exposure section of a host or container page.
 #[component]
-pub fn ExposurePanel(kind: &'static str, id: i64, back: String) -> impl IntoView {
-    let data = Resource::new(move || id, move |id| load_exposure(kind.to_string(), id));
+pub fn ExposurePanel(kind: &'static str, data: ExposureData, back: String) -> impl IntoView {
     view! {
         <section class="exposure-panel" aria-labelledby="exposure-title" id="exposure">
             <h2 id="exposure-title">"Ports open over IPv6 only"</h2>

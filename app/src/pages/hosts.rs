@@ -1,10 +1,12 @@
 //! Host pages: list, detail, create/edit, delete.
 
-use super::charts::{RangePicker, range_param};
+use super::charts::{ChartRange, RangePicker, range_param};
+use super::exposure::{ExposurePanel, exposure_data};
 use super::filters::{FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{ConfirmDelete, InventoryForm, TextArea, TextField, starting_values};
 use super::live::use_live;
 use super::loaded::{id_param, loaded};
+use super::results::{ResultsData, ResultsPanel};
 use super::status_cell::StatusCell;
 use crate::queries::inventory::{list_hosts, load_host};
 use crate::queries::subject_status::{StatusMap, SubjectStatus, by_status, list_statuses};
@@ -142,6 +144,9 @@ pub fn HostsPage() -> impl IntoView {
 pub fn HostPage() -> impl IntoView {
     let id = id_param();
     let range = range_param();
+    // Every resource of the page is made here, outside its suspenses (see `ResultsData`).
+    let results = ResultsData::new("host", id, ChartRange::from_query());
+    let exposure = exposure_data("host", id);
     let detail = Resource::new(move || id.get(), |id| load_host(id.unwrap_or_default()));
     view! {
         {loaded(detail, move |d| {
@@ -194,9 +199,9 @@ pub fn HostPage() -> impl IntoView {
                         view! { <ul>{d.services.into_iter().map(|s| view! { <li><a href=format!("/services/{}", s.id)>{s.name}</a> " " <code>{s.target}</code></li> }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
-                <super::exposure::ExposurePanel kind="host" id=h.id back=path.clone()/>
+                <ExposurePanel kind="host" data=exposure back=path.clone()/>
                 <RangePicker path=path.clone() range/>
-                <super::results::ResultsPanel subject="host" id=h.id back=path range/>
+                <ResultsPanel data=results back=path/>
             }
         })}
     }

@@ -1,6 +1,6 @@
 //! The results panel: what the scheduled probes of a host, container or service found.
 
-use super::charts::{HistoryCharts, Range};
+use super::charts::{ChartRange, HistoryCharts};
 use super::live::use_live;
 use super::loaded::loaded;
 use crate::queries::checks::{CheckPanel, StoredResult, checks_expected, load_checks};
@@ -193,47 +193,74 @@ fn CheckCard(check: CheckPanel, back: String, fresh: Fresh) -> impl IntoView {
     }
 }
 
-/// The checks of one subject (`host`, `container` or `service`) with their results and their
-/// history over `range`.
-#[component]
-pub fn ResultsPanel(
-    subject: &'static str,
-    id: i64,
-    back: String,
-    range: Memo<Range>,
-) -> impl IntoView {
-    // Until the subject has checks, live updates read them again (a new host's or service's
-    // checks appear by themselves); from then on the cards hold still and only their results
-    // are read again, so what is typed into their forms stays.
-    let live = use_live();
-    let settled = RwSignal::new(false);
-    let panels = Resource::new(
-        move || (id, range.get(), if settled.get() { 0 } else { live() }),
-        move |(id, range, _)| load_checks(subject.to_string(), id, range.code().to_string()),
-    );
-    let fresh: Fresh = Resource::new(
-        move || (range.get(), if settled.get() { live() } else { 0 }),
-        move |(range, change)| async move {
-            if change == 0 {
-                return Ok(None);
+/// What a [`ResultsPanel`] shows, made with its page: every resource of a page is made
+/// outside its suspenses, since one made while a suspended view renders gets another place in
+/// the order on the server than in the browser (the page hydrates with the wrong data), and a
+/// suspense that renders its children again makes it again, without end.
+#[derive(Clone, Copy)]
+pub struct ResultsData {
+    panels: Resource<Result<Vec<CheckPanel>, ServerFnError>>,
+    fresh: Fresh,
+    expected: Resource<Result<bool, ServerFnError>>,
+}
+
+impl ResultsData {
+    /// The checks of one subject (`host`, `container` or `service`) with their results and
+    /// their history over `range`.
+    pub fn new(subject: &'static str, id: Memo<Option<i64>>, range: ChartRange) -> Self {
+        // Until the subject has checks, live updates read them again (a new host's or
+        // service's checks appear by themselves); from then on the cards hold still and only
+        // their results are read again, so what is typed into their forms stays.
+        let live = use_live();
+        let settled_for = RwSignal::new(None::<i64>);
+        let settled = move || settled_for.get().is_some() && settled_for.get() == id.get();
+        let load = move |id: Option<i64>, chosen| async move {
+            let range = range.resolve(chosen).await;
+            load_checks(
+                subject.to_string(),
+                id.unwrap_or_default(),
+                range.code().to_string(),
+            )
+            .await
+        };
+        let panels = Resource::new(
+            move || (id.get(), range.chosen(), if settled() { 0 } else { live() }),
+            move |(id, chosen, _)| load(id, chosen),
+        );
+        let fresh: Fresh = Resource::new(
+            move || (id.get(), range.chosen(), if settled() { live() } else { 0 }),
+            move |(id, chosen, change)| async move {
+                if change == 0 {
+                    return Ok(None);
+                }
+                load(id, chosen).await.map(Some)
+            },
+        );
+        let expected = Resource::new(
+            move || id.get(),
+            move |id| checks_expected(subject.to_string(), id.unwrap_or_default()),
+        );
+        Effect::new(move |_| {
+            if panels.with(|p| matches!(p, Some(Ok(list)) if !list.is_empty())) {
+                settled_for.set(id.get_untracked());
             }
-            load_checks(subject.to_string(), id, range.code().to_string())
-                .await
-                .map(Some)
-        },
-    );
-    // Made here, not inside the list's suspense: a resource created while a suspended view
-    // renders gets another place in the order on the server than while the browser hydrates,
-    // and the page would then hydrate with the wrong data (and stop).
-    let expected = Resource::new(
-        move || id,
-        move |id| checks_expected(subject.to_string(), id),
-    );
-    Effect::new(move |_| {
-        if panels.with(|p| matches!(p, Some(Ok(list)) if !list.is_empty())) {
-            settled.set(true);
+        });
+        Self {
+            panels,
+            fresh,
+            expected,
         }
-    });
+    }
+}
+
+/// The checks of one subject with their results and history.
+#[component]
+pub fn ResultsPanel(data: ResultsData, back: String) -> impl IntoView {
+    let ResultsData {
+        panels,
+        fresh,
+        expected,
+    } = data;
     view! {
         <h2>"Checks and results"</h2>
         {loaded(panels, move |panels| {

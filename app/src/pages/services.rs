@@ -1,15 +1,16 @@
 //! Service pages: list (with verdict badges), detail (with the IPv6-only verdict and its
 //! evidence), create/edit, delete.
 
-use super::charts::{Range, RangePicker, range_param_or};
+use super::charts::{ChartRange, Range, RangePicker};
 use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
 };
 use super::live::use_live;
 use super::loaded::{id_param, loaded};
+use super::results::{ResultsData, ResultsPanel};
 use super::status_cell::StatusCell;
-use super::verdicts::{VerdictBadge, VerdictPanel};
+use super::verdicts::{VerdictBadge, VerdictData, VerdictPanel};
 use crate::queries::inventory::{get_service, list_services, load_choices};
 use crate::queries::subject_status::{StatusMap, SubjectStatus, by_status, list_statuses};
 use crate::queries::verdicts::{ServiceBadge, list_badges};
@@ -181,13 +182,20 @@ pub fn ServicesPage() -> impl IntoView {
 pub fn ServicePage() -> impl IntoView {
     let id = id_param();
     let service = Resource::new(move || id.get(), |id| get_service(id.unwrap_or_default()));
+    // Every resource of the page is made here, outside its suspenses (see `ResultsData`).
+    let default_range = Resource::new(
+        move || id.get(),
+        move |_| async move { service.await.map_or(Range::Day, |s| new_service_range(&s)) },
+    );
+    let chart_range = ChartRange::from_query_or(default_range);
+    let verdicts = VerdictData::new(id, chart_range);
+    let results = ResultsData::new("service", id, chart_range);
     view! {
         {loaded(service, move |s| {
             let owner = owner_link(&s);
             let path = format!("/services/{}", s.id);
             let judged = s.kind == "http";
-            // A service added today has an hour of history at most: show that hour.
-            let range = range_param_or(if added_today(&s.created_at) { Range::Hour } else { Range::Day });
+            let range = chart_range.shown_or(new_service_range(&s));
             let port = (s.kind == "tcp").then(|| view! {
                 <dt>"Port"</dt><dd>{s.port.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</dd>
             });
@@ -214,10 +222,19 @@ pub fn ServicePage() -> impl IntoView {
                 </dl>
                 {dependencies}
                 <RangePicker path=path.clone() range/>
-                <VerdictPanel id=s.id judged range/>
-                <super::results::ResultsPanel subject="service" id=s.id back=path range/>
+                <VerdictPanel data=verdicts judged/>
+                <ResultsPanel data=results back=path/>
             }
         })}
+    }
+}
+
+/// A service added today has an hour of history at most: its charts show that hour.
+fn new_service_range(s: &Service) -> Range {
+    if added_today(&s.created_at) {
+        Range::Hour
+    } else {
+        Range::Day
     }
 }
 

@@ -1,6 +1,6 @@
 //! Tunnel pages: list, detail, create/edit, delete.
 
-use super::charts::{HistoryCharts, Range, RangePicker, range_param};
+use super::charts::{History, HistoryCharts, RangePicker, range_param};
 use super::filters::{Choices, FilterForm, Shown, SortHeader, use_list_query};
 use super::form::{
     ConfirmDelete, InventoryForm, SelectField, TextArea, TextField, choice_options, starting_values,
@@ -150,33 +150,38 @@ pub fn TunnelsPage() -> impl IntoView {
     }
 }
 
+/// The history of each check a tunnel page charts (its own and the far end's), by check.
+type Histories = Resource<Result<Vec<(i64, History)>, ServerFnError>>;
+
+/// The charts of `check_id` out of the page's histories.
+fn check_charts(histories: Histories, check_id: i64, name: String) -> impl IntoView {
+    loaded(histories, move |all| {
+        all.into_iter()
+            .find(|(id, _)| *id == check_id)
+            .map(|(_, history)| {
+                view! {
+                    <HistoryCharts history id=format!("check-{check_id}") name=name.clone()/>
+                }
+            })
+    })
+}
+
 /// The echo check of a host holding the tunnel's remote IPv6 address, over the page's range.
 #[component]
-fn FarEndPanel(far: FarEnd, range: Memo<Range>) -> impl IntoView {
-    let check_id = far.check_id;
-    let history = Resource::new(
-        move || range.get(),
-        move |range| load_history(check_id, range.code().to_string()),
-    );
+fn FarEndPanel(far: FarEnd, histories: Histories) -> impl IntoView {
     let name = format!("ICMP {}", far.address);
     view! {
         <p>"Host " <a href=format!("/hosts/{}", far.host_id)>{far.host_name.clone()}</a>
             " also holds the remote IPv6 address " <code>{far.address.clone()}</code>
             ": its echo check counts as the tunnel's too."</p>
-        {loaded(history, move |history| view! {
-            <HistoryCharts history id=format!("check-{check_id}") name=name.clone()/>
-        })}
+        {check_charts(histories, far.check_id, name)}
     }
 }
 
 /// One of the tunnel's own checks with its charts over the page's range.
 #[component]
-fn OwnCheckPanel(check: OwnCheck, range: Memo<Range>) -> impl IntoView {
+fn OwnCheckPanel(check: OwnCheck, histories: Histories) -> impl IntoView {
     let check_id = check.check_id;
-    let history = Resource::new(
-        move || range.get(),
-        move |range| load_history(check_id, range.code().to_string()),
-    );
     let name = match check.kind.as_str() {
         "pmtu" => format!("path MTU {}", check.target),
         _ => format!("ICMP {}", check.target),
@@ -184,9 +189,7 @@ fn OwnCheckPanel(check: OwnCheck, range: Memo<Range>) -> impl IntoView {
     view! {
         <section class="own-check" id=format!("own-check-{check_id}")>
             <h3>{check.role.clone()} " " <code>{check.target.clone()}</code></h3>
-            {loaded(history, move |history| view! {
-                <HistoryCharts history id=format!("check-{check_id}") name=name.clone()/>
-            })}
+            {check_charts(histories, check_id, name)}
         </section>
     }
 }
@@ -235,6 +238,27 @@ pub fn TunnelPage() -> impl IntoView {
     let id = id_param();
     let range = range_param();
     let detail = Resource::new(move || id.get(), |id| load_tunnel(id.unwrap_or_default()));
+    // Made here, outside the page's suspenses (see `ResultsData`): one resource for all the
+    // charts, since how many checks there are is only known once the tunnel is read.
+    let histories: Histories = Resource::new(
+        move || (id.get(), range.get()),
+        move |(_, range)| async move {
+            let d = detail.await?;
+            let checks = d
+                .own_checks
+                .iter()
+                .map(|c| c.check_id)
+                .chain(d.far_end.map(|f| f.check_id));
+            let mut all = Vec::new();
+            for check_id in checks {
+                all.push((
+                    check_id,
+                    load_history(check_id, range.code().to_string()).await?,
+                ));
+            }
+            Ok(all)
+        },
+    );
     view! {
         {loaded(detail, move |d| {
             let t = d.tunnel;
@@ -294,10 +318,10 @@ pub fn TunnelPage() -> impl IntoView {
                     } else {
                         view! {
                             <RangePicker path=path.clone() range/>
-                            {d.own_checks.into_iter().map(|check| view! { <OwnCheckPanel check range/> }).collect_view()}
+                            {d.own_checks.into_iter().map(|check| view! { <OwnCheckPanel check histories/> }).collect_view()}
                         }.into_any()
                     }}
-                    {d.far_end.map(|far| view! { <FarEndPanel far range/> })}
+                    {d.far_end.map(|far| view! { <FarEndPanel far histories/> })}
                 </section>
             }
         })}

@@ -3,12 +3,12 @@
 //! readers), and a service's evidence panel: each dependency host, its addresses, verdict,
 //! reason and the URLs that pulled it in, then the verdict history.
 
-use super::charts::{Range, VerdictTimeline};
+use super::charts::{ChartRange, Timeline, VerdictTimeline};
 use super::live::use_live;
 use super::loaded::loaded;
 use crate::queries::history::load_verdict_timeline;
 use crate::queries::verdicts::{
-    DependencyRow, HistoryRow, RequestRow, VerdictDetail, load_service_verdicts,
+    DependencyRow, HistoryRow, RequestRow, ServiceVerdicts, VerdictDetail, load_service_verdicts,
 };
 use leptos::prelude::*;
 
@@ -259,17 +259,38 @@ fn history_view(history: Vec<HistoryRow>) -> impl IntoView {
     .into_any()
 }
 
-/// The verdict section of a service page, with its timeline over `range`. `judged` is false
-/// for kinds that get no verdict.
+/// What a [`VerdictPanel`] shows, made with its page, outside its suspenses (see
+/// `ResultsData`).
+#[derive(Clone, Copy)]
+pub struct VerdictData {
+    data: Resource<Result<ServiceVerdicts, ServerFnError>>,
+    timeline: Resource<Result<Timeline, ServerFnError>>,
+}
+
+impl VerdictData {
+    /// The verdicts of the service the page's `id` names, with its timeline over `range`.
+    pub fn new(id: Memo<Option<i64>>, range: ChartRange) -> Self {
+        // Nothing here is typed into, so the whole panel reads again on every live update.
+        let live = use_live();
+        let data = Resource::new(
+            move || (id.get(), live()),
+            |(id, _)| load_service_verdicts(id.unwrap_or_default()),
+        );
+        let timeline = Resource::new(
+            move || (id.get(), range.chosen(), live()),
+            move |(id, chosen, _)| async move {
+                let range = range.resolve(chosen).await;
+                load_verdict_timeline(id.unwrap_or_default(), range.code().to_string()).await
+            },
+        );
+        Self { data, timeline }
+    }
+}
+
+/// The verdict section of a service page. `judged` is false for kinds that get no verdict.
 #[component]
-pub fn VerdictPanel(id: i64, judged: bool, range: Memo<Range>) -> impl IntoView {
-    // Nothing here is typed into, so the whole panel reads again on every live update.
-    let live = use_live();
-    let data = Resource::new(move || (id, live()), |(id, _)| load_service_verdicts(id));
-    let timeline = Resource::new(
-        move || (id, range.get(), live()),
-        |(id, range, _)| load_verdict_timeline(id, range.code().to_string()),
-    );
+pub fn VerdictPanel(data: VerdictData, judged: bool) -> impl IntoView {
+    let VerdictData { data, timeline } = data;
     view! {
         <section class="verdict-panel" aria-labelledby="verdict-title">
             <h2 id="verdict-title">"IPv6-only verdict"</h2>

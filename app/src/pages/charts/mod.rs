@@ -9,7 +9,7 @@ mod svg;
 mod timeline_svg;
 
 pub use crate::history::{Family, History, Range, Timeline};
-pub use picker::{RangePicker, range_param, range_param_or};
+pub use picker::{ChartRange, RangePicker, range_param};
 pub use svg::HistoryCharts;
 pub use timeline_svg::VerdictTimeline;
 

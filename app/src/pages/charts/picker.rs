@@ -11,12 +11,62 @@ pub fn range_param() -> Memo<Range> {
     Memo::new(move |_| Range::parse(query.read().get("range").as_deref()))
 }
 
-/// The range of `?range=`, or `fallback` when the address names none.
-pub fn range_param_or(fallback: Range) -> Memo<Range> {
+/// The range a page's charts cover, as resources need it: `?range=` when the address names
+/// one, else the page's default, which may wait for the subject to load (a service added
+/// today shows its first hour). Resources take [`ChartRange::chosen`] as part of their
+/// source and [`ChartRange::resolve`] it in their fetcher.
+#[derive(Clone, Copy)]
+pub struct ChartRange {
+    chosen: Memo<Option<Range>>,
+    default: Option<Resource<Range>>,
+}
+
+impl ChartRange {
+    /// `?range=`, or 24 hours.
+    pub fn from_query() -> Self {
+        Self {
+            chosen: chosen_param(),
+            default: None,
+        }
+    }
+
+    /// `?range=`, or what `default` resolves to.
+    pub fn from_query_or(default: Resource<Range>) -> Self {
+        Self {
+            chosen: chosen_param(),
+            default: Some(default),
+        }
+    }
+
+    /// The range the address names, if any (tracked).
+    pub fn chosen(self) -> Option<Range> {
+        self.chosen.get()
+    }
+
+    /// The range to load for `chosen`.
+    pub async fn resolve(self, chosen: Option<Range>) -> Range {
+        match (chosen, self.default) {
+            (Some(range), _) => range,
+            (None, Some(default)) => default.await,
+            (None, None) => Range::default(),
+        }
+    }
+
+    /// The range to show, for views rendered once the page's data is in: `?range=` or
+    /// `fallback` (the default that data implies).
+    pub fn shown_or(self, fallback: Range) -> Memo<Range> {
+        let chosen = self.chosen;
+        Memo::new(move |_| chosen.get().unwrap_or(fallback))
+    }
+}
+
+fn chosen_param() -> Memo<Option<Range>> {
     let query = use_query_map();
-    Memo::new(move |_| match query.read().get("range") {
-        Some(text) => Range::parse(Some(&text)),
-        None => fallback,
+    Memo::new(move |_| {
+        query
+            .read()
+            .get("range")
+            .map(|text| Range::parse(Some(&text)))
     })
 }
 
