@@ -182,9 +182,11 @@ fn mutes_list(mutes: Vec<MuteRow>) -> impl IntoView {
     .into_any()
 }
 
+/// What the last mute form sent back (values and errors), if it was refused.
+type MuteFlash = Resource<Result<Option<crate::queries::flash::Flash>, ServerFnError>>;
+
 #[component]
-fn MuteForm(subjects: Vec<(String, String)>) -> impl IntoView {
-    let flash = Resource::new(|| (), |_| take_flash("alert-mute".into()));
+fn MuteForm(subjects: Vec<(String, String)>, flash: MuteFlash) -> impl IntoView {
     view! {
         <Suspense>
             {move || {
@@ -225,11 +227,13 @@ fn MuteForm(subjects: Vec<(String, String)>) -> impl IntoView {
     }
 }
 
-/// What live syncs told the channels: no incident (nothing failed), but news.
+/// What was told the channels without an incident: live sync's news, a port new to an
+/// exposure diff, a new address-plan problem.
 fn notices_list(notices: Vec<InventoryNotice>) -> impl IntoView {
     (!notices.is_empty()).then(|| {
         view! {
-            <h2 id="notices-heading">"Inventory notices"</h2>
+            <h2 id="notices-heading">"Notices"</h2>
+            <p>"Told to the channels once, with no incident to resolve: inventory news from live sync, ports that answer over IPv6 only, address-plan problems."</p>
             <ul class="notices" id="notices" aria-labelledby="notices-heading">
                 {notices.into_iter().map(|n| {
                     let lines: Vec<String> = n.body.lines()
@@ -258,6 +262,10 @@ pub fn AlertsPage() -> impl IntoView {
     let live = super::live::use_live();
     let data = Resource::new(live, |_| load_alerts());
     let maintenance = Resource::new(|| (), |_| load_alerts());
+    // Every resource of the page is made here, none inside a suspense: one made while a
+    // suspended view renders gets another place in the order on the server than in the
+    // browser (the page hydrates with the wrong data), and the suspense can loop making it.
+    let flash: MuteFlash = Resource::new(|| (), |_| take_flash("alert-mute".into()));
     view! {
         <Title text="Alerts"/>
         <h1>"Alerts"</h1>
@@ -272,12 +280,12 @@ pub fn AlertsPage() -> impl IntoView {
                 {if resolved.is_empty() { view! { <p class="empty">"None yet."</p> }.into_any() } else { table(resolved).into_any() }}
             }
         })}
-        {loaded(maintenance, |d| {
+        {loaded(maintenance, move |d| {
             view! {
                 <h2>"Maintenance"</h2>
                 <p>"A muted host or service (and whatever runs on a muted host) still records incidents but sends no message."</p>
                 {mutes_list(d.mutes)}
-                <MuteForm subjects=d.subjects/>
+                <MuteForm subjects=d.subjects flash/>
             }
         })}
     }

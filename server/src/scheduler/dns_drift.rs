@@ -1,7 +1,8 @@
 //! Scheduler stage, DNS drift: every quarter of an hour, ask the configured resolvers for the
 //! AAAA and A records of every host's DNS name and store what the address-plan DNS rules
 //! find (`dns_drift`, `missing_aaaa`, `a_without_aaaa`) for the plan page, the API and
-//! `/metrics`. A name the resolver could not answer gives no finding: an outage is no drift.
+//! `/metrics`, then runs the address-plan watch. A name the resolver could not answer gives
+//! no finding: an outage is no drift.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -70,6 +71,14 @@ pub async fn run(pool: SqlitePool, live: Arc<LiveProber>, cancel: CancellationTo
         match step(&pool, &live.get()).await {
             Ok(found) => tracing::debug!(found, "DNS drift scan done"),
             Err(e) => tracing::warn!("DNS drift scan failed: {e:#}"),
+        }
+        // The DNS findings just stored join the inventory rules' in the plan watch.
+        match super::plan_watch::step(&pool, chrono::Utc::now().timestamp_millis()).await {
+            Ok(told) if !told.is_empty() => {
+                tracing::info!(problems = told.len(), "new address-plan problems told");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("address-plan watch failed: {e:#}"),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod exposure;
 pub mod housekeeping;
 pub mod lateness;
 pub mod live_prober;
+pub mod plan_watch;
 pub mod schedule;
 pub mod sqlite;
 

@@ -111,3 +111,69 @@ async fn a_save_with_a_warning_is_stored_and_shows_it_next_to_the_field() {
         "no warning, the usual redirect: {to}"
     );
 }
+
+/// A problem that appears after the first watch is told once, to the channels and on
+/// /alerts; the same problem on the next watch is not told again, and one the plan already
+/// had when the watch began is never told.
+#[tokio::test]
+async fn a_new_address_plan_problem_is_told_once_and_listed_on_the_alerts_page() {
+    use v6watch::scheduler::plan_watch;
+    let app = spawn().await;
+    let r = app
+        .post(
+            "/actions/hosts",
+            &[("name", "old-lo"), ("addresses", "::1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        plan_watch::step(&app.pool, 1_000).await.unwrap().is_empty(),
+        "the baseline"
+    );
+
+    for name in ["nas", "backup"] {
+        let r = app
+            .post(
+                "/actions/hosts",
+                &[("name", name), ("addresses", "2001:db8:7::7")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+    }
+    let told = plan_watch::step(&app.pool, 2_000).await.unwrap();
+    let codes: Vec<&str> = told.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["duplicate_address"],
+        "warnings (outside every prefix) are not told"
+    );
+    assert!(
+        plan_watch::step(&app.pool, 3_000).await.unwrap().is_empty(),
+        "told once"
+    );
+    let all = store::plan_findings::current(&app.pool).await.unwrap();
+    assert!(
+        all.iter().any(|f| f.code == "not_global"),
+        "the old problem is still there"
+    );
+
+    let sent: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT title, body, details FROM alert_notifications WHERE path = '/prefixes'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let (title, body, details) = &sent[0];
+    assert!(
+        title.starts_with("Address plan: ") && title.contains("2001:db8:7::7"),
+        "{title}"
+    );
+    assert!(body.contains("(duplicate_address)"), "{body}");
+    assert!(details.contains("\"rule\":\"plan_problem\""), "{details}");
+
+    let alerts = app.page("/alerts").await;
+    let notices = crate::support::section(&alerts, "id=\"notices\"", "</ul>");
+    assert!(notices.contains("2001:db8:7::7"), "{notices}");
+    assert!(notices.contains("href=\"/prefixes\""), "{notices}");
+}

@@ -78,10 +78,12 @@ pub async fn record_run(pool: &SqlitePool, run: &SyncRun) -> Result<()> {
     Ok(())
 }
 
-/// The newest inventory messages of sync rounds, newest first.
+/// The newest messages told without an incident, newest first: sync rounds' inventory
+/// news, ports open over IPv6 only, address-plan problems.
 pub async fn notices(pool: &SqlitePool, limit: i64) -> Result<Vec<InventoryNotice>> {
     Ok(sqlx::query_as(
-        "SELECT at, title, body, path FROM alert_notifications WHERE kind = 'inventory'
+        "SELECT at, title, body, path FROM alert_notifications
+         WHERE kind = 'inventory' OR (kind = 'opened' AND incident_id IS NULL)
          ORDER BY at DESC, id DESC LIMIT ?",
     )
     .bind(limit)
