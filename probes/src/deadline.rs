@@ -18,6 +18,12 @@ impl Deadline {
         self.0.saturating_duration_since(Instant::now())
     }
 
+    /// The deadline `by` earlier (not before now): a step that keeps time for another.
+    pub(crate) fn earlier(&self, by: Duration) -> Deadline {
+        let now = Instant::now();
+        Deadline(self.0.checked_sub(by).map_or(now, |t| t.max(now)))
+    }
+
     /// `step`, shortened so it ends by the deadline.
     pub(crate) fn cap(&self, step: Duration) -> Duration {
         step.min(self.remaining())

@@ -27,6 +27,17 @@ pub(crate) async fn connect(
     limit: Duration,
     deny: &[ipnet::IpNet],
 ) -> Result<(TcpStream, Duration), ConnectFailure> {
+    connect_with_mss(address, limit, deny, None).await
+}
+
+/// [`connect`], asking the far end for segments of at most `mss` bytes when given (the SYN
+/// carries it), so its packets fit a path narrower than both ends' links.
+pub(crate) async fn connect_with_mss(
+    address: SocketAddr,
+    limit: Duration,
+    deny: &[ipnet::IpNet],
+    mss: Option<u32>,
+) -> Result<(TcpStream, Duration), ConnectFailure> {
     if let Some(detail) = crate::deny::denied(deny, address.ip()) {
         return Err(ConnectFailure {
             reason: Reason::Denied,
@@ -42,7 +53,7 @@ pub(crate) async fn connect(
             ),
         });
     }
-    let socket = open_socket(address).map_err(|e| ConnectFailure {
+    let socket = open_socket(address, mss).map_err(|e| ConnectFailure {
         reason: Reason::SocketError,
         detail: format!("cannot open a TCP socket: {e}"),
     })?;
@@ -60,7 +71,7 @@ pub(crate) async fn connect(
     }
 }
 
-fn open_socket(address: SocketAddr) -> std::io::Result<TcpSocket> {
+fn open_socket(address: SocketAddr, mss: Option<u32>) -> std::io::Result<TcpSocket> {
     let domain = match address {
         SocketAddr::V6(_) => Domain::IPV6,
         SocketAddr::V4(_) => Domain::IPV4,
@@ -71,6 +82,9 @@ fn open_socket(address: SocketAddr) -> std::io::Result<TcpSocket> {
     }
     socket.set_nonblocking(true)?;
     socket.set_tcp_nodelay(true)?;
+    if let Some(mss) = mss {
+        socket.set_tcp_mss(mss)?;
+    }
     Ok(TcpSocket::from_std_stream(socket.into()))
 }
 

@@ -66,6 +66,15 @@ LAB_MTU_LINKS=(
   "mtuhole|1420|2001:db8:78::/64|2001:db8:78::1|$LAB_MTU_HOLE6|0"
 )
 
+# TCP black hole: a router on the server LAN whose own link there is narrow while the web host
+# behind it and the clients have 1500-byte links, and whose Packet Too Big messages are dropped:
+# the host's full-size TCP segments vanish in the middle of the path; small ones pass.
+LAB_TCPH_ROUTER6=2001:db8:2::79                # v6w-tcpr on the server LAN, link MTU LAB_TCPH_MTU
+LAB_TCPH_MTU=1420
+LAB_TCPH_NET6=2001:db8:79::/64                 # the host's link behind v6w-tcpr (MTU 1500)
+LAB_TCPH_GW6=2001:db8:79::1                    # v6w-tcpr on that link
+LAB_TCPH_WEB6=2001:db8:79::10                  # v6w-tcph: http://[...]/small.html, /large.html
+
 # A 6in4 tunnel (IPv6 in IPv4, IP protocol 41) across the server LAN, like a tunnel broker's:
 # userspace (tunnel6in4.py on a TUN device at each end), because this kernel has no sit module.
 LAB_TUN_BROKER4=198.51.100.41                  # v6w-tunb: broker end, on the server LAN
@@ -130,8 +139,10 @@ NS_MTUPTB=$LAB_PREFIX-mtuptb
 NS_MTUHOLE=$LAB_PREFIX-mtuhole
 NS_TUNB=$LAB_PREFIX-tunb
 NS_TUNH=$LAB_PREFIX-tunh
+NS_TCPR=$LAB_PREFIX-tcpr
+NS_TCPH=$LAB_PREFIX-tcph
 ALL_NS=("$NS_C6" "$NS_C46" "$NS_WEB46" "$NS_WEB6" "$NS_WEB4" "$NS_DNS" "$NS_MTUPTB" "$NS_MTUHOLE"
-  "$NS_MTUR" "$NS_TUNB" "$NS_TUNH" "$NS_CORE")
+  "$NS_MTUR" "$NS_TUNB" "$NS_TUNH" "$NS_TCPH" "$NS_TCPR" "$NS_CORE")
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 ns_exists() { ip netns list | awk '{print $1}' | grep -qx -- "$1"; }
@@ -325,6 +336,39 @@ setup_mtu() {
       in_ns "$NS_MTUR" nft add rule ip6 v6watch_lab out icmpv6 type packet-too-big @th,256,64 "$net" drop
     fi
   done
+}
+
+# TCP black hole (LAB_TCPH_*): v6w-tcpr plugged into the server LAN with an MTU of
+# LAB_TCPH_MTU, v6w-tcph behind it on a 1500-byte link. Both ends of a connection announce an
+# MSS for 1500, the host's full-size segments are too big for v6w-tcpr's LAN link, and nft
+# drops the Packet Too Big it sends back. Linux's TCP MTU probing is off by default, so the
+# stall lasts.
+setup_tcp_hole() {
+  make_ns "$NS_TCPR"
+  in_ns "$NS_TCPR" sysctl -qw net.ipv6.conf.all.forwarding=1
+  plug "$NS_TCPR" tcpr br-srv
+  ip -n "$NS_TCPR" link set eth0 mtu "$LAB_TCPH_MTU"
+  addr6 "$NS_TCPR" "$LAB_TCPH_ROUTER6"
+  ip -n "$NS_TCPR" -6 route add default via "$LAB_GW_SERVERS6"
+  make_ns "$NS_TCPH"
+  ip link add eth0 netns "$NS_TCPH" type veth peer name tcph netns "$NS_TCPR"
+  ip -n "$NS_TCPH" link set eth0 up
+  ip -n "$NS_TCPR" link set tcph up
+  ip -n "$NS_TCPR" -6 addr add "$LAB_TCPH_GW6/64" dev tcph nodad
+  addr6 "$NS_TCPH" "$LAB_TCPH_WEB6"
+  ip -n "$NS_TCPH" -6 route add default via "$LAB_TCPH_GW6"
+  ip -n "$NS_CORE" -6 route add "$LAB_TCPH_NET6" via "$LAB_TCPH_ROUTER6"
+  in_ns "$NS_TCPR" nft add table ip6 v6watch_lab
+  in_ns "$NS_TCPR" nft add chain ip6 v6watch_lab out '{ type filter hook output priority 0; }'
+  in_ns "$NS_TCPR" nft add rule ip6 v6watch_lab out icmpv6 type packet-too-big drop
+  local dir="$LAB_RUN/www/tcph" i
+  mkdir -p "$dir"
+  printf '<!doctype html>\n<title>small</title>\n<p>fits in one packet</p>\n' >"$dir/small.html"
+  {
+    printf '<!doctype html>\n<title>large</title>\n'
+    for i in $(seq 1 400); do printf '<p>line %03d of a page that needs many full-size packets</p>\n' "$i"; done
+  } >"$dir/large.html"
+  daemon "$NS_TCPH" tcph busybox httpd -f -p "[::]:80" -h "$dir"
 }
 
 # 6in4 tunnel: v6w-tunb (broker end, dual stack, forwarding) and v6w-tunh (home end, IPv4
@@ -634,6 +678,9 @@ prime() {
   in_ns "$NS_C46" ping -4 -c1 -W1 "$LAB_GW_CLIENTS4" >/dev/null 2>&1 || true
   # The tunnel: the core and the broker's LAN side, then the IPv4 between the two ends.
   in_ns "$NS_CORE" ping -6 -c1 -W1 "$LAB_TUN_BROKER6" >/dev/null 2>&1 || true
+  # The TCP black hole's router, and its host from it.
+  in_ns "$NS_CORE" ping -6 -c1 -W1 "$LAB_TCPH_ROUTER6" >/dev/null 2>&1 || true
+  in_ns "$NS_TCPR" ping -6 -c1 -W1 "$LAB_TCPH_WEB6" >/dev/null 2>&1 || true
   for target in "$LAB_TUN_BROKER4" "$LAB_TUN_HOME4"; do
     in_ns "$NS_CORE" ping -4 -c1 -W1 "$target" >/dev/null 2>&1 || true
   done
@@ -668,7 +715,7 @@ write_env() {
       LAB_MTU_ROUTER6 LAB_MTU_PTB6 LAB_MTU_HOLE6 LAB_V6ONLY_PORT LAB_BENCH_DEPS \
       LAB_BENCH_SERVICES LAB_TUN_BROKER4 LAB_TUN_BROKER6 LAB_TUN_HOME4 LAB_TUN_NET6 \
       LAB_TUN_BROKER_V6 LAB_TUN_HOME_V6 LAB_TUN_ROUTED6 LAB_TUN_BEHIND6 LAB_TUN_MTU \
-      LAB_TUN_DEV; do
+      LAB_TUN_DEV LAB_TCPH_ROUTER6 LAB_TCPH_MTU LAB_TCPH_NET6 LAB_TCPH_WEB6; do
       echo "$var=${!var}"
     done
     echo "LAB_TLS_CA=$LAB_RUN/tls/ca.pem"
@@ -702,6 +749,7 @@ lab_up() {
   start_dns
   setup_nat64
   setup_mtu
+  setup_tcp_hole
   setup_tunnel
   prime
   wait_ready

@@ -3,6 +3,7 @@
 
 use url::Url;
 
+use super::blackhole;
 use super::decode::decode;
 use super::exchange;
 use super::failure::{Failure, Stage};
@@ -99,6 +100,25 @@ impl Walk {
     }
 }
 
+/// `failure` of an IPv6 request to `address`, or `pmtu_blackhole` when it looks like one and
+/// the same request with small segments gets its answer by `deadline`.
+async fn recheck(
+    prober: &Prober,
+    family: Family,
+    url: &Url,
+    address: std::net::IpAddr,
+    deadline: Deadline,
+    failure: Failure,
+) -> Failure {
+    if family != Family::V6 || !blackhole::suspect(&failure) {
+        return failure;
+    }
+    match blackhole::recheck(prober, url, address, deadline, &failure).await {
+        Some(found) => found,
+        None => failure,
+    }
+}
+
 /// GET `url` from `start`, following redirects up to the configured maximum.
 pub(crate) async fn follow(
     prober: &Prober,
@@ -117,6 +137,13 @@ pub(crate) async fn follow(
         start,
         hops: Vec::new(),
     };
+    // Over IPv6 a part of the budget is kept to tell a path MTU black hole from a slow
+    // server; everything else keeps to `main`.
+    let main = if family == Family::V6 {
+        deadline.earlier(blackhole::reserve(deadline.remaining()))
+    } else {
+        deadline
+    };
     let mut current = url.clone();
     let mut candidates = vec![start];
     loop {
@@ -124,12 +151,13 @@ pub(crate) async fn follow(
         let mut answer = None;
         let mut failure: Option<Failure> = None;
         for candidate in &candidates {
-            match exchange::request(prober, &current, candidate.ip, deadline).await {
+            match exchange::request(prober, &current, candidate.ip, main, None).await {
                 Ok((response, _)) => {
                     answer = Some((response, candidate.ip));
                     break;
                 }
                 Err(f) => {
+                    let f = recheck(prober, family, &current, candidate.ip, deadline, f).await;
                     // On a redirect hop, another address of the hop's host may still work.
                     let try_next = !first_hop && f.stage == Stage::Connect;
                     failure = Some(f);
@@ -182,7 +210,7 @@ pub(crate) async fn follow(
                 return walk.end(next, Reason::HttpError, format!("redirect to {why}"));
             }
             let host = Host::parse(next.host_str().unwrap_or_default());
-            candidates = match addresses_for(prober, &host, family, deadline).await {
+            candidates = match addresses_for(prober, &host, family, main).await {
                 Ok(list) => list,
                 Err(DnsFailure { reason, detail, .. }) => {
                     let (reason, detail) = hop_failure(family, &next, reason, &detail);
@@ -195,7 +223,10 @@ pub(crate) async fn follow(
         let content_type = response.content_type.clone();
         let encoding = response.content_encoding.clone();
         let cap = prober.config.body_cap;
-        let body = response.read_body(cap, deadline).await;
+        let mut body = response.read_body(cap, main).await;
+        if let Some(f) = body.failure.take() {
+            body.failure = Some(recheck(prober, family, &current, address, deadline, f).await);
+        }
         let mut notes = Vec::new();
         let mut truncated = body.truncated;
         let bytes = if body.failure.is_none() && !truncated {

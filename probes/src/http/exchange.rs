@@ -162,11 +162,13 @@ fn server_name(url: &Url) -> Result<ServerName<'static>, Failure> {
 }
 
 /// GET `url` from `address` (its port from the URL). Returns once the headers arrived.
+/// `mss`, when given, caps the size of the segments the server sends.
 pub(crate) async fn request(
     prober: &Prober,
     url: &Url,
     address: IpAddr,
     deadline: Deadline,
+    mss: Option<u32>,
 ) -> Result<(Response, Duration), Failure> {
     let started = Instant::now();
     let port = url.port_or_known_default().ok_or_else(|| {
@@ -174,10 +176,11 @@ pub(crate) async fn request(
     })?;
     let target = SocketAddr::new(address, port);
     let uri = origin_form(url)?;
-    let (tcp_stream, _) = tcp::connect(
+    let (tcp_stream, _) = tcp::connect_with_mss(
         target,
         deadline.cap(prober.config.connect_timeout),
         &prober.config.deny,
+        mss,
     )
     .await
     .map_err(|f| Failure::new(f.reason, f.detail, Stage::Connect))?;

@@ -1,6 +1,7 @@
 //! Probe stage, HTTP(S): GET over IPv6 (and IPv4) to addresses the prober chose itself,
 //! redirects followed by hand, body capped.
 
+mod blackhole;
 mod chain;
 mod decode;
 mod exchange;

@@ -51,3 +51,41 @@ fn a_plain_lan_host_has_the_ethernet_mtu() {
         "{outcome:?}"
     );
 }
+
+/// The TCP variant, for HTTP services: behind a router whose narrow link drops what does not
+/// fit and whose Packet Too Big never comes back, a page larger than one packet stalls over
+/// IPv6 while a small one loads. The HTTP probe says `pmtu_blackhole`, not `timeout`, because
+/// the same request with 1220-byte segments gets its answer; ping-sized checks stay green.
+#[test]
+#[ignore = "needs the network-namespace lab (V6WATCH_LAB=1), as root"]
+fn a_large_page_that_stalls_behind_a_narrow_link_is_a_tcp_black_hole() {
+    use probes::{Family, ProbeSpec};
+    let lab = Lab::get();
+    let page = |path: &str| {
+        url::Url::parse(&format!("http://[{}]{path}", lab.var("LAB_TCPH_WEB6"))).unwrap()
+    };
+    for client in Client::BOTH {
+        let config = lab.config();
+        let (small, large) = (page("/small.html"), page("/large.html"));
+        let (small, large) = run_in(&client.namespace(&lab), move || async move {
+            let prober = Prober::new(config).expect("prober");
+            let http = |url| ProbeSpec::Http {
+                url,
+                expected_status: None,
+            };
+            (
+                prober.run(&http(small)).await,
+                prober.run(&http(large)).await,
+            )
+        });
+        let small = small.best(Family::V6).unwrap();
+        assert_eq!(small.reason, Reason::Ok, "{client:?} {small:?}");
+        let large = large.best(Family::V6).unwrap();
+        assert_eq!(large.reason, Reason::PmtuBlackhole, "{client:?} {large:?}");
+        assert!(
+            large.detail.contains("1220-byte TCP segments")
+                && large.detail.contains("path MTU black hole"),
+            "{large:?}"
+        );
+    }
+}

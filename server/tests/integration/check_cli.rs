@@ -431,6 +431,29 @@ fn host_and_address_checks_report_the_path_mtu_and_black_holes() {
     assert_eq!(unreachable["pmtu_blackhole"], false, "{unreachable}");
 }
 
+/// `v6watch check URL --json` behind the lab's TCP black hole: the small page is ready, the
+/// large one broken with `pmtu_blackhole` (and the flag set), from both clients.
+#[test]
+#[ignore = "needs the network-namespace lab (as root: bash tests/lab/lab.sh up); scripts/test.sh runs it"]
+fn a_url_whose_large_answer_stalls_is_broken_by_a_tcp_black_hole() {
+    let lab = Lab::get();
+    let web = lab.var("LAB_TCPH_WEB6");
+    for ns in [lab.var("LAB_NS_C6"), lab.var("LAB_NS_C46")] {
+        let (code, small) = check_json(&lab, ns, &format!("http://[{web}]/small.html"));
+        assert_eq!(
+            (code, &small["verdict"]),
+            (0, &Value::from("ready")),
+            "{ns}: {small}"
+        );
+        assert_eq!(small["pmtu_blackhole"], false, "{small}");
+        let (code, large) = check_json(&lab, ns, &format!("http://[{web}]/large.html"));
+        assert_eq!(code, 1, "{ns}: {large}");
+        assert_eq!(large["verdict"], "broken", "{ns}: {large}");
+        assert_eq!(large["reason"], "pmtu_blackhole", "{ns}: {large}");
+        assert_eq!(large["pmtu_blackhole"], true, "{ns}: {large}");
+    }
+}
+
 /// `v6watch check URL --browser --json`: pages whose IPv4-only dependency only a script, a
 /// module, a WebSocket, a frame or a worker asks for are partial from both clients, with the
 /// host, its reason and its kind; IPv6-only and NAT64 dependencies keep the page ready.

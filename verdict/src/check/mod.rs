@@ -180,6 +180,7 @@ pub async fn check_with(
         judged_by: service.judged_by,
         browser_note: service.browser_note,
         path_mtu: None,
-        pmtu_blackhole: false,
+        // The TCP variant: the page stalled with full-size segments and came with small ones.
+        pmtu_blackhole: service.reason == Some(Reason::PmtuBlackhole),
     }
 }
